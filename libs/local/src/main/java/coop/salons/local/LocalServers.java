@@ -1,0 +1,157 @@
+package coop.salons.local;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * PostgreSQL and Keycloak, started together: a database per service plus one for Keycloak, and the
+ * salons realm imported with the generated client secrets. The local platform and the test suite
+ * start them through this one class.
+ */
+public final class LocalServers implements AutoCloseable {
+
+  /** The names of every secret the local servers need. */
+  public static final List<String> SECRET_NAMES = secretNames();
+
+  /** The public client the tests use to sign users in with a password (tests only). */
+  public static final String TEST_CLIENT = "salons-test";
+
+  private final PostgresServer postgres;
+  private final KeycloakServer keycloak;
+  private final Secrets secrets;
+  private final String portalUrl;
+
+  private LocalServers(
+      PostgresServer postgres, KeycloakServer keycloak, Secrets secrets, String portalUrl) {
+    this.postgres = postgres;
+    this.keycloak = keycloak;
+    this.secrets = secrets;
+    this.portalUrl = portalUrl;
+  }
+
+  /** Where and how to start the servers. */
+  public record Options(
+      Path workDir,
+      boolean cleanData,
+      int postgresPort,
+      int keycloakPort,
+      int keycloakManagementPort,
+      String portalUrl,
+      boolean withTestClient) {}
+
+  public static LocalServers start(Options o, Secrets secrets) throws Exception {
+    PostgresServer postgres =
+        Progress.step(
+            "PostgreSQL on port " + o.postgresPort(),
+            () ->
+                PostgresServer.start(
+                    o.workDir().resolve("postgres"), o.postgresPort(), o.cleanData()));
+    try {
+      postgres.ensureDatabase("keycloak", "salons_keycloak", secrets.get("DB_KEYCLOAK_PASSWORD"));
+      for (Service s : Service.values()) {
+        postgres.ensureDatabase(s.id(), s.role(), secrets.get(s.dbPasswordName()));
+      }
+      Map<String, String> realmVariables = new HashMap<>();
+      for (Service s : Service.values()) {
+        realmVariables.put(s.clientSecretName(), secrets.get(s.clientSecretName()));
+      }
+      realmVariables.put("SALONS_PORTAL_URL", o.portalUrl());
+      realmVariables.put("SALONS_DEMO_PASSWORD", secrets.get("SALONS_DEMO_PASSWORD"));
+      KeycloakServer keycloak =
+          Progress.step(
+              "Keycloak on port " + o.keycloakPort(),
+              () ->
+                  KeycloakServer.start(
+                      new KeycloakServer.Options(
+                          o.workDir(),
+                          o.keycloakPort(),
+                          o.keycloakManagementPort(),
+                          postgres.jdbcUrl("keycloak"),
+                          "salons_keycloak",
+                          secrets.get("DB_KEYCLOAK_PASSWORD"),
+                          "admin",
+                          secrets.get("KEYCLOAK_ADMIN_PASSWORD"),
+                          realmVariables)));
+      if (o.withTestClient()) {
+        KeycloakAdmin.login(keycloak.url(), "admin", secrets.get("KEYCLOAK_ADMIN_PASSWORD"))
+            .ensureClient(
+                Map.of(
+                    "clientId", TEST_CLIENT,
+                    "publicClient", true,
+                    "directAccessGrantsEnabled", true,
+                    "standardFlowEnabled", false,
+                    "enabled", true));
+      }
+      return new LocalServers(postgres, keycloak, secrets, o.portalUrl());
+    } catch (Exception e) {
+      postgres.close();
+      throw e;
+    }
+  }
+
+  public PostgresServer postgres() {
+    return postgres;
+  }
+
+  public KeycloakServer keycloak() {
+    return keycloak;
+  }
+
+  public Secrets secrets() {
+    return secrets;
+  }
+
+  /** The environment a service process needs to reach these servers. */
+  public Map<String, String> serviceEnvironment(Service s) {
+    Map<String, String> env = new HashMap<>();
+    env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(s.id()));
+    env.put("QUARKUS_DATASOURCE_USERNAME", s.role());
+    env.put("QUARKUS_DATASOURCE_PASSWORD", secrets.get(s.dbPasswordName()));
+    env.put("QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl());
+    env.put("QUARKUS_OIDC_CREDENTIALS_SECRET", secrets.get(s.clientSecretName()));
+    return env;
+  }
+
+  /**
+   * Writes what the tests need to reach these servers into a properties file (read by the test
+   * support); the file is private to its owner.
+   */
+  public void describe(Path file) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("postgres.port", String.valueOf(postgres.port()));
+    p.setProperty("keycloak.url", keycloak.url());
+    p.setProperty("portal.url", portalUrl);
+    for (String name : SECRET_NAMES) {
+      p.setProperty("secret." + name, secrets.get(name));
+    }
+    Files.createDirectories(file.getParent());
+    try (OutputStream out = Files.newOutputStream(file)) {
+      p.store(out, "The servers shared by the Salons test suite.");
+    }
+  }
+
+  private static List<String> secretNames() {
+    List<String> names = new ArrayList<>();
+    names.add("DB_KEYCLOAK_PASSWORD");
+    names.add("KEYCLOAK_ADMIN_PASSWORD");
+    names.add("SALONS_DEMO_PASSWORD");
+    for (Service s : Service.values()) {
+      names.add(s.dbPasswordName());
+      names.add(s.clientSecretName());
+    }
+    return List.copyOf(names);
+  }
+
+  @Override
+  public void close() throws IOException {
+    keycloak.close();
+    postgres.close();
+  }
+}

@@ -1,0 +1,113 @@
+package coop.salons.local;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Pattern;
+
+/**
+ * A real PostgreSQL server (the zonky embedded binaries) for the local platform and the tests. Each
+ * service gets its own role and database, as on a real deployment.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+  private final EmbeddedPostgres postgres;
+
+  private PostgresServer(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /**
+   * Starts PostgreSQL on a port, keeping its data in a folder.
+   *
+   * @param clean whether to start from an empty data folder
+   */
+  public static PostgresServer start(Path dataDir, int port, boolean clean) throws IOException {
+    Files.createDirectories(dataDir.getParent());
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setPort(port)
+            .setDataDirectory(dataDir)
+            .setCleanDataDirectory(clean)
+            .setServerConfig("max_connections", "300")
+            .setServerConfig("fsync", clean ? "off" : "on")
+            .start();
+    return new PostgresServer(pg);
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://localhost:" + port() + "/" + database;
+  }
+
+  /** Creates a login role and a database it owns, unless they exist; sets the role's password. */
+  public void ensureDatabase(String database, String role, String password) throws SQLException {
+    requireIdentifier(database);
+    requireIdentifier(role);
+    try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+      boolean roleExists = exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role);
+      String roleSql =
+          quoted(
+              c,
+              roleExists ? "ALTER ROLE %I LOGIN PASSWORD %L" : "CREATE ROLE %I LOGIN PASSWORD %L",
+              role,
+              password);
+      try (Statement s = c.createStatement()) {
+        s.execute(roleSql);
+        if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+          s.execute(quoted(c, "CREATE DATABASE %I OWNER %I", database, role));
+        }
+      }
+    }
+  }
+
+  private static boolean exists(Connection c, String sql, String value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, value);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** Lets PostgreSQL's own format() quote identifiers and literals: no string concatenation. */
+  private static String quoted(Connection c, String template, String... args) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT format(?");
+    for (int i = 0; i < args.length; i++) {
+      sql.append(", ?");
+    }
+    sql.append(')');
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      ps.setString(1, template);
+      for (int i = 0; i < args.length; i++) {
+        ps.setString(i + 2, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private static void requireIdentifier(String name) {
+    if (!IDENTIFIER.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a valid PostgreSQL identifier: " + name);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}

@@ -1,0 +1,42 @@
+package coop.salons.testing;
+
+import coop.salons.local.Service;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Points a service under test at the build's real PostgreSQL (its own database and role) and the
+ * real Keycloak realm. Use it with the init argument {@code service} set to the service's id.
+ */
+public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
+
+  private Service service;
+
+  @Override
+  public void init(Map<String, String> initArgs) {
+    String id = initArgs.get("service");
+    if (id == null) {
+      throw new IllegalArgumentException("SalonsTestResource needs the init argument 'service'");
+    }
+    service = Service.valueOf(id.toUpperCase(Locale.ROOT));
+  }
+
+  @Override
+  public Map<String, String> start() {
+    TestServers servers = TestServers.get();
+    Map<String, String> config = new HashMap<>();
+    config.put("quarkus.datasource.jdbc.url", servers.jdbcUrl(service));
+    config.put("quarkus.datasource.username", service.role());
+    config.put("quarkus.datasource.password", servers.secret(service.dbPasswordName()));
+    config.put("quarkus.oidc.auth-server-url", servers.realmUrl());
+    config.put("quarkus.oidc.credentials.secret", servers.secret(service.clientSecretName()));
+    return config;
+  }
+
+  @Override
+  public void stop() {
+    // The servers outlive the test class: they are shared by the whole build.
+  }
+}

@@ -1,0 +1,177 @@
+package coop.salons.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import coop.salons.local.KeycloakAdmin;
+import coop.salons.local.LocalLayout;
+import coop.salons.local.LocalPlatform;
+import coop.salons.local.LocalServers;
+import coop.salons.local.Secrets;
+import coop.salons.local.Service;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * The real PostgreSQL and Keycloak of a test run. The test command ({@code ./salons test}) starts
+ * them once for the whole build and names them in {@code SALONS_TEST_SERVERS}; a test run from an
+ * IDE or with plain Maven starts its own, once per JVM.
+ */
+public final class TestServers {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static TestServers shared;
+
+  private final Properties state;
+
+  private TestServers(Properties state) {
+    this.state = state;
+  }
+
+  public static synchronized TestServers get() {
+    if (shared == null) {
+      shared = new TestServers(load());
+    }
+    return shared;
+  }
+
+  private static Properties load() {
+    try {
+      String file = System.getenv("SALONS_TEST_SERVERS");
+      Path path;
+      if (file != null && !file.isBlank()) {
+        path = Path.of(file);
+      } else {
+        Path workDir =
+            LocalLayout.projectRoot()
+                .resolve("target/test-servers-" + ProcessHandle.current().pid());
+        LocalServers servers = LocalPlatform.startForTests(workDir);
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        servers.close();
+                      } catch (IOException ignored) {
+                        // the JVM is going away
+                      }
+                    }));
+        path = workDir.resolve("servers.properties");
+        servers.describe(path);
+      }
+      Properties p = new Properties();
+      try (InputStream in = Files.newInputStream(path)) {
+        p.load(in);
+      }
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the test servers: " + e.getMessage(), e);
+    }
+  }
+
+  public int postgresPort() {
+    return Integer.parseInt(state.getProperty("postgres.port"));
+  }
+
+  public String jdbcUrl(Service s) {
+    return "jdbc:postgresql://localhost:" + postgresPort() + "/" + s.id();
+  }
+
+  public String keycloakUrl() {
+    return state.getProperty("keycloak.url");
+  }
+
+  public String realmUrl() {
+    return keycloakUrl() + "/realms/salons";
+  }
+
+  public String secret(String name) {
+    return state.getProperty("secret." + name);
+  }
+
+  /** The Keycloak admin API, signed in as the bootstrap admin. */
+  public KeycloakAdmin admin() {
+    try {
+      return KeycloakAdmin.login(keycloakUrl(), "admin", secret("KEYCLOAK_ADMIN_PASSWORD"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A user of the salons realm, created if needed, with a generated password. */
+  public TestUser user(String username) {
+    String password = state.computeIfAbsent("user." + username, k -> Secrets.generate()).toString();
+    try {
+      String id = admin().ensureUser(username, username + "@example.org", password);
+      return new TestUser(id, username, password);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An access token for a user, from a password grant on the tests' own public client. */
+  public String token(TestUser user) {
+    return tokenFor(
+        "grant_type=password&client_id="
+            + LocalServers.TEST_CLIENT
+            + "&username="
+            + enc(user.username())
+            + "&password="
+            + enc(user.password()));
+  }
+
+  /** An access token for a service's own account (client credentials). */
+  public String serviceToken(Service s) {
+    return tokenFor(
+        "grant_type=client_credentials&client_id="
+            + s.clientId()
+            + "&client_secret="
+            + enc(secret(s.clientSecretName())));
+  }
+
+  private String tokenFor(String form) {
+    try {
+      HttpResponse<String> answer =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(realmUrl() + "/protocol/openid-connect/token"))
+                      .header("Content-Type", "application/x-www-form-urlencoded")
+                      .POST(HttpRequest.BodyPublishers.ofString(form))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException(
+            "token refused: HTTP " + answer.statusCode() + " " + answer.body());
+      }
+      return JSON.readTree(answer.body()).get("access_token").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** A user of the salons realm with the password the tests gave it. */
+  public record TestUser(String id, String username, String password) {}
+}
