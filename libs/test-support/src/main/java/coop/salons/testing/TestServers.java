@@ -95,6 +95,15 @@ public final class TestServers {
     return keycloakUrl() + "/realms/salons";
   }
 
+  /** The URL the portal under test must answer on (the realm's redirect URIs name it). */
+  public String portalUrl() {
+    return state.getProperty("portal.url");
+  }
+
+  public int portalPort() {
+    return URI.create(portalUrl()).getPort();
+  }
+
   public String secret(String name) {
     return state.getProperty("secret." + name);
   }

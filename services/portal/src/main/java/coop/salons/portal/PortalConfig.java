@@ -1,0 +1,25 @@
+package coop.salons.portal;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The portal's own settings ({@code salons.portal.*}). */
+@ConfigMapping(prefix = "salons.portal")
+public interface PortalConfig {
+
+  /** The hoster's name, shown in the header and the footer. */
+  @WithDefault("Salons")
+  String hosterName();
+
+  /** The base URL of the identity service's API. */
+  @WithDefault("http://localhost:8082")
+  String identityUrl();
+
+  /** The base URL of the provisioning service's API. */
+  @WithDefault("http://localhost:8081")
+  String provisioningUrl();
+
+  /** The base URL of the billing service's API. */
+  @WithDefault("http://localhost:8083")
+  String billingUrl();
+}

@@ -1,0 +1,80 @@
+package coop.salons.portal;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import coop.salons.testing.Browser;
+import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A person signs in through the real Keycloak in a real headless Chromium, and out again. */
+@QuarkusTest
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "portal"))
+class SignInE2E {
+
+  static Browser browser;
+
+  @BeforeAll
+  static void launch() {
+    browser = Browser.launch();
+  }
+
+  @AfterAll
+  static void close() {
+    browser.close();
+  }
+
+  @Test
+  void signInThroughKeycloakAndOut() {
+    TestServers servers = TestServers.get();
+    TestServers.TestUser carol = servers.user("carol");
+    try (BrowserContext context = browser.context("fr-FR")) {
+      Page page = context.newPage();
+      page.navigate(servers.portalUrl() + "/");
+      assertThat(page.locator("h1")).containsText("associations");
+      assertThat(page.locator("html")).hasAttribute("lang", "fr");
+
+      page.locator("#sign-in").click();
+      page.waitForURL(Pattern.compile(".*/realms/salons/.*"));
+      page.locator("#username").fill(carol.username());
+      page.locator("#password").fill(carol.password());
+      page.locator("#kc-login").click();
+
+      page.waitForURL(Pattern.compile(".*/app$"));
+      assertThat(page.locator("#signed-in-as")).containsText("carol");
+      page.screenshot(
+          new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/dashboard-fr.png")));
+
+      page.locator("#sign-out").click();
+      page.waitForURL(Pattern.compile(Pattern.quote(servers.portalUrl()) + "/(\\?.*)?$"));
+      assertThat(page.locator("#sign-in")).isVisible();
+    }
+  }
+
+  @Test
+  void aWrongPasswordStaysOnTheLoginPage() {
+    TestServers servers = TestServers.get();
+    TestServers.TestUser carol = servers.user("carol");
+    try (BrowserContext context = browser.context("en-GB")) {
+      Page page = context.newPage();
+      page.navigate(servers.portalUrl() + "/app");
+      page.waitForURL(Pattern.compile(".*/realms/salons/.*"));
+      page.locator("#username").fill(carol.username());
+      page.locator("#password").fill("not-the-password");
+      page.locator("#kc-login").click();
+      assertThat(page.locator("#input-error, .kc-feedback-text, [id*=error]").first()).isVisible();
+      assertThat(page).hasURL(Pattern.compile(".*/realms/salons/.*"));
+    }
+  }
+}
