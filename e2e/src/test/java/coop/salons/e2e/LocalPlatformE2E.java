@@ -1,0 +1,146 @@
+package coop.salons.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import coop.salons.testing.Browser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local platform as a newcomer starts it ({@code ./salons run}, minus the Maven build that the
+ * reactor has just done): its own PostgreSQL and Keycloak, the four packaged services, the portal
+ * on http://localhost:8080, and the demo account signing in through a real Chromium. Then Ctrl-C
+ * (SIGTERM) stops everything and frees the ports.
+ */
+class LocalPlatformE2E {
+
+  private static final Path DATA = Path.of("target/e2e-platform").toAbsolutePath();
+
+  @Test
+  void theRunCommandServesThePortalAndTheDemoAccountSignsIn() throws Exception {
+    deleteTree(DATA);
+    Files.createDirectories(DATA);
+    Path log = DATA.resolveSibling("e2e-platform.log");
+    Process platform =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "coop.salons.local.LocalPlatform",
+                    "run",
+                    "--data-dir",
+                    DATA.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      waitForReady(platform, log);
+      String output = Files.readString(log);
+      assertTrue(output.contains("Portal:    http://localhost:8080"), output);
+      assertTrue(output.contains("Sign in:   demo / "), output);
+
+      HttpClient http = HttpClient.newHttpClient();
+      for (int port : new int[] {8081, 8082, 8083}) {
+        HttpResponse<String> health =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), "service on port " + port);
+      }
+
+      String demoPassword = secrets().getProperty("SALONS_DEMO_PASSWORD");
+      try (Browser browser = Browser.launch();
+          BrowserContext context = browser.context("en-GB")) {
+        Page page = context.newPage();
+        page.navigate("http://localhost:8080/");
+        assertThat(page.locator("h1")).containsText("Chat for associations");
+        page.screenshot(
+            new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/landing-en.png")));
+        page.locator("#sign-in").click();
+        page.waitForURL(Pattern.compile("http://localhost:8180/realms/salons/.*"));
+        page.locator("#username").fill("demo");
+        page.locator("#password").fill(demoPassword);
+        page.locator("#kc-login").click();
+        page.waitForURL("http://localhost:8080/app");
+        assertThat(page.locator("#signed-in-as")).containsText("Demo Volunteer");
+        page.screenshot(
+            new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/dashboard-en.png")));
+      }
+    } finally {
+      platform.destroy(); // SIGTERM, as Ctrl-C would
+      boolean exited = platform.waitFor(90, TimeUnit.SECONDS);
+      if (!exited) {
+        platform.descendants().forEach(ProcessHandle::destroyForcibly);
+        platform.destroyForcibly();
+      }
+      assertTrue(exited, "the platform did not stop on SIGTERM");
+    }
+    assertTrue(Files.readString(log).contains("[salons] stopped."), Files.readString(log));
+    for (int port : new int[] {8080, 8081, 8082, 8083, 8180, 5433}) {
+      assertTrue(portIsFree(port), "port " + port + " is still taken after stopping");
+    }
+  }
+
+  private static void waitForReady(Process platform, Path log) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+    while (!Files.exists(DATA.resolve("ready"))) {
+      if (!platform.isAlive()) {
+        throw new AssertionError("the platform stopped:\n" + Files.readString(log));
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "the platform was not ready in 5 minutes:\n" + Files.readString(log));
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static Properties secrets() throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(DATA.resolve("secrets.properties"))) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  private static boolean portIsFree(int port) {
+    try (ServerSocket s = new ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
