@@ -1,0 +1,265 @@
+package coop.salons.helm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart, linted and rendered by the real Helm (embedded through helm-java). What this cannot
+ * check: that a real API server accepts the objects, which needs a cluster.
+ */
+class ChartTest {
+
+  private static final Path CHART = Path.of("salons");
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private static List<JsonNode> render(UnaryOperator<TemplateCommand> values) throws IOException {
+    String yaml = values.apply(new Helm(CHART).template().withName("salons")).call();
+    List<JsonNode> objects = new ArrayList<>();
+    var parser = new YAMLFactory().createParser(yaml);
+    var it = new YAMLMapper().readValues(parser, JsonNode.class);
+    while (it.hasNext()) {
+      JsonNode node = it.next();
+      if (node != null && !node.isEmpty()) {
+        objects.add(node);
+      }
+    }
+    return objects;
+  }
+
+  private static List<JsonNode> kind(List<JsonNode> objects, String kind) {
+    return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+  }
+
+  @Test
+  void lintsCleanInStrictMode() {
+    LintResult result = new Helm(CHART).lint().strict().call();
+    assertFalse(result.isFailed(), () -> String.join("\n", result.getMessages()));
+  }
+
+  @Test
+  void everyObjectCarriesTheStandardLabels() throws IOException {
+    List<JsonNode> objects = render(t -> t);
+    assertTrue(objects.size() > 15, "objects: " + objects.size());
+    for (JsonNode o : objects) {
+      JsonNode labels = o.path("metadata").path("labels");
+      String what = o.path("kind").asText() + "/" + o.path("metadata").path("name").asText();
+      assertEquals("salons", labels.path("app.kubernetes.io/part-of").asText(), what);
+      assertEquals("Helm", labels.path("app.kubernetes.io/managed-by").asText(), what);
+      assertEquals("salons", labels.path("app.kubernetes.io/instance").asText(), what);
+    }
+  }
+
+  @Test
+  void servicesRunHardenedWithProbesAndResources() throws IOException {
+    List<JsonNode> deployments = kind(render(t -> t), "Deployment");
+    Set<String> names = new HashSet<>();
+    for (JsonNode d : deployments) {
+      String name = d.path("metadata").path("name").asText();
+      names.add(name);
+      if (name.endsWith("-keycloak")) {
+        continue;
+      }
+      JsonNode pod = d.path("spec").path("template").path("spec");
+      assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), name);
+      JsonNode container = pod.path("containers").get(0);
+      JsonNode security = container.path("securityContext");
+      assertTrue(security.path("readOnlyRootFilesystem").asBoolean(), name);
+      assertFalse(security.path("allowPrivilegeEscalation").asBoolean(true), name);
+      assertEquals("ALL", security.path("capabilities").path("drop").get(0).asText(), name);
+      assertEquals(
+          "/q/health/ready",
+          container.path("readinessProbe").path("httpGet").path("path").asText());
+      assertEquals(
+          "/q/health/live", container.path("livenessProbe").path("httpGet").path("path").asText());
+      assertFalse(container.path("resources").path("requests").isMissingNode(), name);
+      // Secrets reach the containers from the Secret, never as literal values.
+      for (JsonNode env : container.path("env")) {
+        String key = env.path("name").asText();
+        if (key.endsWith("PASSWORD") || key.endsWith("SECRET")) {
+          assertTrue(env.path("value").isMissingNode(), name + " " + key + " is a literal");
+          assertNotNull(env.path("valueFrom").path("secretKeyRef").path("key").asText(null));
+        }
+      }
+    }
+    assertTrue(
+        names.containsAll(
+            Set.of("salons-portal", "salons-identity", "salons-provisioning", "salons-billing")),
+        names.toString());
+  }
+
+  @Test
+  void onlyProvisioningGetsClusterRightsAndNoWildcards() throws IOException {
+    List<JsonNode> objects = render(t -> t);
+    List<JsonNode> roles = kind(objects, "ClusterRole");
+    assertEquals(1, roles.size());
+    for (JsonNode rule : roles.get(0).path("rules")) {
+      for (String field : List.of("verbs", "resources", "apiGroups")) {
+        StreamSupport.stream(rule.path(field).spliterator(), false)
+            .forEach(v -> assertFalse(v.asText().contains("*"), field + " has a wildcard"));
+      }
+    }
+    JsonNode binding = kind(objects, "ClusterRoleBinding").get(0);
+    assertEquals("salons-provisioning", binding.path("subjects").get(0).path("name").asText());
+    for (JsonNode d : kind(objects, "Deployment")) {
+      String name = d.path("metadata").path("name").asText();
+      boolean token =
+          d.path("spec")
+              .path("template")
+              .path("spec")
+              .path("automountServiceAccountToken")
+              .asBoolean(true);
+      assertEquals(
+          name.equals("salons-provisioning"), token, name + " mounts a service account token");
+    }
+  }
+
+  @Test
+  void theRealmIsTheRepositorysDefinitionWithoutTheDemoUser() throws IOException {
+    JsonNode repoRealm = JSON.readTree(Files.readString(CHART.resolve("files/salons-realm.json")));
+    JsonNode rendered = realm(render(t -> t));
+    assertEquals(repoRealm.path("clients"), rendered.path("clients"));
+    assertTrue(rendered.path("organizationsEnabled").asBoolean());
+    assertFalse(usernames(rendered).contains("demo"));
+    assertTrue(usernames(rendered).contains("service-account-salons-identity"));
+
+    JsonNode withDemo = realm(render(t -> t.set("keycloak.demoUser", true)));
+    assertTrue(usernames(withDemo).contains("demo"));
+  }
+
+  /**
+   * The Secret is a pre-install hook (generated once, never regenerated by an upgrade), and the
+   * embedded Helm's template leaves hooks out: the test renders a copy of the chart whose Secret is
+   * an ordinary object, and checks the hook annotations on the source.
+   */
+  @Test
+  void secretsAreGeneratedOnceAndDistinct() throws IOException {
+    Path source = CHART.resolve("templates/secret.yaml");
+    String template = Files.readString(source);
+    assertTrue(template.contains("helm.sh/hook: pre-install"));
+    assertTrue(template.contains("helm.sh/resource-policy: keep"));
+    assertFalse(template.contains("lookup \""), "lookup needs a cluster at template time");
+
+    Path copy = Path.of("target/chart-without-hooks/salons");
+    copyTree(CHART, copy);
+    Files.writeString(
+        copy.resolve("templates/secret.yaml"),
+        template.replace("helm.sh/hook: pre-install", "salons.test/hook: pre-install"));
+    String yaml = new Helm(copy).template().withName("salons").call();
+    JsonNode secret = null;
+    var it = new YAMLMapper().readValues(new YAMLFactory().createParser(yaml), JsonNode.class);
+    while (it.hasNext()) {
+      JsonNode node = it.next();
+      if (node != null && "Secret".equals(node.path("kind").asText())) {
+        secret = node;
+      }
+    }
+    assertNotNull(secret);
+    Set<String> values = new HashSet<>();
+    secret.path("data").fields().forEachRemaining(e -> values.add(e.getValue().asText()));
+    assertEquals(12, secret.path("data").size());
+    assertEquals(12, values.size(), "two generated secrets are equal");
+    assertTrue(kind(render(t -> t.set("existingSecret", "my-secrets")), "Secret").isEmpty());
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  @Test
+  void externalServersAreUsedWhenNamed() throws IOException {
+    List<JsonNode> objects =
+        render(
+            t ->
+                t.set("keycloak.bundled.enabled", false)
+                    .set("keycloak.realmUrl", "https://login.example.org/realms/salons")
+                    .set("postgresql.bundled.enabled", false)
+                    .set("postgresql.host", "db.example.org"));
+    assertTrue(kind(objects, "StatefulSet").isEmpty());
+    JsonNode identity =
+        kind(objects, "Deployment").stream()
+            .filter(d -> d.path("metadata").path("name").asText().equals("salons-identity"))
+            .findFirst()
+            .orElseThrow();
+    Map<String, String> env = new java.util.HashMap<>();
+    identity
+        .path("spec")
+        .path("template")
+        .path("spec")
+        .path("containers")
+        .get(0)
+        .path("env")
+        .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+    assertEquals(
+        "https://login.example.org/realms/salons", env.get("QUARKUS_OIDC_AUTH_SERVER_URL"));
+    assertEquals(
+        "jdbc:postgresql://db.example.org:5432/identity", env.get("QUARKUS_DATASOURCE_JDBC_URL"));
+  }
+
+  @Test
+  void anExternalKeycloakWithoutItsUrlIsRefusedByName() {
+    Exception e =
+        assertThrows(Exception.class, () -> render(t -> t.set("keycloak.bundled.enabled", false)));
+    assertTrue(e.getMessage().contains("keycloak.realmUrl is required"), e.getMessage());
+  }
+
+  @Test
+  void theSchemaRefusesBadValues() {
+    for (UnaryOperator<TemplateCommand> bad :
+        List.<UnaryOperator<TemplateCommand>>of(
+            t -> t.set("services.portal.replicas", "three"),
+            t -> t.set("publicUrl", "javascript:alert(1)"),
+            t -> t.set("ingress.className", "Bad Class; rm -rf"),
+            t -> t.set("postgresql.host", "db.example.org\nkind: Secret"),
+            t -> t.set("unknownKey", "x"))) {
+      Exception e = assertThrows(Exception.class, () -> render(bad));
+      assertTrue(e.getMessage().contains("schema"), e.getMessage());
+    }
+  }
+
+  private static JsonNode realm(List<JsonNode> objects) throws IOException {
+    JsonNode map =
+        kind(objects, "ConfigMap").stream()
+            .filter(c -> c.path("metadata").path("name").asText().equals("salons-realm"))
+            .findFirst()
+            .orElseThrow();
+    return JSON.readTree(map.path("data").path("salons-realm.json").asText());
+  }
+
+  private static Set<String> usernames(JsonNode realm) {
+    Set<String> names = new HashSet<>();
+    realm.path("users").forEach(u -> names.add(u.path("username").asText()));
+    return names;
+  }
+}
