@@ -80,9 +80,7 @@ class LocalPlatformE2E {
             new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/landing-en.png")));
         page.locator("#sign-in").click();
         page.waitForURL(Pattern.compile("http://localhost:8180/realms/salons/.*"));
-        page.locator("#username").fill("demo");
-        page.locator("#password").fill(demoPassword);
-        page.locator("#kc-login").click();
+        Browser.signInOnKeycloak(page, "demo", demoPassword);
         page.waitForURL("http://localhost:8080/app");
         assertThat(page.locator("#signed-in-as")).containsText("Demo Volunteer");
         page.screenshot(

@@ -76,6 +76,20 @@ public final class KeycloakAdmin {
     }
   }
 
+  /** GET on the admin API of the salons realm ({@code path} after {@code /admin/realms/salons}). */
+  public JsonNode get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> answer =
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/salons" + path)).GET());
+    if (answer.statusCode() == 404) {
+      return null;
+    }
+    if (answer.statusCode() != 200) {
+      throw new IllegalStateException(
+          "Keycloak answered HTTP " + answer.statusCode() + " for " + path);
+    }
+    return JSON.readTree(answer.body());
+  }
+
   /**
    * Creates a user of the salons realm with a password unless one with that username exists, and
    * answers its id.

@@ -116,6 +116,9 @@ public final class LocalServers implements AutoCloseable {
     env.put("QUARKUS_DATASOURCE_PASSWORD", secrets.get(s.dbPasswordName()));
     env.put("QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl());
     env.put("QUARKUS_OIDC_CREDENTIALS_SECRET", secrets.get(s.clientSecretName()));
+    if (s == Service.IDENTITY) {
+      env.put("QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL", keycloak.url());
+    }
     return env;
   }
 

@@ -50,6 +50,21 @@ public final class Browser implements AutoCloseable {
         new com.microsoft.playwright.Browser.NewContextOptions().setLocale(locale));
   }
 
+  /**
+   * Fills Keycloak's login form. With Organizations in use the realm asks for the username first
+   * and the password on a second page (identity-first login); both forms are handled.
+   */
+  public static void signInOnKeycloak(
+      com.microsoft.playwright.Page page, String username, String password) {
+    page.locator("#username").fill(username);
+    if (page.locator("#password").count() == 0) {
+      page.locator("#kc-login").click();
+      page.locator("#password").waitFor();
+    }
+    page.locator("#password").fill(password);
+    page.locator("#kc-login").click();
+  }
+
   private static Path chromium() {
     for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
       if (Files.isExecutable(Path.of(candidate))) {

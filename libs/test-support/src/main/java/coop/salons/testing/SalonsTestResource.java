@@ -32,6 +32,9 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
     config.put("quarkus.datasource.password", servers.secret(service.dbPasswordName()));
     config.put("quarkus.oidc.auth-server-url", servers.realmUrl());
     config.put("quarkus.oidc.credentials.secret", servers.secret(service.clientSecretName()));
+    if (service == Service.IDENTITY) {
+      config.put("quarkus.keycloak.admin-client.server-url", servers.keycloakUrl());
+    }
     if (service == Service.PORTAL) {
       // Keycloak accepts redirects only to the portal URL the realm was imported with.
       config.put("quarkus.http.test-port", String.valueOf(servers.portalPort()));

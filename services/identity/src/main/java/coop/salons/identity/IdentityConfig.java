@@ -14,4 +14,14 @@ public interface IdentityConfig {
   /** The largest page a list endpoint answers. */
   @WithDefault("100")
   int maxPageSize();
+
+  /** How long a deleted organisation can still be restored before it is purged. */
+  @WithDefault("P7D")
+  java.time.Duration deletionGracePeriod();
+
+  /**
+   * How old an organisation whose Keycloak side is missing must be before the reconciler adds it.
+   */
+  @WithDefault("PT1M")
+  java.time.Duration reconcileAfter();
 }

@@ -24,24 +24,32 @@ class BadConfigurationIT {
 
   record Outcome(int exitCode, String output) {}
 
-  private Outcome start(Map<String, String> env) throws IOException, InterruptedException {
-    Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+  /** The packaged service with good settings, changed by {@code env}. */
+  private static Process launch(Map<String, String> env, ProcessBuilder.Redirect output)
+      throws IOException {
+    TestServers servers = TestServers.get();
     ProcessBuilder pb =
         new ProcessBuilder(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
-                jar.toString()));
-    TestServers servers = TestServers.get();
-    pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(LocalPlatform.freePort()));
-    pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", servers.jdbcUrl(Service.IDENTITY));
-    pb.environment().put("QUARKUS_DATASOURCE_USERNAME", Service.IDENTITY.role());
-    pb.environment()
-        .put("QUARKUS_DATASOURCE_PASSWORD", servers.secret(Service.IDENTITY.dbPasswordName()));
-    pb.environment().put("QUARKUS_OIDC_AUTH_SERVER_URL", servers.realmUrl());
-    pb.environment().putAll(env);
+                Path.of("target/quarkus-app/quarkus-run.jar").toString()));
+    Map<String, String> e = pb.environment();
+    e.put("QUARKUS_HTTP_PORT", String.valueOf(LocalPlatform.freePort()));
+    e.put("QUARKUS_DATASOURCE_JDBC_URL", servers.jdbcUrl(Service.IDENTITY));
+    e.put("QUARKUS_DATASOURCE_USERNAME", Service.IDENTITY.role());
+    e.put("QUARKUS_DATASOURCE_PASSWORD", servers.secret(Service.IDENTITY.dbPasswordName()));
+    e.put("QUARKUS_OIDC_AUTH_SERVER_URL", servers.realmUrl());
+    e.put("QUARKUS_OIDC_CREDENTIALS_SECRET", servers.secret(Service.IDENTITY.clientSecretName()));
+    e.put("QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL", servers.keycloakUrl());
+    e.putAll(env);
     pb.redirectErrorStream(true);
-    Process p = pb.start();
+    pb.redirectOutput(output);
+    return pb.start();
+  }
+
+  private Outcome start(Map<String, String> env) throws IOException, InterruptedException {
+    Process p = launch(env, ProcessBuilder.Redirect.PIPE);
     if (!p.waitFor(90, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("the service did not stop on a bad setting");
@@ -96,22 +104,7 @@ class BadConfigurationIT {
   @Test
   void goodSettingsStart() throws Exception {
     // The control: with the same launcher and good settings the service is still running.
-    TestServers servers = TestServers.get();
-    Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar",
-            jar.toString());
-    pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(LocalPlatform.freePort()));
-    pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", servers.jdbcUrl(Service.IDENTITY));
-    pb.environment().put("QUARKUS_DATASOURCE_USERNAME", Service.IDENTITY.role());
-    pb.environment()
-        .put("QUARKUS_DATASOURCE_PASSWORD", servers.secret(Service.IDENTITY.dbPasswordName()));
-    pb.environment().put("QUARKUS_OIDC_AUTH_SERVER_URL", servers.realmUrl());
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
+    Process p = launch(Map.of(), ProcessBuilder.Redirect.DISCARD);
     try {
       assertFalse(p.waitFor(15, TimeUnit.SECONDS), "the service stopped with good settings");
     } finally {

@@ -33,4 +33,8 @@ public class Organization extends PanacheEntityBase {
   public OffsetDateTime deletionScheduledAt;
 
   @Version public long version;
+
+  public static Organization bySlug(String slug) {
+    return find("slug", slug).firstResult();
+  }
 }

@@ -1,0 +1,204 @@
+package coop.salons.common.idempotency;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import coop.salons.common.api.ProblemException;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * {@code Idempotency-Key} for creating requests: the first answer is stored and replayed to any
+ * request with the same key from the same caller; the same key with another body is refused. Two
+ * concurrent requests with one key cannot both act: the second is told to retry.
+ *
+ * <p>Needs the table {@code idempotency_record} (see a service's Flyway migrations). Plain JDBC, so
+ * that services without it do not need the table to validate their entities.
+ */
+@ApplicationScoped
+public class Idempotency {
+
+  private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
+  private static final Duration KEEP = Duration.ofHours(24);
+
+  @Inject AgroalDataSource dataSource;
+  @Inject ObjectMapper json;
+
+  /** The stored answer of a creating request. */
+  public record Answer(int status, URI location, Object body) {}
+
+  /**
+   * Runs {@code action} once per (scope, key): a replay answers the stored answer. Without a key
+   * the action simply runs.
+   *
+   * @param scope who asks and where (e.g. the caller's subject and the route)
+   * @param request what is asked, to tell a replay from a reuse of the key
+   */
+  public Response run(String scope, String key, Object request, Supplier<Answer> action) {
+    if (key == null) {
+      return toResponse(action.get());
+    }
+    if (!KEY.matcher(key).matches()) {
+      throw ProblemException.invalid(
+          "Idempotency-Key", "must be 1 to 200 printable ASCII characters");
+    }
+    String fingerprint = fingerprint(request);
+    try {
+      if (!claim(scope, key, fingerprint)) {
+        return replay(scope, key, fingerprint);
+      }
+      Answer answer;
+      try {
+        answer = action.get();
+      } catch (RuntimeException e) {
+        release(scope, key);
+        throw e;
+      }
+      store(scope, key, answer);
+      return toResponse(answer);
+    } catch (SQLException e) {
+      throw new IllegalStateException("idempotency store failed", e);
+    }
+  }
+
+  private boolean claim(String scope, String key, String fingerprint) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO idempotency_record (scope, idempotency_key, fingerprint, created_at)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      ps.setString(1, scope);
+      ps.setString(2, key);
+      ps.setString(3, fingerprint);
+      ps.setObject(4, OffsetDateTime.now());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  private Response replay(String scope, String key, String fingerprint) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT fingerprint, status, location, body FROM idempotency_record"
+                    + " WHERE scope = ? AND idempotency_key = ?")) {
+      ps.setString(1, scope);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new ProblemException(
+              409,
+              "idempotency-in-progress",
+              "Request in progress",
+              "A request with this Idempotency-Key is being handled; retry in a moment.",
+              List.of());
+        }
+        if (!rs.getString(1).equals(fingerprint)) {
+          throw new ProblemException(
+              422,
+              "idempotency-key-reused",
+              "Idempotency-Key reused",
+              "This Idempotency-Key was used for a different request.",
+              List.of());
+        }
+        int status = rs.getInt(2);
+        if (rs.wasNull()) {
+          throw new ProblemException(
+              409,
+              "idempotency-in-progress",
+              "Request in progress",
+              "A request with this Idempotency-Key is being handled; retry in a moment.",
+              List.of());
+        }
+        Response.ResponseBuilder answer =
+            Response.status(status).header("Idempotent-Replayed", "true");
+        String location = rs.getString(3);
+        if (location != null) {
+          answer.location(URI.create(location));
+        }
+        String body = rs.getString(4);
+        if (body != null) {
+          answer.entity(body).type(MediaType.APPLICATION_JSON);
+        }
+        return answer.build();
+      }
+    }
+  }
+
+  private void store(String scope, String key, Answer answer) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE idempotency_record SET status = ?, location = ?, body = ?"
+                    + " WHERE scope = ? AND idempotency_key = ?")) {
+      ps.setInt(1, answer.status());
+      ps.setString(2, answer.location() == null ? null : answer.location().toString());
+      ps.setString(3, answer.body() == null ? null : json.writeValueAsString(answer.body()));
+      ps.setString(4, scope);
+      ps.setString(5, key);
+      ps.executeUpdate();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void release(String scope, String key) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "DELETE FROM idempotency_record WHERE scope = ? AND idempotency_key = ? AND status IS NULL")) {
+      ps.setString(1, scope);
+      ps.setString(2, key);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Forgets answers older than a day; services call it from a scheduled job. */
+  public int expire() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("DELETE FROM idempotency_record WHERE created_at < ?")) {
+      ps.setObject(1, OffsetDateTime.now().minus(KEEP));
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String fingerprint(Object request) {
+    try {
+      byte[] bytes = json.writeValueAsString(request).getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Response toResponse(Answer answer) {
+    Response.ResponseBuilder r = Response.status(answer.status());
+    if (answer.location() != null) {
+      r.location(answer.location());
+    }
+    if (answer.body() != null) {
+      r.entity(answer.body()).type(MediaType.APPLICATION_JSON);
+    }
+    return r.build();
+  }
+}

@@ -1,0 +1,152 @@
+package coop.salons.identity.keycloak;
+
+import coop.salons.common.api.ProblemException;
+import coop.salons.identity.IdentityConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Optional;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.OrganizationRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/**
+ * The Keycloak side of organisations and members, through the admin API as this service's own
+ * service account. Every call is idempotent: creating what exists or removing what is gone is not
+ * an error, so that a retried or resumed operation converges.
+ */
+@ApplicationScoped
+public class KeycloakDirectory {
+
+  @Inject Keycloak keycloak;
+  @Inject IdentityConfig config;
+
+  private RealmResource realm() {
+    return keycloak.realm(config.realm());
+  }
+
+  /**
+   * Creates the Keycloak organisation of a slug (its alias and its name, both unique in the realm),
+   * or finds the one a previous attempt created; answers its id.
+   */
+  public String ensureOrganization(String slug, String displayName) {
+    Optional<String> existing = findOrganization(slug);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    OrganizationRepresentation rep = new OrganizationRepresentation();
+    rep.setAlias(slug);
+    rep.setName(slug);
+    rep.setDescription(displayName);
+    rep.setEnabled(true);
+    try (Response r = realm().organizations().create(rep)) {
+      if (r.getStatus() == 201) {
+        String location = r.getLocation().getPath();
+        return location.substring(location.lastIndexOf('/') + 1);
+      }
+      if (r.getStatus() == 409) {
+        return findOrganization(slug)
+            .orElseThrow(
+                () -> new IllegalStateException("Keycloak reports a conflict for " + slug));
+      }
+      throw new IllegalStateException("Keycloak refused the organisation: HTTP " + r.getStatus());
+    }
+  }
+
+  public Optional<String> findOrganization(String slug) {
+    return realm().organizations().search(slug, true, 0, 2).stream()
+        .filter(o -> slug.equals(o.getAlias()))
+        .map(OrganizationRepresentation::getId)
+        .findFirst();
+  }
+
+  public void describeOrganization(String organizationId, String displayName) {
+    OrganizationRepresentation rep = realm().organizations().get(organizationId).toRepresentation();
+    rep.setDescription(displayName);
+    try (Response r = realm().organizations().get(organizationId).update(rep)) {
+      if (r.getStatus() >= 300) {
+        throw new IllegalStateException("Keycloak refused the update: HTTP " + r.getStatus());
+      }
+    }
+  }
+
+  public void deleteOrganization(String organizationId) {
+    try (Response r = realm().organizations().get(organizationId).delete()) {
+      if (r.getStatus() >= 300 && r.getStatus() != 404) {
+        throw new IllegalStateException("Keycloak refused the deletion: HTTP " + r.getStatus());
+      }
+    } catch (NotFoundException gone) {
+      // already deleted
+    }
+  }
+
+  public void addMember(String organizationId, String userId) {
+    try (Response r = realm().organizations().get(organizationId).members().addMember(userId)) {
+      if (r.getStatus() >= 300 && r.getStatus() != 409) {
+        throw new IllegalStateException("Keycloak refused the member: HTTP " + r.getStatus());
+      }
+    }
+  }
+
+  public void removeMember(String organizationId, String userId) {
+    try (Response r =
+        realm().organizations().get(organizationId).members().member(userId).delete()) {
+      if (r.getStatus() >= 300 && r.getStatus() != 404) {
+        throw new IllegalStateException("Keycloak refused the removal: HTTP " + r.getStatus());
+      }
+    } catch (NotFoundException gone) {
+      // not a member any more
+    }
+  }
+
+  /** The realm's user with this email, if any. */
+  public Optional<UserRepresentation> userByEmail(String email) {
+    List<UserRepresentation> found = realm().users().searchByEmail(email, true);
+    return found.stream().findFirst();
+  }
+
+  public Optional<UserRepresentation> user(String userId) {
+    try {
+      return Optional.of(realm().users().get(userId).toRepresentation());
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Sends Keycloak's invitation email to join the organisation (registration if need be). */
+  public void invite(String organizationId, String email) {
+    try (Response r =
+        realm().organizations().get(organizationId).members().inviteUser(email, null, null)) {
+      if (r.getStatus() >= 300) {
+        throw new ProblemException(
+            503,
+            "email-unavailable",
+            "Email unavailable",
+            "The platform could not send the invitation email (HTTP "
+                + r.getStatus()
+                + " from Keycloak): the operator must configure the realm's SMTP server. Members"
+                + " who already have an account can be added directly.",
+            List.of());
+      }
+    }
+  }
+
+  /** Ends every session of a user, so that a removed member loses access at once. */
+  public void endSessions(String userId) {
+    try {
+      realm().users().get(userId).logout();
+    } catch (NotFoundException gone) {
+      // the user no longer exists
+    }
+  }
+
+  /** The organisations Keycloak says the user belongs to (aliases). */
+  public List<String> organizationsOf(String userId) {
+    return realm().organizations().members().getOrganizations(userId, true).stream()
+        .map(OrganizationRepresentation::getAlias)
+        .toList();
+  }
+}

@@ -1,0 +1,109 @@
+package coop.salons.identity.organization;
+
+import coop.salons.common.api.ETags;
+import coop.salons.common.api.Page;
+import coop.salons.common.idempotency.Idempotency;
+import coop.salons.identity.access.Caller;
+import coop.salons.identity.organization.OrganizationDtos.CreateOrganization;
+import coop.salons.identity.organization.OrganizationDtos.OrganizationView;
+import coop.salons.identity.organization.OrganizationDtos.UpdateOrganization;
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Organisations: create one (you become its owner), list yours, read, rename, delete, restore. */
+@Path("/api/v1/organizations")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "organizations")
+public class OrganizationResource {
+
+  @Inject OrganizationService organizations;
+  @Inject Caller caller;
+  @Inject Idempotency idempotency;
+
+  @POST
+  @Operation(summary = "Create an organisation; the caller becomes its owner")
+  public Response create(
+      @Valid @NotNull CreateOrganization request,
+      @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    String userId = caller.id();
+    return idempotency.run(
+        userId + " POST /api/v1/organizations",
+        idempotencyKey,
+        request,
+        () -> {
+          OrganizationView created =
+              organizations.create(userId, caller.username(), caller.email(), request);
+          return new Idempotency.Answer(
+              201, URI.create("/api/v1/organizations/" + created.slug()), created);
+        });
+  }
+
+  @GET
+  @Operation(summary = "The caller's organisations, a page at a time")
+  public Page<OrganizationView> mine(
+      @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    return organizations.mine(caller.id(), limit, cursor);
+  }
+
+  @GET
+  @Path("/{org}")
+  @Operation(summary = "One of the caller's organisations")
+  public Response get(@PathParam("org") String org) {
+    OrganizationView view = organizations.get(org, caller.id());
+    return Response.ok(view).tag(ETags.of(view.version())).build();
+  }
+
+  @PATCH
+  @Path("/{org}")
+  @Operation(summary = "Rename an organisation (admins and owners; If-Match honoured)")
+  public Response update(
+      @PathParam("org") String org,
+      @HeaderParam("If-Match") String ifMatch,
+      @Valid @NotNull UpdateOrganization request) {
+    OrganizationView view =
+        organizations.update(org, caller.id(), ETags.ifMatch(ifMatch), request.name());
+    return Response.ok(view).tag(ETags.of(view.version())).build();
+  }
+
+  @DELETE
+  @Path("/{org}")
+  @Operation(
+      summary =
+          "Schedule the deletion of an organisation (owners); it can be restored during the grace"
+              + " period, then it is purged with a final backup")
+  public Response delete(@PathParam("org") String org, @HeaderParam("If-Match") String ifMatch) {
+    OrganizationView view =
+        organizations.scheduleDeletion(org, caller.id(), ETags.ifMatch(ifMatch));
+    return Response.accepted(view)
+        .location(URI.create("/api/v1/organizations/" + view.slug()))
+        .tag(ETags.of(view.version()))
+        .build();
+  }
+
+  @POST
+  @Path("/{org}/restore")
+  @Operation(summary = "Cancel a scheduled deletion (owners)")
+  public Response restore(@PathParam("org") String org) {
+    OrganizationView view = organizations.restore(org, caller.id());
+    return Response.ok(view).tag(ETags.of(view.version())).build();
+  }
+}

@@ -1,0 +1,42 @@
+package coop.salons.identity;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import coop.salons.identity.keycloak.RealmSettings;
+import coop.salons.testing.SalonsTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.RealmRepresentation;
+
+/** The service puts back the realm settings it depends on, and leaves right ones alone. */
+@QuarkusTest
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "identity"))
+class RealmSettingsTest {
+
+  @Inject RealmSettings settings;
+  @Inject Keycloak keycloak;
+
+  @Test
+  void organizationsAreTurnedBackOn() {
+    assertFalse(settings.reconcile(), "the imported realm is already right");
+    RealmRepresentation off = new RealmRepresentation();
+    off.setOrganizationsEnabled(false);
+    keycloak.realm("salons").update(off);
+    try {
+      assertTrue(settings.reconcile());
+      assertTrue(keycloak.realm("salons").toRepresentation().isOrganizationsEnabled());
+      assertFalse(settings.reconcile());
+    } finally {
+      RealmRepresentation on = new RealmRepresentation();
+      on.setOrganizationsEnabled(true);
+      keycloak.realm("salons").update(on);
+    }
+  }
+}
