@@ -101,12 +101,7 @@ public class Idempotency {
       ps.setString(2, key);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          throw new ProblemException(
-              409,
-              "idempotency-in-progress",
-              "Request in progress",
-              "A request with this Idempotency-Key is being handled; retry in a moment.",
-              List.of());
+          throw inProgress();
         }
         if (!rs.getString(1).equals(fingerprint)) {
           throw new ProblemException(
@@ -118,12 +113,7 @@ public class Idempotency {
         }
         int status = rs.getInt(2);
         if (rs.wasNull()) {
-          throw new ProblemException(
-              409,
-              "idempotency-in-progress",
-              "Request in progress",
-              "A request with this Idempotency-Key is being handled; retry in a moment.",
-              List.of());
+          throw inProgress();
         }
         Response.ResponseBuilder answer =
             Response.status(status).header("Idempotent-Replayed", "true");
@@ -138,6 +128,15 @@ public class Idempotency {
         return answer.build();
       }
     }
+  }
+
+  private static ProblemException inProgress() {
+    return new ProblemException(
+        409,
+        "idempotency-in-progress",
+        "Request in progress",
+        "A request with this Idempotency-Key is being handled; retry in a moment.",
+        List.of());
   }
 
   private void store(String scope, String key, Answer answer) throws SQLException {

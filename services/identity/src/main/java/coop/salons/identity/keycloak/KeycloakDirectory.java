@@ -33,10 +33,7 @@ public class KeycloakDirectory {
    * or finds the one a previous attempt created; answers its id.
    */
   public String ensureOrganization(String slug, String displayName) {
-    Optional<String> existing = findOrganization(slug);
-    if (existing.isPresent()) {
-      return existing.get();
-    }
+    // Create first and search only on a conflict: one call in the usual case.
     OrganizationRepresentation rep = new OrganizationRepresentation();
     rep.setAlias(slug);
     rep.setName(slug);

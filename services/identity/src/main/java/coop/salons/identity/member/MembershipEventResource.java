@@ -3,6 +3,7 @@ package coop.salons.identity.member;
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
 import coop.salons.identity.IdentityConfig;
+import coop.salons.identity.access.ServiceCallers;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -48,10 +49,7 @@ public class MembershipEventResource {
   @Operation(summary = "Membership changes after a given id, oldest first (service accounts only)")
   public Page<EventView> after(
       @QueryParam("after") Long after, @QueryParam("limit") Integer limit) {
-    String client = token.getClaim("azp");
-    if (client == null || !READERS.contains(client) || !isServiceAccount()) {
-      throw ProblemException.forbidden("Only the platform's services read membership events.");
-    }
+    ServiceCallers.require(token, READERS, "read membership events");
     int size = coop.salons.common.api.Cursors.limit(limit, 100, 1000);
     long from = after == null ? 0 : after;
     if (from < 0) {
@@ -68,10 +66,5 @@ public class MembershipEventResource {
             .toList();
     String next = items.size() == size ? String.valueOf(items.get(items.size() - 1).id()) : null;
     return new Page<>(items, next);
-  }
-
-  private boolean isServiceAccount() {
-    String username = token.getClaim("preferred_username");
-    return username != null && username.startsWith("service-account-");
   }
 }

@@ -192,16 +192,7 @@ public class OrganizationService {
       delayed = "1m",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   public void purgeExpired() {
-    List<UUID> due =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    Organization.<Organization>list(
-                            "deletionScheduledAt < ?1", OffsetDateTime.now())
-                        .stream()
-                        .map(o -> o.id)
-                        .toList());
-    due.forEach(this::purge);
+    idsWhere("deletionScheduledAt < ?1", OffsetDateTime.now()).forEach(this::purge);
   }
 
   void purge(UUID id) {
@@ -240,15 +231,9 @@ public class OrganizationService {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   public void reconcile() {
     List<UUID> pending =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    Organization.<Organization>list(
-                            "keycloakId is null and createdAt < ?1",
-                            OffsetDateTime.now().minus(config.reconcileAfter()))
-                        .stream()
-                        .map(o -> o.id)
-                        .toList());
+        idsWhere(
+            "keycloakId is null and createdAt < ?1",
+            OffsetDateTime.now().minus(config.reconcileAfter()));
     for (UUID id : pending) {
       try {
         linkToKeycloak(id);
@@ -256,6 +241,11 @@ public class OrganizationService {
         LOG.warnf("Reconciling organisation %s failed, will retry: %s", id, e.toString());
       }
     }
+  }
+
+  private static List<UUID> idsWhere(String query, OffsetDateTime when) {
+    return QuarkusTransaction.requiringNew()
+        .call(() -> Organization.<Organization>list(query, when).stream().map(o -> o.id).toList());
   }
 
   private String snapshot(Organization o, List<Membership> members) {

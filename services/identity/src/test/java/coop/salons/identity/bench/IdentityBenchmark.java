@@ -35,40 +35,56 @@ class IdentityBenchmark extends IdentityTestBase {
   static final int ORGANISATIONS = Integer.getInteger("bench.organisations", 1000);
   static final int MEMBERS = 5;
 
+  /** Access tokens last five minutes: each user's is fetched again after two. */
+  private static final Map<String, Object[]> TOKENS = new java.util.HashMap<>();
+
+  private static String token(String username) {
+    Object[] cached = TOKENS.get(username);
+    if (cached == null || System.nanoTime() - (long) cached[1] > 120_000_000_000L) {
+      TestServers servers = TestServers.get();
+      cached = new Object[] {servers.token(servers.user(username)), System.nanoTime()};
+      TOKENS.put(username, cached);
+    }
+    return (String) cached[0];
+  }
+
   @Test
   void organisationsAndMembers() throws Exception {
     TestServers servers = TestServers.get();
     long rssBefore = keycloakRssKb();
-    String ownerToken = servers.token(servers.user("bench-owner"));
-    String otherToken = servers.token(servers.user("bench-other"));
+    int owners = Math.max(1, ORGANISATIONS / 10);
+    int pool = Math.max(MEMBERS - 1, ORGANISATIONS * (MEMBERS - 1) / 10);
     organizationOf("bench-other", "other");
 
-    // The members, made up front (4 per organisation besides the owner), in parallel.
-    List<String> emails = Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(4);
+    // Owners create 10 organisations each; members come from a pool, each in about 10 of them,
+    // as people who belong to several associations.
+    ExecutorService threads = Executors.newFixedThreadPool(4);
     List<Future<?>> made = new ArrayList<>();
-    for (int i = 0; i < ORGANISATIONS * (MEMBERS - 1); i++) {
+    for (int i = 0; i < pool; i++) {
       int n = i;
-      made.add(
-          pool.submit(() -> emails.add(servers.user("bench-m" + n).username() + "@example.org")));
+      made.add(threads.submit(() -> servers.user("bench-m" + n)));
+    }
+    for (int i = 0; i < owners; i++) {
+      int n = i;
+      made.add(threads.submit(() -> servers.user("bench-o" + n)));
     }
     for (Future<?> f : made) {
       f.get();
     }
-    pool.shutdown();
-    Collections.sort(emails);
+    threads.shutdown();
 
     List<Long> create = new ArrayList<>();
     List<Long> addMember = new ArrayList<>();
-    Map<Integer, List<Long>> listAt = new java.util.TreeMap<>();
+    Map<Integer, List<Long>> ownerListAt = new java.util.TreeMap<>();
     Map<Integer, List<Long>> otherListAt = new java.util.TreeMap<>();
     String run = slug("b").substring(2);
     for (int i = 0; i < ORGANISATIONS; i++) {
+      String owner = "bench-o" + (i % owners);
       String slug = "bench-" + run + "-" + i;
       long t0 = System.nanoTime();
       given()
           .auth()
-          .oauth2(ownerToken)
+          .oauth2(token(owner))
           .contentType("application/json")
           .body(Map.of("slug", slug, "name", "Benchmark " + i))
           .post("/api/v1/organizations")
@@ -76,24 +92,26 @@ class IdentityBenchmark extends IdentityTestBase {
           .statusCode(201);
       create.add(System.nanoTime() - t0);
       for (int m = 0; m < MEMBERS - 1; m++) {
+        String member = "bench-m" + ((i * (MEMBERS - 1) + m) % pool);
         long t1 = System.nanoTime();
         given()
             .auth()
-            .oauth2(ownerToken)
+            .oauth2(token(owner))
             .contentType("application/json")
-            .body(Map.of("email", emails.get(i * (MEMBERS - 1) + m)))
+            .body(Map.of("email", member + "@example.org"))
             .post("/api/v1/organizations/" + slug + "/members")
             .then()
             .statusCode(201);
         addMember.add(System.nanoTime() - t1);
       }
       if (i + 1 == 10 || i + 1 == 100 || i + 1 == ORGANISATIONS) {
-        listAt.put(i + 1, sample(ownerToken, 200));
-        otherListAt.put(i + 1, sample(otherToken, 200));
+        ownerListAt.put(i + 1, sample(token("bench-o0"), 200));
+        otherListAt.put(i + 1, sample(token("bench-other"), 200));
       }
-      if (i % 100 == 99) {
-        ownerToken = servers.token(servers.user("bench-owner")); // tokens last 5 minutes
-        otherToken = servers.token(servers.user("bench-other"));
+      if ((i + 1) % 100 == 0) {
+        System.out.printf(
+            "bench: %d organisations, last 100 created at p50 %.1f ms%n",
+            i + 1, median(create.subList(create.size() - 100, create.size())) / 1e6);
       }
     }
     long rssAfter = keycloakRssKb();
@@ -105,17 +123,29 @@ class IdentityBenchmark extends IdentityTestBase {
         .append(Runtime.getRuntime().availableProcessors())
         .append(" cores\n");
     out.append(
-        String.format("organisations created: %d, members each: %d%n", ORGANISATIONS, MEMBERS));
+        String.format(
+            "organisations: %d (%d owners, 10 each), members each: %d (pool of %d users)%n",
+            ORGANISATIONS, owners, MEMBERS, pool + owners));
     out.append("create organisation   ").append(stats(create)).append('\n');
+    out.append("  first 100           ")
+        .append(stats(create.subList(0, Math.min(100, create.size()))))
+        .append('\n');
+    out.append("  last 100            ")
+        .append(stats(create.subList(Math.max(0, create.size() - 100), create.size())))
+        .append('\n');
     out.append("add a member          ").append(stats(addMember)).append('\n');
-    listAt.forEach(
+    ownerListAt.forEach(
         (n, l) ->
             out.append(
-                String.format("list mine (owner of %4d, first page of 20)  %s%n", n, stats(l))));
+                String.format(
+                    "list mine, owner of up to 10, realm at %4d organisations: %s%n",
+                    n, stats(l))));
     otherListAt.forEach(
         (n, l) ->
             out.append(
-                String.format("list mine (owner of 1, realm has %4d more)  %s%n", n, stats(l))));
+                String.format(
+                    "list mine, owner of 1,        realm at %4d organisations: %s%n",
+                    n, stats(l))));
     out.append(
         String.format(
             "Keycloak RSS: %d MB before, %d MB after%n", rssBefore / 1024, rssAfter / 1024));
@@ -123,6 +153,12 @@ class IdentityBenchmark extends IdentityTestBase {
     Path file = Path.of("target/bench/identity.txt");
     Files.createDirectories(file.getParent());
     Files.writeString(file, out.toString());
+  }
+
+  private static double median(List<Long> nanos) {
+    List<Long> s = new ArrayList<>(nanos);
+    Collections.sort(s);
+    return s.get(s.size() / 2);
   }
 
   private static List<Long> sample(String token, int times) {

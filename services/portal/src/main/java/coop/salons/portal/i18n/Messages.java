@@ -51,8 +51,45 @@ public interface Messages {
   @Message("Signed in as {name}")
   String dashboard_signed_in(String name);
 
-  @Message("Your organisations, chat instances and costs will appear here.")
+  @Message("Your chat instances and their costs will appear here.")
   String dashboard_next();
+
+  @Message("Your organisations")
+  String orgs_title();
+
+  @Message("You belong to no organisation yet. Create your association's below.")
+  String orgs_none();
+
+  @Message("Your organisations cannot be shown right now; try again in a moment.")
+  String orgs_unavailable();
+
+  @Message("{count} member(s)")
+  String orgs_members(long count);
+
+  @Message("{role}")
+  String orgs_role(String role);
+
+  @Message("Create an organisation")
+  String org_create_title();
+
+  @Message("Short name")
+  String org_slug_label();
+
+  @Message(
+      "3 to 40 lower-case letters, digits or hyphens; it appears in your chat's address and never changes.")
+  String org_slug_help();
+
+  @Message("Name")
+  String org_name_label();
+
+  @Message("Create")
+  String org_create_button();
+
+  @Message("The organisation {slug} is created; you are its owner.")
+  String org_created(String slug);
+
+  @Message("The organisation could not be created:")
+  String org_create_failed();
 
   @Message("Language")
   String language();

@@ -1,0 +1,41 @@
+package coop.salons.identity.instanceclient;
+
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/** What the instance clients API reads and writes. */
+public final class InstanceClientDtos {
+
+  /** An https URL without wildcard, fragment or credentials; plain http only on localhost. */
+  static final String REDIRECT =
+      "^(https://[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?"
+          + "|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?)(/[A-Za-z0-9._~!$&'()+,;=:@%/-]*)?$";
+
+  static final String REDIRECT_MESSAGE =
+      "must be an https URL (http only on localhost) without wildcard, query or fragment";
+
+  private InstanceClientDtos() {}
+
+  /** The OIDC client a chat instance signs its users in with. */
+  public record InstanceClientSpec(
+      @NotNull @Pattern(regexp = "^[a-z][a-z0-9-]{1,38}[a-z0-9]$") String organization,
+      @NotNull @Pattern(regexp = "^(matrix|mattermost)$", message = "must be matrix or mattermost")
+          String flavour,
+      @NotEmpty @Size(max = 10)
+          List<
+                  @NotNull @Size(max = 500) @Pattern(regexp = REDIRECT, message = REDIRECT_MESSAGE)
+                  String>
+              redirectUris,
+      @Size(max = 500) @Pattern(regexp = REDIRECT, message = REDIRECT_MESSAGE)
+          String backchannelLogoutUrl) {}
+
+  /** A client as read back: never its secret. */
+  public record InstanceClientView(
+      String instanceId, String clientId, String organization, List<String> redirectUris) {}
+
+  /** The answer that carries a secret: only at creation and at rotation. */
+  public record InstanceClientSecret(String instanceId, String clientId, String secret) {}
+}

@@ -1,0 +1,34 @@
+package coop.salons.portal.organization;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** The identity service's organisations API, called with the signed-in user's own token. */
+@RegisterRestClient(configKey = "identity")
+@RegisterProvider(PropagateAccessToken.class)
+@Path("/api/v1/organizations")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface IdentityClient {
+
+  /** An organisation as the list shows it. */
+  record Organization(String slug, String name, String role, long memberCount) {}
+
+  record Page(List<Organization> items, String nextCursor) {}
+
+  record Create(String slug, String name) {}
+
+  @GET
+  Page mine(@QueryParam("limit") int limit);
+
+  @POST
+  Organization create(Create request);
+}
