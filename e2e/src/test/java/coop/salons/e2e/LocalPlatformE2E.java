@@ -83,8 +83,29 @@ class LocalPlatformE2E {
         Browser.signInOnKeycloak(page, "demo", demoPassword);
         page.waitForURL("http://localhost:8080/app");
         assertThat(page.locator("#signed-in-as")).containsText("Demo Volunteer");
+        assertThat(page.locator("#orgs-none")).isVisible();
+
+        // A bad short name is refused with the field named, and nothing is created.
+        page.locator("#org-name").fill("Les Amis de la Terre");
+        page.locator("#org-slug").evaluate("e => e.removeAttribute('pattern')");
+        page.locator("#org-slug").fill("Amis!");
+        page.locator("#create-org").click();
+        assertThat(page.locator("#create-errors")).containsText("slug");
+        assertThat(page.locator("#orgs-none")).isVisible();
+
+        // The volunteer creates their association's organisation through the portal.
+        page.locator("#org-slug").fill("amis-terre");
+        page.locator("#create-org").click();
+        page.waitForURL("http://localhost:8080/app?created=amis-terre");
+        assertThat(page.locator("#created")).isVisible();
+        assertThat(page.locator("#organizations li[data-slug=amis-terre]")).containsText("owner");
         page.screenshot(
             new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/dashboard-en.png")));
+
+        // The same space in French.
+        page.navigate("http://localhost:8080/app?lang=fr");
+        assertThat(page.locator("h1")).hasText("Votre espace");
+        assertThat(page.locator("#organizations li[data-slug=amis-terre]")).containsText("1 membre(s)");
       }
     } finally {
       platform.destroy(); // SIGTERM, as Ctrl-C would
