@@ -105,7 +105,8 @@ class LocalPlatformE2E {
         // The same space in French.
         page.navigate("http://localhost:8080/app?lang=fr");
         assertThat(page.locator("h1")).hasText("Votre espace");
-        assertThat(page.locator("#organizations li[data-slug=amis-terre]")).containsText("1 membre(s)");
+        assertThat(page.locator("#organizations li[data-slug=amis-terre]"))
+            .containsText("1 membre(s)");
       }
     } finally {
       platform.destroy(); // SIGTERM, as Ctrl-C would
