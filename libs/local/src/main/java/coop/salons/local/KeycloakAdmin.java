@@ -76,6 +76,30 @@ public final class KeycloakAdmin {
     }
   }
 
+  /** Points the salons realm's email at an SMTP server (the local mail catcher). */
+  public void useSmtp(String host, int port, String from) throws IOException, InterruptedException {
+    Map<String, Object> realm =
+        Map.of(
+            "smtpServer",
+            Map.of(
+                "host", host,
+                "port", String.valueOf(port),
+                "from", from,
+                "fromDisplayName", "Salons",
+                "auth", "false",
+                "ssl", "false",
+                "starttls", "false"));
+    HttpResponse<String> answer =
+        send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/salons"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(realm))));
+    if (answer.statusCode() != 204) {
+      throw new IllegalStateException(
+          "Keycloak refused the SMTP settings: HTTP " + answer.statusCode());
+    }
+  }
+
   /** GET on the admin API of the salons realm ({@code path} after {@code /admin/realms/salons}). */
   public JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> answer =

@@ -68,6 +68,7 @@ public final class LocalPlatform {
     requireFreePort(5433, "PostgreSQL");
     requireFreePort(8180, "Keycloak");
     requireFreePort(9180, "Keycloak's management interface");
+    requireFreePort(2525, "the local mail catcher");
     String portalUrl = "http://localhost:" + Service.PORTAL.defaultPort();
     Secrets secrets =
         Secrets.loadOrCreate(dataDir.resolve("secrets.properties"), LocalServers.SECRET_NAMES);
@@ -86,7 +87,7 @@ public final class LocalPlatform {
     try {
       LocalServers servers =
           LocalServers.start(
-              new LocalServers.Options(dataDir, false, 5433, 8180, 9180, portalUrl, false),
+              new LocalServers.Options(dataDir, false, 5433, 8180, 9180, portalUrl, 2525, false),
               secrets);
       running.add(servers);
       Map<Service, String> urls = new HashMap<>();
@@ -124,6 +125,10 @@ public final class LocalPlatform {
         "    APIs:      identity http://localhost:8082/q/swagger-ui,"
             + " provisioning :8081, billing :8083");
     System.out.println("    Logs:      " + dataDir.resolve("logs"));
+    System.out.println(
+        "    Mail:      "
+            + dataDir.resolve("mail")
+            + " (invitations land here, nothing is sent out)");
     System.out.println();
     System.out.println("  Press Ctrl-C to stop everything.");
     System.out.flush();
@@ -169,6 +174,7 @@ public final class LocalPlatform {
             freePort(),
             freePort(),
             "http://localhost:" + freePort(),
+            freePort(),
             true),
         Secrets.ephemeral(LocalServers.SECRET_NAMES));
   }

@@ -25,13 +25,19 @@ public final class LocalServers implements AutoCloseable {
 
   private final PostgresServer postgres;
   private final KeycloakServer keycloak;
+  private final MailCatcher mail;
   private final Secrets secrets;
   private final String portalUrl;
 
   private LocalServers(
-      PostgresServer postgres, KeycloakServer keycloak, Secrets secrets, String portalUrl) {
+      PostgresServer postgres,
+      KeycloakServer keycloak,
+      MailCatcher mail,
+      Secrets secrets,
+      String portalUrl) {
     this.postgres = postgres;
     this.keycloak = keycloak;
+    this.mail = mail;
     this.secrets = secrets;
     this.portalUrl = portalUrl;
   }
@@ -44,6 +50,7 @@ public final class LocalServers implements AutoCloseable {
       int keycloakPort,
       int keycloakManagementPort,
       String portalUrl,
+      int smtpPort,
       boolean withTestClient) {}
 
   public static LocalServers start(Options o, Secrets secrets) throws Exception {
@@ -79,17 +86,20 @@ public final class LocalServers implements AutoCloseable {
                           "admin",
                           secrets.get("KEYCLOAK_ADMIN_PASSWORD"),
                           realmVariables)));
+      KeycloakAdmin admin =
+          KeycloakAdmin.login(keycloak.url(), "admin", secrets.get("KEYCLOAK_ADMIN_PASSWORD"));
+      MailCatcher mail = MailCatcher.start(o.smtpPort(), o.workDir().resolve("mail"));
+      admin.useSmtp("127.0.0.1", mail.port(), "noreply@salons.localhost");
       if (o.withTestClient()) {
-        KeycloakAdmin.login(keycloak.url(), "admin", secrets.get("KEYCLOAK_ADMIN_PASSWORD"))
-            .ensureClient(
-                Map.of(
-                    "clientId", TEST_CLIENT,
-                    "publicClient", true,
-                    "directAccessGrantsEnabled", true,
-                    "standardFlowEnabled", false,
-                    "enabled", true));
+        admin.ensureClient(
+            Map.of(
+                "clientId", TEST_CLIENT,
+                "publicClient", true,
+                "directAccessGrantsEnabled", true,
+                "standardFlowEnabled", false,
+                "enabled", true));
       }
-      return new LocalServers(postgres, keycloak, secrets, o.portalUrl());
+      return new LocalServers(postgres, keycloak, mail, secrets, o.portalUrl());
     } catch (Exception e) {
       postgres.close();
       throw e;
@@ -131,6 +141,8 @@ public final class LocalServers implements AutoCloseable {
     p.setProperty("postgres.port", String.valueOf(postgres.port()));
     p.setProperty("keycloak.url", keycloak.url());
     p.setProperty("portal.url", portalUrl);
+    p.setProperty("mail.folder", mail.folder().toString());
+    p.setProperty("mail.port", String.valueOf(mail.port()));
     for (String name : SECRET_NAMES) {
       p.setProperty("secret." + name, secrets.get(name));
     }
@@ -154,6 +166,7 @@ public final class LocalServers implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    mail.close();
     keycloak.close();
     postgres.close();
   }

@@ -95,6 +95,34 @@ public final class TestServers {
     return keycloakUrl() + "/realms/salons";
   }
 
+  /** The port of the SMTP server that catches the realm's mail. */
+  public int mailPort() {
+    return Integer.parseInt(state.getProperty("mail.port"));
+  }
+
+  /** The first caught email sent to an address, waiting up to 15 s for it; empty if none came. */
+  public java.util.Optional<String> mailTo(String address) {
+    Path folder = Path.of(state.getProperty("mail.folder"));
+    long deadline = System.currentTimeMillis() + 15_000;
+    do {
+      try (var files = Files.list(folder)) {
+        for (Path f : files.sorted().toList()) {
+          String mail = Files.readString(f);
+          if (mail.contains("To: " + address)) {
+            return java.util.Optional.of(mail);
+          }
+        }
+        Thread.sleep(200);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return java.util.Optional.empty();
+      }
+    } while (System.currentTimeMillis() < deadline);
+    return java.util.Optional.empty();
+  }
+
   /** The URL the portal under test must answer on (the realm's redirect URIs name it). */
   public String portalUrl() {
     return state.getProperty("portal.url");

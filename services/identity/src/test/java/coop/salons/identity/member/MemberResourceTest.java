@@ -62,16 +62,42 @@ class MemberResourceTest extends IdentityTestBase {
   }
 
   @Test
-  void anUnknownEmailGetsAnInvitationOrAClearRefusalWithoutMail() {
-    // The test realm has no SMTP server: Keycloak cannot send the invitation, and the API says so.
+  void anUnknownEmailGetsKeycloaksInvitationByMail() {
+    // The realm sends through the test servers' real SMTP catcher; nothing leaves the machine.
     String slug = organizationOf("olga", "invite");
+    String email = slug + "-newcomer@example.org";
     as("olga")
-        .body(Map.of("email", "nobody-yet@example.org"))
+        .body(Map.of("email", email))
         .post("/api/v1/organizations/" + slug + "/members")
         .then()
-        .statusCode(503)
-        .contentType("application/problem+json")
-        .body("type", equalTo("urn:salons:problem:email-unavailable"));
+        .statusCode(202)
+        .body("email", equalTo(email))
+        .body("status", equalTo("invited"));
+    String mail = SERVERS.mailTo(email).orElseThrow(() -> new AssertionError("no invitation mail"));
+    assertTrue(mail.contains("/realms/salons/"), "the invitation links to the realm");
+    // Invited is not a member yet: the list is unchanged until the invitation is accepted.
+    as("olga")
+        .get("/api/v1/organizations/" + slug + "/members")
+        .then()
+        .body("items.size()", equalTo(1));
+  }
+
+  @Test
+  void withoutWorkingMailTheRefusalIsClearAndNothingIsAdded() throws Exception {
+    String slug = organizationOf("olga", "nomail");
+    int closed = coop.salons.local.LocalPlatform.freePort();
+    SERVERS.admin().useSmtp("127.0.0.1", closed, "noreply@salons.localhost");
+    try {
+      as("olga")
+          .body(Map.of("email", slug + "-x@example.org"))
+          .post("/api/v1/organizations/" + slug + "/members")
+          .then()
+          .statusCode(503)
+          .contentType("application/problem+json")
+          .body("type", equalTo("urn:salons:problem:email-unavailable"));
+    } finally {
+      SERVERS.admin().useSmtp("127.0.0.1", SERVERS.mailPort(), "noreply@salons.localhost");
+    }
     as("olga")
         .get("/api/v1/organizations/" + slug + "/members")
         .then()
