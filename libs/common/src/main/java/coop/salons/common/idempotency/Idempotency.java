@@ -77,18 +77,15 @@ public class Idempotency {
     }
   }
 
-  private boolean claim(String scope, String key, String fingerprint) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO idempotency_record (scope, idempotency_key, fingerprint, created_at)"
-                    + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-      ps.setString(1, scope);
-      ps.setString(2, key);
-      ps.setString(3, fingerprint);
-      ps.setObject(4, OffsetDateTime.now());
-      return ps.executeUpdate() == 1;
-    }
+  private boolean claim(String scope, String key, String fingerprint) {
+    return update(
+            "INSERT INTO idempotency_record (scope, idempotency_key, fingerprint, created_at)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            scope,
+            key,
+            fingerprint,
+            OffsetDateTime.now())
+        == 1;
   }
 
   private Response replay(String scope, String key, String fingerprint) throws SQLException {
@@ -139,45 +136,44 @@ public class Idempotency {
         List.of());
   }
 
-  private void store(String scope, String key, Answer answer) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE idempotency_record SET status = ?, location = ?, body = ?"
-                    + " WHERE scope = ? AND idempotency_key = ?")) {
-      ps.setInt(1, answer.status());
-      ps.setString(2, answer.location() == null ? null : answer.location().toString());
-      ps.setString(3, answer.body() == null ? null : json.writeValueAsString(answer.body()));
-      ps.setString(4, scope);
-      ps.setString(5, key);
-      ps.executeUpdate();
+  private void store(String scope, String key, Answer answer) {
+    try {
+      update(
+          "UPDATE idempotency_record SET status = ?, location = ?, body = ?"
+              + " WHERE scope = ? AND idempotency_key = ?",
+          answer.status(),
+          answer.location() == null ? null : answer.location().toString(),
+          answer.body() == null ? null : json.writeValueAsString(answer.body()),
+          scope,
+          key);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
   private void release(String scope, String key) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "DELETE FROM idempotency_record WHERE scope = ? AND idempotency_key = ? AND status IS NULL")) {
-      ps.setString(1, scope);
-      ps.setString(2, key);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    update(
+        "DELETE FROM idempotency_record WHERE scope = ? AND idempotency_key = ? AND status IS NULL",
+        scope,
+        key);
   }
 
   /** Forgets answers older than a day; services call it from a scheduled job. */
   public int expire() {
+    return update(
+        "DELETE FROM idempotency_record WHERE created_at < ?", OffsetDateTime.now().minus(KEEP));
+  }
+
+  /** One statement with its parameters, in its own connection; answers the rows it changed. */
+  private int update(String sql, Object... params) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("DELETE FROM idempotency_record WHERE created_at < ?")) {
-      ps.setObject(1, OffsetDateTime.now().minus(KEEP));
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
       return ps.executeUpdate();
     } catch (SQLException e) {
-      throw new IllegalStateException(e);
+      throw new IllegalStateException("idempotency store failed", e);
     }
   }
 
