@@ -100,6 +100,24 @@ public final class KeycloakAdmin {
     }
   }
 
+  /** Makes a user a member of a Keycloak organisation (as accepting an invitation does). */
+  public void addOrganizationMember(String organizationId, String userId)
+      throws IOException, InterruptedException {
+    HttpResponse<String> answer =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        baseUrl
+                            + "/admin/realms/salons/organizations/"
+                            + organizationId
+                            + "/members"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(userId))));
+    if (answer.statusCode() != 201 && answer.statusCode() != 409) {
+      throw new IllegalStateException("Keycloak refused the member: HTTP " + answer.statusCode());
+    }
+  }
+
   /** GET on the admin API of the salons realm ({@code path} after {@code /admin/realms/salons}). */
   public JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> answer =

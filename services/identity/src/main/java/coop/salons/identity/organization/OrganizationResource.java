@@ -58,9 +58,16 @@ public class OrganizationResource {
   }
 
   @GET
-  @Operation(summary = "The caller's organisations, a page at a time")
+  @Operation(
+      summary =
+          "The caller's organisations, a page at a time (the first page also records invitations"
+              + " the caller accepted)")
   public Page<OrganizationView> mine(
       @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+    if (cursor == null) {
+      // The first page is where an accepted invitation shows up.
+      organizations.adoptAcceptedInvitations(caller.id(), caller.username(), caller.email());
+    }
     return organizations.mine(caller.id(), limit, cursor);
   }
 

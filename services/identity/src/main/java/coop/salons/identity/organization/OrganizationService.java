@@ -116,6 +116,34 @@ public class OrganizationService {
     return view(a.organization(), a.role());
   }
 
+  /**
+   * Records the memberships Keycloak has and this service does not yet: someone who accepted an
+   * invitation joined the Keycloak organisation, and becomes a member here (role member).
+   */
+  public void adoptAcceptedInvitations(String userId, String username, String email) {
+    List<String> aliases = keycloak.organizationsOf(userId);
+    if (aliases.isEmpty()) {
+      return;
+    }
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              for (String alias : aliases) {
+                Organization org = Organization.bySlug(alias);
+                if (org != null && Membership.find(org.id, userId) == null) {
+                  Membership m = new Membership();
+                  m.id = new Membership.Key(org.id, userId);
+                  m.username = username;
+                  m.email = email;
+                  m.role = Role.MEMBER.id();
+                  m.joinedAt = OffsetDateTime.now();
+                  m.persist();
+                  MembershipEvent.record(org.slug, userId, "added", Role.MEMBER);
+                }
+              }
+            });
+  }
+
   /** The caller's organisations, by slug, a page at a time. */
   @Transactional
   public Page<OrganizationView> mine(String userId, Integer limit, String cursor) {

@@ -83,6 +83,26 @@ class MemberResourceTest extends IdentityTestBase {
   }
 
   @Test
+  void someoneWhoAcceptedAnInvitationBecomesAMember() throws Exception {
+    // Accepting Keycloak's invitation makes the user a member of the Keycloak organisation; the
+    // test does what the acceptance does, through the admin API.
+    String slug = organizationOf("olga", "accepted");
+    String ines = SERVERS.user("ines").id();
+    SERVERS.admin().addOrganizationMember(keycloakId(slug), ines);
+    as("ines")
+        .get("/api/v1/organizations")
+        .then()
+        .statusCode(200)
+        .body("items.find { it.slug == '" + slug + "' }.role", equalTo("member"));
+    as("olga")
+        .get("/api/v1/organizations/" + slug + "/members")
+        .then()
+        .body("items.username", hasItem("ines"));
+    as("ines").get("/api/v1/organizations").then().statusCode(200); // twice: no duplicate
+    as("olga").get("/api/v1/organizations/" + slug).then().body("memberCount", equalTo(2));
+  }
+
+  @Test
   void withoutWorkingMailTheRefusalIsClearAndNothingIsAdded() throws Exception {
     String slug = organizationOf("olga", "nomail");
     int closed = coop.salons.local.LocalPlatform.freePort();
