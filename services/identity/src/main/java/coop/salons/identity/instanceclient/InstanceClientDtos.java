@@ -1,5 +1,6 @@
 package coop.salons.identity.instanceclient;
 
+import coop.salons.identity.organization.Slugs;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -21,7 +22,7 @@ public final class InstanceClientDtos {
 
   /** The OIDC client a chat instance signs its users in with. */
   public record InstanceClientSpec(
-      @NotNull @Pattern(regexp = "^[a-z][a-z0-9-]{1,38}[a-z0-9]$") String organization,
+      @NotNull @Pattern(regexp = Slugs.PATTERN) String organization,
       @NotNull @Pattern(regexp = "^(matrix|mattermost)$", message = "must be matrix or mattermost")
           String flavour,
       @NotEmpty @Size(max = 10)

@@ -1,8 +1,8 @@
 package coop.salons.identity.member;
 
+import coop.salons.common.api.Cursors;
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
-import coop.salons.identity.IdentityConfig;
 import coop.salons.identity.access.ServiceCallers;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
@@ -33,7 +33,6 @@ public class MembershipEventResource {
   static final Set<String> READERS = Set.of("salons-provisioning", "salons-billing");
 
   @Inject JsonWebToken token;
-  @Inject IdentityConfig config;
 
   /** One change; {@code id} orders them. */
   public record EventView(
@@ -50,7 +49,7 @@ public class MembershipEventResource {
   public Page<EventView> after(
       @QueryParam("after") Long after, @QueryParam("limit") Integer limit) {
     ServiceCallers.require(token, READERS, "read membership events");
-    int size = coop.salons.common.api.Cursors.limit(limit, 100, 1000);
+    int size = Cursors.limit(limit, 100, 1000);
     long from = after == null ? 0 : after;
     if (from < 0) {
       throw ProblemException.invalid("after", "must be 0 or more");
