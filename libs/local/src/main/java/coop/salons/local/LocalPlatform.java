@@ -98,6 +98,12 @@ public final class LocalPlatform {
         Map<String, String> env = new HashMap<>(servers.serviceEnvironment(s));
         urls.forEach((other, url) -> env.put("SALONS_" + other.name() + "_URL", url));
         env.put("SALONS_PORTAL_URL", portalUrl);
+        if (s == Service.PROVISIONING) {
+          env.put("SALONS_PROVISIONING_LOCAL_WORK_DIR", dataDir.resolve("instances").toString());
+          env.put(
+              "SALONS_PROVISIONING_TENANT_DATABASE_BACKUP_DIR",
+              dataDir.resolve("backups").toString());
+        }
         ServiceProcess process =
             Progress.step(
                 "the " + s.id() + " service on " + urls.get(s),

@@ -20,6 +20,9 @@ public final class LocalServers implements AutoCloseable {
   /** The names of every secret the local servers need. */
   public static final List<String> SECRET_NAMES = secretNames();
 
+  /** The role provisioning creates chat instances' databases with. */
+  public static final String TENANT_ADMIN = "salons_tenants";
+
   /** The public client the tests use to sign users in with a password (tests only). */
   public static final String TEST_CLIENT = "salons-test";
 
@@ -65,6 +68,7 @@ public final class LocalServers implements AutoCloseable {
       for (Service s : Service.values()) {
         postgres.ensureDatabase(s.id(), s.role(), secrets.get(s.dbPasswordName()));
       }
+      postgres.ensureTenantAdmin(TENANT_ADMIN, secrets.get("DB_TENANTS_PASSWORD"));
       Map<String, String> realmVariables = new HashMap<>();
       for (Service s : Service.values()) {
         realmVariables.put(s.clientSecretName(), secrets.get(s.clientSecretName()));
@@ -129,6 +133,12 @@ public final class LocalServers implements AutoCloseable {
     if (s == Service.IDENTITY) {
       env.put("QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL", keycloak.url());
     }
+    if (s == Service.PROVISIONING) {
+      env.put("SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_JDBC_URL", postgres.jdbcUrl("postgres"));
+      env.put(
+          "SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_PASSWORD", secrets.get("DB_TENANTS_PASSWORD"));
+      env.put("SALONS_PROVISIONING_TENANT_DATABASE_PORT", String.valueOf(postgres.port()));
+    }
     return env;
   }
 
@@ -157,6 +167,7 @@ public final class LocalServers implements AutoCloseable {
     names.add("DB_KEYCLOAK_PASSWORD");
     names.add("KEYCLOAK_ADMIN_PASSWORD");
     names.add("SALONS_DEMO_PASSWORD");
+    names.add("DB_TENANTS_PASSWORD");
     for (Service s : Service.values()) {
       names.add(s.dbPasswordName());
       names.add(s.clientSecretName());

@@ -51,6 +51,28 @@ public final class PostgresServer implements AutoCloseable {
     return "jdbc:postgresql://localhost:" + port() + "/" + database;
   }
 
+  /**
+   * Creates (or updates) the role with which provisioning creates each chat instance's role and
+   * database: it may create roles and databases, nothing more.
+   */
+  public void ensureTenantAdmin(String role, String password) throws SQLException {
+    requireIdentifier(role);
+    try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+      boolean roleExists = exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role);
+      String sql =
+          quoted(
+              c,
+              roleExists
+                  ? "ALTER ROLE %I LOGIN CREATEDB CREATEROLE PASSWORD %L"
+                  : "CREATE ROLE %I LOGIN CREATEDB CREATEROLE PASSWORD %L",
+              role,
+              password);
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+    }
+  }
+
   /** Creates a login role and a database it owns, unless they exist; sets the role's password. */
   public void ensureDatabase(String database, String role, String password) throws SQLException {
     requireIdentifier(database);

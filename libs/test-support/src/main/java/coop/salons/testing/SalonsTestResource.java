@@ -1,5 +1,6 @@
 package coop.salons.testing;
 
+import coop.salons.local.LocalServers;
 import coop.salons.local.Service;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
@@ -34,6 +35,20 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
     config.put("quarkus.oidc.credentials.secret", servers.secret(service.clientSecretName()));
     if (service == Service.IDENTITY) {
       config.put("quarkus.keycloak.admin-client.server-url", servers.keycloakUrl());
+    }
+    if (service == Service.PROVISIONING) {
+      config.put("quarkus.rest-client.identity.url", servers.identityUrl());
+      config.put(
+          "salons.provisioning.tenant-database.admin-jdbc-url",
+          "jdbc:postgresql://localhost:" + servers.postgresPort() + "/postgres");
+      config.put("salons.provisioning.tenant-database.admin-user", LocalServers.TENANT_ADMIN);
+      config.put(
+          "salons.provisioning.tenant-database.admin-password",
+          servers.secret("DB_TENANTS_PASSWORD"));
+      config.put(
+          "salons.provisioning.tenant-database.port", String.valueOf(servers.postgresPort()));
+      config.put("salons.provisioning.tenant-database.backup-dir", "target/backups");
+      config.put("salons.provisioning.local.work-dir", "target/instances");
     }
     if (service == Service.PORTAL) {
       // Keycloak accepts redirects only to the portal URL the realm was imported with.

@@ -5,8 +5,8 @@ import coop.salons.local.KeycloakAdmin;
 import coop.salons.local.LocalLayout;
 import coop.salons.local.LocalPlatform;
 import coop.salons.local.LocalServers;
-import coop.salons.local.Secrets;
 import coop.salons.local.Service;
+import coop.salons.local.ServiceProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,6 +31,7 @@ public final class TestServers {
   private static TestServers shared;
 
   private final Properties state;
+  private ServiceProcess identity;
 
   private TestServers(Properties state) {
     this.state = state;
@@ -132,6 +133,43 @@ public final class TestServers {
     return URI.create(portalUrl()).getPort();
   }
 
+  /**
+   * The URL of a real identity service for tests of the services that call it (provisioning follows
+   * its membership feed and asks it for OIDC clients): the packaged application, started once per
+   * test JVM on a free port, on the build's PostgreSQL and Keycloak.
+   */
+  public synchronized String identityUrl() {
+    if (identity == null) {
+      try {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+          port = s.getLocalPort();
+        }
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(Service.IDENTITY));
+        env.put("QUARKUS_DATASOURCE_USERNAME", Service.IDENTITY.role());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", secret(Service.IDENTITY.dbPasswordName()));
+        env.put("QUARKUS_OIDC_AUTH_SERVER_URL", realmUrl());
+        env.put("QUARKUS_OIDC_CREDENTIALS_SECRET", secret(Service.IDENTITY.clientSecretName()));
+        env.put("QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL", keycloakUrl());
+        ServiceProcess started =
+            ServiceProcess.start(
+                Service.IDENTITY,
+                port,
+                env,
+                LocalLayout.projectRoot().resolve("target/test-identity-" + port));
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        identity = started;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return identity.url();
+  }
+
   public String secret(String name) {
     return state.getProperty("secret." + name);
   }
@@ -150,7 +188,7 @@ public final class TestServers {
 
   /** A user of the salons realm, created if needed, with a generated password. */
   public TestUser user(String username) {
-    String password = state.computeIfAbsent("user." + username, k -> Secrets.generate()).toString();
+    String password = passwordOf(username);
     try {
       String id = admin().ensureUser(username, username + "@example.org", password);
       return new TestUser(id, username, password);
@@ -158,6 +196,22 @@ public final class TestServers {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A test user's password: derived from a secret of this run of the test servers, so that every
+   * JVM and class loader of the run (Quarkus restarts its application per test profile) gives the
+   * same user the same password.
+   */
+  private String passwordOf(String username) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(secret("SALONS_DEMO_PASSWORD").getBytes(StandardCharsets.UTF_8));
+      sha.update(("user:" + username).getBytes(StandardCharsets.UTF_8));
+      return "T" + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 30);
+    } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

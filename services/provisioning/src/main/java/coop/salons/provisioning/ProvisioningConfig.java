@@ -2,6 +2,9 @@ package coop.salons.provisioning;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /** The provisioning service's own settings ({@code salons.provisioning.*}). */
 @ConfigMapping(prefix = "salons.provisioning")
@@ -14,4 +17,196 @@ public interface ProvisioningConfig {
   /** The parent domain of the instances' default host names ({@code <instance>.<org>.<domain>}). */
   @WithDefault("chat.localhost")
   String baseDomain();
+
+  /** The Keycloak realm the instances sign their users in with (the OIDC issuer). */
+  @WithDefault("http://localhost:8180/realms/salons")
+  String realmUrl();
+
+  /** How long a deleted instance can still be restored before it is purged. */
+  @WithDefault("P7D")
+  Duration deletionGracePeriod();
+
+  /** The largest page a list endpoint answers. */
+  @WithDefault("100")
+  int maxPageSize();
+
+  /** Allow chat server versions that no longer get security fixes (Mattermost ≤ 10.11). */
+  @WithDefault("false")
+  boolean allowUnsupportedVersions();
+
+  /** The supervisor that converges instances to their desired state. */
+  Supervisor supervisor();
+
+  /** The PostgreSQL server on which each instance gets a role and a database. */
+  TenantDatabase tenantDatabase();
+
+  /** The chat servers' images and versions. */
+  Images images();
+
+  /** The plans' limits, by plan name (billing owns prices; see docs/adr/0008). */
+  Map<String, Plan> plans();
+
+  /** Kubernetes specifics. */
+  Kubernetes kubernetes();
+
+  /** The local runtime (development, demos, end-to-end tests). */
+  Local local();
+
+  /** Settings of the supervisor. */
+  interface Supervisor {
+    /** Run the supervisor in this process (turn off to run only the API). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often the supervisor looks for work. */
+    @WithDefault("1s")
+    String interval();
+
+    /** How many instances one pass claims. */
+    @WithDefault("20")
+    int batchSize();
+
+    /** How many instances are reconciled in parallel. */
+    @WithDefault("8")
+    int workers();
+
+    /** How long a claim lasts: another replica takes over an instance whose lease ran out. */
+    @WithDefault("PT2M")
+    Duration lease();
+
+    /** The first retry delay after a failed step; it doubles on each failure. */
+    @WithDefault("PT2S")
+    Duration retryBackoff();
+
+    /** The longest retry delay. */
+    @WithDefault("PT5M")
+    Duration maxBackoff();
+
+    /** After this many failures in a row the instance is FAILED (an operator looks at it). */
+    @WithDefault("8")
+    int maxAttempts();
+
+    /** How often a starting server is asked whether it is ready. */
+    @WithDefault("PT2S")
+    Duration readinessPoll();
+
+    /** How long a server may take to become ready before the instance is FAILED. */
+    @WithDefault("PT10M")
+    Duration readinessTimeout();
+
+    /** How often every READY instance is checked for drift. */
+    @WithDefault("PT10M")
+    Duration resyncEvery();
+  }
+
+  /** The tenants' PostgreSQL server, as the hoster registered it. */
+  interface TenantDatabase {
+    /** JDBC URL of the server's maintenance database, reached by this service. */
+    @WithDefault("jdbc:postgresql://localhost:5433/postgres")
+    String adminJdbcUrl();
+
+    /** A role with CREATEROLE and CREATEDB. */
+    @WithDefault("salons_tenants")
+    String adminUser();
+
+    /** Its password. */
+    @WithDefault("")
+    String adminPassword();
+
+    /** The host name the chat servers use to reach the server. */
+    @WithDefault("localhost")
+    String host();
+
+    /** The port the chat servers use. */
+    @WithDefault("5433")
+    int port();
+
+    /** Where final backups of deleted instances' databases are written. */
+    @WithDefault("backups")
+    String backupDir();
+  }
+
+  /** Images and default versions of the chat servers. */
+  interface Images {
+    /** The Synapse image (tag = version). */
+    @WithDefault("ghcr.io/element-hq/synapse")
+    String synapse();
+
+    @WithDefault("1.163.2")
+    String synapseVersion();
+
+    /** The Mattermost image: Team Edition, or Framasoft's Mostlymatter fork. */
+    @WithDefault("mattermost/mattermost-team-edition")
+    String mattermost();
+
+    @WithDefault("11.1.0")
+    String mattermostVersion();
+  }
+
+  /** What a plan allows an instance. */
+  interface Plan {
+    /** Most members (Synapse's monthly active users, Mattermost's users per team). */
+    int maxUsers();
+
+    /** Storage for media and files, in GB. */
+    int storageGb();
+
+    /** CPU, in millicores. */
+    int cpuMillis();
+
+    /** Memory, in MiB. */
+    int memoryMib();
+
+    /** Instances an organisation may have on this plan. */
+    @WithDefault("1")
+    int maxInstances();
+
+    /** How Mattermost instances sign users in: {@code accounts}, {@code openid}, {@code gitlab}. */
+    @WithDefault("accounts")
+    String mattermostLogin();
+  }
+
+  /** Kubernetes settings. */
+  interface Kubernetes {
+    /** The ingress class of the instances' Ingresses. */
+    @WithDefault("nginx")
+    String ingressClass();
+
+    /** The cert-manager ClusterIssuer that signs the instances' certificates. */
+    @WithDefault("letsencrypt")
+    String clusterIssuer();
+
+    /** The namespace of the ingress controller (allowed in by the NetworkPolicy). */
+    @WithDefault("ingress-nginx")
+    String ingressNamespace();
+
+    /** Where the tenants' PostgreSQL server is, for the egress NetworkPolicy (CIDR). */
+    @WithDefault("0.0.0.0/0")
+    String databaseCidr();
+
+    /** The storage class of the instances' volumes (empty: the cluster's default). */
+    Optional<String> storageClass();
+  }
+
+  /** Local runtime settings. */
+  interface Local {
+    /** Where instances keep their configuration, secrets and data. */
+    @WithDefault(".salons/instances")
+    String workDir();
+
+    /** The Python virtualenv with Synapse; created on first use. */
+    @WithDefault("${user.home}/.cache/salons/synapse-1.163.2")
+    String synapseVenv();
+
+    /** The Python that creates the virtualenv. */
+    @WithDefault("python3")
+    String python();
+
+    /** The first port given to local instances. */
+    @WithDefault("8400")
+    int firstPort();
+
+    /** A Mattermost server binary; without one, Mattermost instances fail with a clear reason. */
+    Optional<String> mattermostBinary();
+  }
 }

@@ -1,10 +1,10 @@
 package coop.salons.identity.access;
 
 import coop.salons.common.api.ProblemException;
+import coop.salons.common.api.Slugs;
 import coop.salons.identity.member.Membership;
 import coop.salons.identity.member.Role;
 import coop.salons.identity.organization.Organization;
-import coop.salons.identity.organization.Slugs;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -1,6 +1,6 @@
 package coop.salons.identity.instanceclient;
 
-import coop.salons.identity.organization.Slugs;
+import coop.salons.common.api.Slugs;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;

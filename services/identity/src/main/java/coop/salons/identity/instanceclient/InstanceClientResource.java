@@ -1,7 +1,7 @@
 package coop.salons.identity.instanceclient;
 
 import coop.salons.common.api.ProblemException;
-import coop.salons.identity.access.ServiceCallers;
+import coop.salons.common.security.ServiceCallers;
 import coop.salons.identity.instanceclient.InstanceClientDtos.InstanceClientSecret;
 import coop.salons.identity.instanceclient.InstanceClientDtos.InstanceClientSpec;
 import coop.salons.identity.instanceclient.InstanceClientDtos.InstanceClientView;

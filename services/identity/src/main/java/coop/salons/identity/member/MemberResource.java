@@ -2,7 +2,7 @@ package coop.salons.identity.member;
 
 import coop.salons.common.api.Page;
 import coop.salons.common.idempotency.Idempotency;
-import coop.salons.identity.access.Caller;
+import coop.salons.common.security.Caller;
 import coop.salons.identity.member.MemberDtos.AddMember;
 import coop.salons.identity.member.MemberDtos.ChangeRole;
 import coop.salons.identity.member.MemberDtos.InvitationView;

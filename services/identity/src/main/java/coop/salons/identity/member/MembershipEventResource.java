@@ -3,7 +3,7 @@ package coop.salons.identity.member;
 import coop.salons.common.api.Cursors;
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
-import coop.salons.identity.access.ServiceCallers;
+import coop.salons.common.security.ServiceCallers;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

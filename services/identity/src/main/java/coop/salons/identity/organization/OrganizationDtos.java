@@ -1,5 +1,6 @@
 package coop.salons.identity.organization;
 
+import coop.salons.common.api.Slugs;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;

@@ -3,7 +3,7 @@ package coop.salons.identity.organization;
 import coop.salons.common.api.ETags;
 import coop.salons.common.api.Page;
 import coop.salons.common.idempotency.Idempotency;
-import coop.salons.identity.access.Caller;
+import coop.salons.common.security.Caller;
 import coop.salons.identity.organization.OrganizationDtos.CreateOrganization;
 import coop.salons.identity.organization.OrganizationDtos.OrganizationView;
 import coop.salons.identity.organization.OrganizationDtos.UpdateOrganization;

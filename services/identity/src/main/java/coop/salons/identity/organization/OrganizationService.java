@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.salons.common.api.Cursors;
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
+import coop.salons.common.api.Slugs;
 import coop.salons.identity.IdentityConfig;
 import coop.salons.identity.access.OrganizationAccess;
 import coop.salons.identity.keycloak.KeycloakDirectory;

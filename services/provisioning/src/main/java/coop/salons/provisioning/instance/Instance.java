@@ -20,11 +20,72 @@ public class Instance extends PanacheEntityBase {
   @Column(nullable = false, length = 40)
   public String slug;
 
+  @Column(name = "display_name", nullable = false, length = 100)
+  public String displayName;
+
   @Column(nullable = false, length = 20)
   public String flavour;
 
+  @Column(nullable = false, length = 40)
+  public String plan;
+
+  @Column(name = "chat_version", nullable = false, length = 40)
+  public String chatVersion;
+
+  @Column(name = "custom_domain", length = 253)
+  public String customDomain;
+
+  @Column(nullable = false, length = 20)
+  public String federation;
+
+  @Column(name = "retention_days", nullable = false)
+  public int retentionDays;
+
+  @Column(name = "login_mode", nullable = false, length = 20)
+  public String loginMode;
+
+  /** What the owners want: {@code running}, {@code suspended} or {@code deleted}. */
+  @Column(nullable = false, length = 20)
+  public String desired;
+
   @Column(nullable = false, length = 30)
   public String state;
+
+  /** Bumped by every change of the desired state. */
+  @Column(nullable = false)
+  public long generation;
+
+  /** The generation the supervisor last converged. */
+  @Column(name = "observed_generation", nullable = false)
+  public long observedGeneration;
+
+  @Column(length = 300)
+  public String url;
+
+  /** Why the instance is not ready (the last failure or what it waits for). */
+  @Column(length = 1000)
+  public String reason;
+
+  @Column(nullable = false)
+  public int attempts;
+
+  @Column(name = "next_attempt_at", nullable = false)
+  public OffsetDateTime nextAttemptAt;
+
+  @Column(name = "lease_owner", length = 100)
+  public String leaseOwner;
+
+  @Column(name = "lease_until")
+  public OffsetDateTime leaseUntil;
+
+  @Column(name = "deletion_due_at")
+  public OffsetDateTime deletionDueAt;
+
+  @Column(name = "last_transition_at", nullable = false)
+  public OffsetDateTime lastTransitionAt;
+
+  @Column(name = "local_port")
+  public Integer localPort;
 
   @Column(name = "created_at", nullable = false)
   public OffsetDateTime createdAt;
@@ -33,4 +94,19 @@ public class Instance extends PanacheEntityBase {
   public OffsetDateTime updatedAt;
 
   @Version public long version;
+
+  public InstanceState state() {
+    return InstanceState.of(state);
+  }
+
+  /** Moves to a state the state machine allows; the transition time changes only on a change. */
+  public void moveTo(InstanceState next, OffsetDateTime now) {
+    InstanceState current = state();
+    if (current == next) {
+      return;
+    }
+    current.requireCanMoveTo(next);
+    state = next.id();
+    lastTransitionAt = now;
+  }
 }

@@ -1,11 +1,12 @@
-package coop.salons.identity.organization;
+package coop.salons.common.api;
 
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Organisation slugs end up in DNS names, URLs and database names: lower-case letters, digits and
- * inner hyphens, 3 to 40 characters, no double hyphen, and none of the names the platform keeps.
+ * Slugs (of organisations and instances) end up in DNS names, URLs and database names: lower-case
+ * letters, digits and inner hyphens, 3 to 40 characters, no double hyphen, and none of the names
+ * the platform keeps.
  */
 public final class Slugs {
 

@@ -1,4 +1,4 @@
-package coop.salons.identity.access;
+package coop.salons.common.security;
 
 import coop.salons.common.api.ProblemException;
 import java.util.Set;

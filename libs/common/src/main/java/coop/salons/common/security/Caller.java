@@ -1,4 +1,4 @@
-package coop.salons.identity.access;
+package coop.salons.common.security;
 
 import io.quarkus.security.UnauthorizedException;
 import jakarta.enterprise.context.RequestScoped;

@@ -1,0 +1,402 @@
+package coop.salons.provisioning.instance;
+
+import coop.salons.common.api.Cursors;
+import coop.salons.common.api.Page;
+import coop.salons.common.api.ProblemException;
+import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.provisioning.instance.InstanceDtos.Condition;
+import coop.salons.provisioning.instance.InstanceDtos.CreateInstance;
+import coop.salons.provisioning.instance.InstanceDtos.InstanceView;
+import coop.salons.provisioning.instance.InstanceDtos.StepView;
+import coop.salons.provisioning.instance.InstanceDtos.UpdateInstance;
+import coop.salons.provisioning.model.Flavour;
+import coop.salons.provisioning.model.LoginMode;
+import coop.salons.provisioning.model.PlanLimits;
+import coop.salons.provisioning.webhook.Webhooks;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The instances' desired state: the API's changes, checked against the plan and the state machine,
+ * written in one transaction. The supervisor does the work.
+ */
+@ApplicationScoped
+public class InstanceService {
+
+  /** Instance slugs that would clash with the names the platform uses in host names. */
+  static final Set<String> RESERVED =
+      Set.of("www", "api", "admin", "mail", "smtp", "autoconfig", "autodiscover", "portal");
+
+  static final int STEPS_SHOWN = 50;
+
+  @Inject ProvisioningConfig config;
+  @Inject Plans plans;
+  @Inject EntityManager em;
+  @Inject Webhooks webhooks;
+
+  @Transactional
+  public InstanceView create(String org, CreateInstance request) {
+    Flavour flavour = Flavour.of(request.flavour()).orElseThrow();
+    if (RESERVED.contains(request.slug()) || request.slug().contains("--")) {
+      throw ProblemException.invalid("slug", "is reserved by the platform");
+    }
+    String planName = request.plan() == null ? Plans.DEFAULT : request.plan();
+    PlanLimits plan = plans.require(planName);
+    String version = request.version() == null ? defaultVersion(flavour) : request.version();
+    LoginMode login = flavour == Flavour.MATRIX ? LoginMode.OPENID : plan.login();
+    checkLogin(flavour, login, version);
+    checkDomain(request.customDomain());
+    // One organisation's creations queue here, so that two cannot both take the last slot.
+    em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
+        .setParameter(1, "instances:" + org)
+        .getSingleResult();
+    long live = Instance.count("organizationSlug = ?1 and state <> 'deleted'", org);
+    int allowed = plans.maxInstances(planName);
+    if (live >= allowed) {
+      throw new ProblemException(
+          403,
+          "quota-exceeded",
+          "Quota exceeded",
+          "The plan "
+              + planName
+              + " allows "
+              + allowed
+              + " instance(s) per organisation; '"
+              + org
+              + "' has "
+              + live
+              + ".",
+          List.of());
+    }
+    if (Instance.count(
+            "organizationSlug = ?1 and slug = ?2 and state <> 'deleted'", org, request.slug())
+        > 0) {
+      throw ProblemException.conflict(
+          "The organisation already has an instance '" + request.slug() + "'.");
+    }
+    if (request.customDomain() != null
+        && Instance.count("customDomain = ?1 and state <> 'deleted'", request.customDomain()) > 0) {
+      throw ProblemException.conflict(
+          "The domain " + request.customDomain() + " is already used by an instance.");
+    }
+    OffsetDateTime now = OffsetDateTime.now();
+    Instance i = new Instance();
+    i.id = UUID.randomUUID();
+    i.organizationSlug = org;
+    i.slug = request.slug();
+    i.displayName = request.displayName() == null ? request.slug() : request.displayName().strip();
+    i.flavour = flavour.id();
+    i.plan = planName;
+    i.chatVersion = version;
+    i.customDomain = request.customDomain();
+    i.federation = request.federation() == null ? "platform-only" : request.federation();
+    i.retentionDays = request.retentionDays() == null ? 0 : request.retentionDays();
+    i.loginMode = login.id();
+    i.desired = "running";
+    i.state = InstanceState.REQUESTED.id();
+    i.generation = 1;
+    i.observedGeneration = 0;
+    i.nextAttemptAt = now;
+    i.lastTransitionAt = now;
+    i.createdAt = now;
+    i.updatedAt = now;
+    i.persist();
+    webhooks.stateChanged(i);
+    em.flush();
+    return view(i, List.of());
+  }
+
+  @Transactional
+  public InstanceView get(String org, String slug) {
+    Instance i = require(org, slug);
+    List<InstanceStep> steps =
+        InstanceStep.<InstanceStep>find("instanceId = ?1 order by id desc", i.id)
+            .range(0, STEPS_SHOWN - 1)
+            .list();
+    List<InstanceStep> oldestFirst = new ArrayList<>(steps);
+    Collections.reverse(oldestFirst);
+    return view(i, oldestFirst);
+  }
+
+  @Transactional
+  public Page<InstanceView> list(String org, Integer limit, String cursor) {
+    int size = Cursors.limit(limit, 20, config.maxPageSize());
+    String after = Cursors.decode(cursor);
+    List<Instance> found;
+    if (after == null) {
+      found =
+          Instance.<Instance>find(
+                  "organizationSlug = ?1 and state <> 'deleted' order by createdAt, id", org)
+              .range(0, size - 1)
+              .list();
+    } else {
+      String[] parts = after.split("\\|", 2);
+      OffsetDateTime at;
+      UUID id;
+      try {
+        at = OffsetDateTime.parse(parts[0]);
+        id = UUID.fromString(parts[1]);
+      } catch (RuntimeException e) {
+        throw ProblemException.invalid("cursor", "is not a cursor this API gave");
+      }
+      found =
+          Instance.<Instance>find(
+                  "organizationSlug = ?1 and state <> 'deleted'"
+                      + " and (createdAt > ?2 or (createdAt = ?2 and id > ?3))"
+                      + " order by createdAt, id",
+                  org,
+                  at,
+                  id)
+              .range(0, size - 1)
+              .list();
+    }
+    List<InstanceView> items = found.stream().map(i -> view(i, List.of())).toList();
+    String next = null;
+    if (found.size() == size) {
+      Instance last = found.get(found.size() - 1);
+      next = Cursors.encode(last.createdAt + "|" + last.id);
+    }
+    return new Page<>(items, next);
+  }
+
+  @Transactional
+  public InstanceView update(String org, String slug, Long ifMatch, UpdateInstance request) {
+    Instance i = requireChangeable(org, slug, ifMatch);
+    if (i.state() == InstanceState.DELETION_REQUESTED) {
+      throw ProblemException.conflict(
+          "The instance is scheduled for deletion; restore it before changing it.");
+    }
+    Flavour flavour = Flavour.of(i.flavour).orElseThrow();
+    if (request.displayName() != null) {
+      i.displayName = request.displayName().strip();
+    }
+    if (request.plan() != null) {
+      PlanLimits plan = plans.require(request.plan());
+      i.plan = request.plan();
+      if (flavour == Flavour.MATTERMOST) {
+        i.loginMode = plan.login().id();
+      }
+    }
+    if (request.version() != null) {
+      i.chatVersion = request.version();
+    }
+    checkLogin(flavour, LoginMode.of(i.loginMode).orElseThrow(), i.chatVersion);
+    if (request.federation() != null) {
+      i.federation = request.federation();
+    }
+    if (request.retentionDays() != null) {
+      i.retentionDays = request.retentionDays();
+    }
+    InstanceState s = i.state();
+    changed(i, s == InstanceState.READY || s == InstanceState.FAILED ? InstanceState.UPDATING : s);
+    return view(i, List.of());
+  }
+
+  @Transactional
+  public InstanceView suspend(String org, String slug) {
+    Instance i = requireChangeable(org, slug, null);
+    if (i.state() == InstanceState.DELETION_REQUESTED) {
+      throw ProblemException.conflict("The instance is scheduled for deletion.");
+    }
+    if ("suspended".equals(i.desired)) {
+      return view(i, List.of());
+    }
+    i.desired = "suspended";
+    InstanceState s = i.state();
+    changed(i, s == InstanceState.REQUESTED ? s : InstanceState.UPDATING);
+    return view(i, List.of());
+  }
+
+  @Transactional
+  public InstanceView resume(String org, String slug) {
+    Instance i = requireChangeable(org, slug, null);
+    if (i.state() == InstanceState.DELETION_REQUESTED) {
+      throw ProblemException.conflict(
+          "The instance is scheduled for deletion; restore it to bring it back.");
+    }
+    if ("running".equals(i.desired) && i.state() != InstanceState.FAILED) {
+      return view(i, List.of());
+    }
+    i.desired = "running";
+    InstanceState s = i.state();
+    changed(i, s == InstanceState.REQUESTED ? s : InstanceState.UPDATING);
+    return view(i, List.of());
+  }
+
+  @Transactional
+  public InstanceView scheduleDeletion(String org, String slug, Long ifMatch) {
+    Instance i = requireChangeable(org, slug, ifMatch);
+    if (i.state() == InstanceState.DELETION_REQUESTED) {
+      return view(i, List.of());
+    }
+    i.desired = "deleted";
+    i.deletionDueAt = OffsetDateTime.now().plus(config.deletionGracePeriod());
+    changed(i, InstanceState.DELETION_REQUESTED);
+    return view(i, List.of());
+  }
+
+  @Transactional
+  public InstanceView restore(String org, String slug) {
+    Instance i = require(org, slug);
+    if (i.state() != InstanceState.DELETION_REQUESTED) {
+      throw ProblemException.conflict("The instance is not scheduled for deletion.");
+    }
+    i.desired = "running";
+    i.deletionDueAt = null;
+    changed(i, InstanceState.UPDATING);
+    return view(i, List.of());
+  }
+
+  /** A change of the desired state: a new generation, due for the supervisor at once. */
+  private void changed(Instance i, InstanceState next) {
+    OffsetDateTime now = OffsetDateTime.now();
+    InstanceState before = i.state();
+    i.moveTo(next, now);
+    i.generation++;
+    i.attempts = 0;
+    i.reason = null;
+    i.nextAttemptAt = now;
+    i.updatedAt = now;
+    if (before != next) {
+      webhooks.stateChanged(i);
+    }
+    em.flush(); // the view carries the new version as its ETag
+  }
+
+  private Instance require(String org, String slug) {
+    Instance i =
+        Instance.find("organizationSlug = ?1 and slug = ?2 and state <> 'deleted'", org, slug)
+            .firstResult();
+    if (i == null) {
+      throw ProblemException.notFound("No instance '" + slug + "' in '" + org + "'.");
+    }
+    return i;
+  }
+
+  private Instance requireChangeable(String org, String slug, Long ifMatch) {
+    Instance i = require(org, slug);
+    if (ifMatch != null && ifMatch != i.version) {
+      throw ProblemException.preconditionFailed(
+          "The instance changed since you read it (ETag " + i.version + "); read it again.");
+    }
+    return i;
+  }
+
+  private String defaultVersion(Flavour flavour) {
+    return flavour == Flavour.MATRIX
+        ? config.images().synapseVersion()
+        : config.images().mattermostVersion();
+  }
+
+  /**
+   * The GitLab shim works only up to Mattermost 10.11, whose security fixes ended in August 2026:
+   * refused unless the hoster allows unsupported versions.
+   */
+  private void checkLogin(Flavour flavour, LoginMode login, String version) {
+    if (flavour != Flavour.MATTERMOST || login != LoginMode.GITLAB) {
+      return;
+    }
+    String[] v = version.split("\\.");
+    int major = Integer.parseInt(v[0]);
+    int minor = Integer.parseInt(v[1]);
+    boolean shimWorks = major < 10 || (major == 10 && minor <= 11);
+    if (!shimWorks) {
+      throw ProblemException.invalid(
+          "version", "the plan signs in through GitLab, which Mattermost offers only up to 10.11");
+    }
+    if (!config.allowUnsupportedVersions()) {
+      throw new ProblemException(
+          409,
+          "unsupported-version",
+          "Unsupported version",
+          "The plan signs in through GitLab, which needs Mattermost 10.11 or older; those"
+              + " versions no longer get security fixes and this platform does not allow them.",
+          List.of());
+    }
+  }
+
+  private void checkDomain(String domain) {
+    if (domain == null) {
+      return;
+    }
+    String base = config.baseDomain();
+    if (domain.equals(base) || domain.endsWith("." + base) || domain.endsWith(".localhost")) {
+      throw ProblemException.invalid(
+          "customDomain", "is a name of the platform itself; leave it out to get one");
+    }
+  }
+
+  /** The host name an instance is reached at. */
+  public static String host(Instance i, String baseDomain) {
+    return i.customDomain != null
+        ? i.customDomain
+        : i.slug + "." + i.organizationSlug + "." + baseDomain;
+  }
+
+  static InstanceView view(Instance i, List<InstanceStep> steps) {
+    InstanceState s = i.state();
+    boolean ready = s == InstanceState.READY;
+    boolean progressing = i.generation != i.observedGeneration && s.live();
+    String readyReason =
+        switch (s) {
+          case READY -> "Running";
+          case SUSPENDED -> "Suspended";
+          case FAILED -> "Failed";
+          case DELETION_REQUESTED -> "DeletionScheduled";
+          case DELETED -> "Deleted";
+          default -> "Converging";
+        };
+    List<Condition> conditions =
+        List.of(
+            new Condition(
+                "Ready",
+                ready ? "True" : "False",
+                readyReason,
+                i.reason,
+                i.observedGeneration,
+                i.lastTransitionAt),
+            new Condition(
+                "Progressing",
+                progressing ? "True" : "False",
+                progressing ? "NewGeneration" : "Converged",
+                null,
+                i.observedGeneration,
+                i.lastTransitionAt));
+    return new InstanceView(
+        i.id,
+        i.organizationSlug,
+        i.slug,
+        i.displayName,
+        i.flavour,
+        i.chatVersion,
+        i.plan,
+        i.customDomain,
+        i.federation,
+        i.retentionDays,
+        i.loginMode,
+        i.state,
+        i.desired,
+        i.url,
+        i.generation,
+        i.observedGeneration,
+        conditions,
+        i.deletionDueAt,
+        i.createdAt,
+        i.updatedAt,
+        steps.stream()
+            .map(
+                st ->
+                    new StepView(
+                        st.name, st.outcome, st.detail, st.generation, st.startedAt, st.finishedAt))
+            .toList(),
+        i.version);
+  }
+}

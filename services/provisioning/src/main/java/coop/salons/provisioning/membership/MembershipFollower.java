@@ -1,0 +1,100 @@
+package coop.salons.provisioning.membership;
+
+import coop.salons.provisioning.membership.IdentityFeed.Event;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Follows identity's membership feed into the {@code organization_member} table: who may manage an
+ * organisation's instances is then a local lookup on every call. The position in the feed is stored
+ * with the changes it covers, in one transaction, so a crash replays nothing twice.
+ */
+@ApplicationScoped
+public class MembershipFollower {
+
+  static final String FEED = "identity-membership";
+  private static final int PAGE = 500;
+
+  @Inject @RestClient IdentityFeed feed;
+  @Inject EntityManager em;
+
+  @Scheduled(
+      every = "${salons.provisioning.membership-poll:5s}",
+      delayed = "2s",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+  void poll() {
+    try {
+      catchUp();
+    } catch (RuntimeException e) {
+      Log.warnf("Could not read identity's membership feed: %s", e.getMessage());
+    }
+  }
+
+  /** Reads the feed until its end; answers how many changes were applied. */
+  public synchronized int catchUp() {
+    int applied = 0;
+    while (true) {
+      long from = position();
+      List<Event> events = feed.after(from, PAGE).items();
+      if (events.isEmpty()) {
+        return applied;
+      }
+      apply(events);
+      applied += events.size();
+      if (events.size() < PAGE) {
+        return applied;
+      }
+    }
+  }
+
+  @Transactional
+  long position() {
+    Object last =
+        em.createNativeQuery("SELECT last_id FROM feed_position WHERE feed = ?1")
+            .setParameter(1, FEED)
+            .getResultStream()
+            .findFirst()
+            .orElse(0L);
+    return ((Number) last).longValue();
+  }
+
+  @Transactional
+  void apply(List<Event> events) {
+    for (Event e : events) {
+      switch (e.kind()) {
+        case "added", "role_changed" ->
+            em.createNativeQuery(
+                    "INSERT INTO organization_member (organization_slug, user_id, role)"
+                        + " VALUES (?1, ?2, ?3) ON CONFLICT (organization_slug, user_id)"
+                        + " DO UPDATE SET role = EXCLUDED.role")
+                .setParameter(1, e.organization())
+                .setParameter(2, e.userId())
+                .setParameter(3, e.role())
+                .executeUpdate();
+        case "removed" ->
+            em.createNativeQuery(
+                    "DELETE FROM organization_member WHERE organization_slug = ?1 AND user_id = ?2")
+                .setParameter(1, e.organization())
+                .setParameter(2, e.userId())
+                .executeUpdate();
+        default -> Log.warnf("Ignoring a membership event of unknown kind %s", e.kind());
+      }
+    }
+    em.createNativeQuery(
+            "INSERT INTO feed_position (feed, last_id, updated_at) VALUES (?1, ?2, ?3)"
+                + " ON CONFLICT (feed) DO UPDATE SET last_id = EXCLUDED.last_id,"
+                + " updated_at = EXCLUDED.updated_at")
+        .setParameter(1, FEED)
+        .setParameter(2, events.get(events.size() - 1).id())
+        .setParameter(3, OffsetDateTime.now())
+        .executeUpdate();
+  }
+}

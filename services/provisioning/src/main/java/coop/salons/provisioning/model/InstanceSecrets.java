@@ -1,0 +1,63 @@
+package coop.salons.provisioning.model;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The names of an instance's secrets and how each is generated. They are generated once, kept by
+ * the runtime (a Kubernetes Secret, or private files locally), never logged and never returned by
+ * the API.
+ */
+public final class InstanceSecrets {
+
+  public static final String DB_PASSWORD = "db-password";
+  public static final String SIGNING_KEY = "signing-key";
+  public static final String MACAROON = "macaroon";
+  public static final String FORM = "form";
+  public static final String REGISTRATION = "registration";
+  public static final String OIDC_CLIENT_SECRET = "oidc-client-secret";
+  public static final String AT_REST_KEY = "at-rest-key";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] ALPHANUMERIC =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+  private InstanceSecrets() {}
+
+  /** Fresh values for every secret a flavour needs (the OIDC client secret comes from identity). */
+  public static Map<String, String> generate(Flavour flavour) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(DB_PASSWORD, token(32));
+    if (flavour == Flavour.MATRIX) {
+      s.put(SIGNING_KEY, signingKey());
+      s.put(MACAROON, token(48));
+      s.put(FORM, token(48));
+      s.put(REGISTRATION, token(48));
+    } else {
+      s.put(AT_REST_KEY, token(32));
+    }
+    return s;
+  }
+
+  /** A random string of letters and digits (safe in every file format and URL). */
+  public static String token(int length) {
+    char[] out = new char[length];
+    for (int i = 0; i < length; i++) {
+      out[i] = ALPHANUMERIC[RANDOM.nextInt(ALPHANUMERIC.length)];
+    }
+    return new String(out);
+  }
+
+  /** A Synapse signing key file: {@code ed25519 <key id> <unpadded base64 of a 32-byte seed>}. */
+  static String signingKey() {
+    byte[] seed = new byte[32];
+    RANDOM.nextBytes(seed);
+    return "ed25519 a_"
+        + token(4)
+        + " "
+        + Base64.getEncoder().withoutPadding().encodeToString(seed)
+        + "\n";
+  }
+}

@@ -1,0 +1,50 @@
+package coop.salons.provisioning.model;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Everything the renderers need to know about one instance: its desired state, already validated.
+ * Pure data; the renderers turn it into configuration files and Kubernetes objects.
+ *
+ * @param host the public host name (the custom domain if there is one)
+ * @param version the chat server's version (the image tag)
+ * @param platformServers the server names of the platform's other Matrix instances (federation
+ *     {@code platform-only})
+ * @param suspended run no server (scaled to zero), keep the data
+ */
+public record InstanceSpec(
+    UUID id,
+    String organization,
+    String slug,
+    String displayName,
+    Flavour flavour,
+    String image,
+    String version,
+    String host,
+    PlanLimits plan,
+    Federation federation,
+    int retentionDays,
+    List<String> platformServers,
+    boolean suspended,
+    Database database,
+    String issuer,
+    long generation) {
+
+  /** The instance's database on the tenants' server; the password is a secret, not here. */
+  public record Database(String host, int port, String name, String user) {}
+
+  /** The OIDC client identity keeps for this instance in the realm. */
+  public String clientId() {
+    return "instance-" + id;
+  }
+
+  /** The instance's database and role name: a PostgreSQL identifier derived from its id. */
+  public static String databaseName(UUID id) {
+    return "chat_" + id.toString().replace("-", "");
+  }
+
+  public LoginMode login() {
+    return flavour == Flavour.MATRIX ? LoginMode.OPENID : plan.login();
+  }
+}

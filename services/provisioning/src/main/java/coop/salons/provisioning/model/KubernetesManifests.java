@@ -1,0 +1,513 @@
+package coop.salons.provisioning.model;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every Kubernetes object an instance needs, in the order they are applied: the namespace and its
+ * fences first (quota, limits, network policies), then secrets and configuration, storage, the
+ * workload, and how it is reached. Pure: spec in, objects out.
+ */
+public final class KubernetesManifests {
+
+  public static final String CONFIG_DIR = "/config";
+  public static final String DATA_DIR = "/data";
+  public static final String SECRETS_DIR = "/secrets";
+  public static final String ORG_LABEL = "salons.coop/org";
+  public static final String INSTANCE_LABEL = "salons.coop/instance";
+  public static final String MANAGED_BY = "salons-provisioning";
+
+  /** What the cluster around the instances looks like. */
+  public record Cluster(
+      String ingressClass,
+      String clusterIssuer,
+      String ingressNamespace,
+      String databaseCidr,
+      Optional<String> storageClass) {}
+
+  private KubernetesManifests() {}
+
+  /** The namespace of an instance: its id, so that it is unique and never needs escaping. */
+  public static String namespace(InstanceSpec spec) {
+    return "salons-" + spec.id();
+  }
+
+  /** Where the server listens and keeps its files inside its container. */
+  public static Placement placement(InstanceSpec spec) {
+    return new Placement(
+        "0.0.0.0",
+        spec.flavour() == Flavour.MATRIX ? SynapseRenderer.PORT : MattermostRenderer.PORT,
+        "https://" + spec.host() + "/",
+        CONFIG_DIR,
+        DATA_DIR,
+        SECRETS_DIR);
+  }
+
+  /** The labels every object of the instance carries. */
+  public static Map<String, String> labels(InstanceSpec spec) {
+    Map<String, String> l = new LinkedHashMap<>();
+    l.put("app.kubernetes.io/name", spec.flavour() == Flavour.MATRIX ? "synapse" : "mattermost");
+    l.put("app.kubernetes.io/instance", spec.slug());
+    l.put("app.kubernetes.io/version", spec.version());
+    l.put("app.kubernetes.io/component", "chat");
+    l.put("app.kubernetes.io/part-of", "salons");
+    l.put("app.kubernetes.io/managed-by", MANAGED_BY);
+    l.put(ORG_LABEL, spec.organization());
+    l.put(INSTANCE_LABEL, spec.id().toString());
+    return l;
+  }
+
+  /** The labels that select the instance's pods (they never change over its life). */
+  static Map<String, String> selector(InstanceSpec spec) {
+    Map<String, String> l = new LinkedHashMap<>();
+    l.put(INSTANCE_LABEL, spec.id().toString());
+    l.put("app.kubernetes.io/component", "chat");
+    return l;
+  }
+
+  public static List<HasMetadata> render(
+      InstanceSpec spec, Rendered rendered, Cluster cluster, Map<String, String> secrets) {
+    String ns = namespace(spec);
+    String name = spec.flavour() == Flavour.MATRIX ? "synapse" : "mattermost";
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(
+        new NamespaceBuilder()
+            .withMetadata(
+                new ObjectMetaBuilder()
+                    .withName(ns)
+                    .withLabels(labels(spec))
+                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                    .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                    .addToAnnotations("salons.coop/display-name", spec.displayName())
+                    .build())
+            .build());
+    PlanLimits plan = spec.plan();
+    objects.add(
+        new ResourceQuotaBuilder()
+            .withMetadata(meta(spec, "plan-" + plan.name()))
+            .withNewSpec()
+            .addToHard("requests.cpu", new Quantity(plan.cpuMillis() + "m"))
+            .addToHard("limits.cpu", new Quantity(plan.cpuMillis() * 2 + "m"))
+            .addToHard("requests.memory", new Quantity(plan.memoryMib() + "Mi"))
+            .addToHard("limits.memory", new Quantity(plan.memoryMib() + "Mi"))
+            .addToHard("requests.storage", new Quantity(plan.storageGb() + "Gi"))
+            .addToHard("persistentvolumeclaims", new Quantity("2"))
+            .addToHard("pods", new Quantity("4"))
+            .addToHard("services.loadbalancers", new Quantity("0"))
+            .addToHard("services.nodeports", new Quantity("0"))
+            .endSpec()
+            .build());
+    objects.add(
+        new LimitRangeBuilder()
+            .withMetadata(meta(spec, "defaults"))
+            .withNewSpec()
+            .addNewLimit()
+            .withType("Container")
+            .addToDefault("cpu", new Quantity(plan.cpuMillis() + "m"))
+            .addToDefault("memory", new Quantity(plan.memoryMib() + "Mi"))
+            .addToDefaultRequest("cpu", new Quantity("50m"))
+            .addToDefaultRequest("memory", new Quantity("64Mi"))
+            .endLimit()
+            .endSpec()
+            .build());
+    objects.addAll(networkPolicies(spec, rendered, cluster));
+    Map<String, String> secretData = new LinkedHashMap<>();
+    rendered.secretFiles().forEach((k, v) -> secretData.put(k, b64(v)));
+    rendered.secretEnv().forEach((k, v) -> secretData.put(k, b64(v)));
+    secrets.forEach((k, v) -> secretData.put("salons." + k, b64(v)));
+    objects.add(
+        new SecretBuilder()
+            .withMetadata(meta(spec, name + "-secrets"))
+            .withType("Opaque")
+            .withData(secretData)
+            .build());
+    objects.add(
+        new ConfigMapBuilder()
+            .withMetadata(meta(spec, name + "-config"))
+            .withData(new LinkedHashMap<>(rendered.configFiles()))
+            .build());
+    PersistentVolumeClaimBuilder pvc =
+        new PersistentVolumeClaimBuilder()
+            .withMetadata(meta(spec, name + "-data"))
+            .withNewSpec()
+            .withAccessModes("ReadWriteOnce")
+            .withNewResources()
+            .addToRequests("storage", new Quantity(plan.storageGb() + "Gi"))
+            .endResources()
+            .endSpec();
+    cluster.storageClass().ifPresent(sc -> pvc.editSpec().withStorageClassName(sc).endSpec());
+    objects.add(pvc.build());
+    objects.add(deployment(spec, rendered, name));
+    objects.add(
+        new ServiceBuilder()
+            .withMetadata(meta(spec, name))
+            .withNewSpec()
+            .withType("ClusterIP")
+            .withSelector(selector(spec))
+            .addNewPort()
+            .withName("http")
+            .withPort(80)
+            .withTargetPort(new IntOrString("http"))
+            .endPort()
+            .endSpec()
+            .build());
+    objects.add(
+        new IngressBuilder()
+            .withMetadata(
+                new ObjectMetaBuilder(meta(spec, name))
+                    .addToAnnotations("cert-manager.io/cluster-issuer", cluster.clusterIssuer())
+                    .addToAnnotations("nginx.ingress.kubernetes.io/proxy-body-size", "50m")
+                    .build())
+            .withNewSpec()
+            .withIngressClassName(cluster.ingressClass())
+            .addNewTl()
+            .withHosts(spec.host())
+            .withSecretName(name + "-tls")
+            .endTl()
+            .addNewRule()
+            .withHost(spec.host())
+            .withNewHttp()
+            .addNewPath()
+            .withPath("/")
+            .withPathType("Prefix")
+            .withNewBackend()
+            .withNewService()
+            .withName(name)
+            .withNewPort()
+            .withName("http")
+            .endPort()
+            .endService()
+            .endBackend()
+            .endPath()
+            .endHttp()
+            .endRule()
+            .endSpec()
+            .build());
+    return objects;
+  }
+
+  private static HasMetadata deployment(InstanceSpec spec, Rendered rendered, String name) {
+    Probe ready =
+        new ProbeBuilder()
+            .withNewHttpGet()
+            .withPath(rendered.healthPath())
+            .withPort(new IntOrString("http"))
+            .endHttpGet()
+            .withPeriodSeconds(5)
+            .withFailureThreshold(3)
+            .build();
+    Probe live =
+        new ProbeBuilder()
+            .withNewHttpGet()
+            .withPath(rendered.healthPath())
+            .withPort(new IntOrString("http"))
+            .endHttpGet()
+            .withInitialDelaySeconds(60)
+            .withPeriodSeconds(20)
+            .withFailureThreshold(6)
+            .build();
+    List<EnvVar> env = new ArrayList<>();
+    for (String key : rendered.secretEnv().keySet()) {
+      env.add(
+          new EnvVarBuilder()
+              .withName(key)
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(name + "-secrets")
+              .withKey(key)
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build());
+    }
+    ContainerBuilder server =
+        new ContainerBuilder()
+            .withName(name)
+            .withImage(spec.image() + ":" + spec.version())
+            .withCommand(rendered.command())
+            .withEnv(env)
+            .addNewPort()
+            .withName("http")
+            .withContainerPort(rendered.port())
+            .endPort()
+            .withReadinessProbe(ready)
+            .withLivenessProbe(live)
+            .withNewResources()
+            .addToRequests("cpu", new Quantity(spec.plan().cpuMillis() / 2 + "m"))
+            .addToRequests("memory", new Quantity(spec.plan().memoryMib() / 2 + "Mi"))
+            .addToLimits("cpu", new Quantity(spec.plan().cpuMillis() * 2 + "m"))
+            .addToLimits("memory", new Quantity(spec.plan().memoryMib() + "Mi"))
+            .endResources()
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withRunAsNonRoot(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .addNewVolumeMount()
+            .withName("config")
+            .withMountPath(CONFIG_DIR)
+            .withReadOnly(true)
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("secrets")
+            .withMountPath(SECRETS_DIR)
+            .withReadOnly(true)
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("data")
+            .withMountPath(DATA_DIR)
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("tmp")
+            .withMountPath("/tmp")
+            .endVolumeMount();
+    DeploymentBuilder d =
+        new DeploymentBuilder()
+            .withMetadata(meta(spec, name))
+            .withNewSpec()
+            .withReplicas(spec.suspended() ? 0 : 1)
+            .withNewStrategy()
+            .withType("Recreate")
+            .endStrategy()
+            .withNewSelector()
+            .withMatchLabels(selector(spec))
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels(spec))
+            .addToAnnotations("salons.coop/generation", String.valueOf(spec.generation()))
+            .endMetadata()
+            .withNewSpec()
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser((long) rendered.runAsUser())
+            .withRunAsGroup((long) rendered.runAsUser())
+            .withFsGroup((long) rendered.runAsUser())
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .addToContainers(server.build())
+            .addNewVolume()
+            .withName("config")
+            .withNewConfigMap()
+            .withName(name + "-config")
+            .endConfigMap()
+            .endVolume()
+            .addNewVolume()
+            .withName("secrets")
+            .withNewSecret()
+            .withSecretName(name + "-secrets")
+            .withDefaultMode(0400)
+            .endSecret()
+            .endVolume()
+            .addNewVolume()
+            .withName("data")
+            .withNewPersistentVolumeClaim()
+            .withClaimName(name + "-data")
+            .endPersistentVolumeClaim()
+            .endVolume()
+            .addNewVolume()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .endSpec()
+            .endTemplate()
+            .endSpec();
+    if (rendered.writableConfig()) {
+      // The server rewrites its configuration: it runs from a copy in its data volume.
+      d.editSpec()
+          .editTemplate()
+          .editSpec()
+          .addNewInitContainer()
+          .withName("copy-config")
+          .withImage(spec.image() + ":" + spec.version())
+          .withCommand("cp", CONFIG_DIR + "/config.json", DATA_DIR + "/config.json")
+          .withNewSecurityContext()
+          .withAllowPrivilegeEscalation(false)
+          .withReadOnlyRootFilesystem(true)
+          .withRunAsNonRoot(true)
+          .withNewCapabilities()
+          .withDrop("ALL")
+          .endCapabilities()
+          .endSecurityContext()
+          .addNewVolumeMount()
+          .withName("config")
+          .withMountPath(CONFIG_DIR)
+          .withReadOnly(true)
+          .endVolumeMount()
+          .addNewVolumeMount()
+          .withName("data")
+          .withMountPath(DATA_DIR)
+          .endVolumeMount()
+          .endInitContainer()
+          .endSpec()
+          .endTemplate()
+          .endSpec();
+    }
+    return d.build();
+  }
+
+  private static List<NetworkPolicy> networkPolicies(
+      InstanceSpec spec, Rendered rendered, Cluster cluster) {
+    List<NetworkPolicy> policies = new ArrayList<>();
+    policies.add(
+        new NetworkPolicyBuilder()
+            .withMetadata(meta(spec, "default-deny"))
+            .withNewSpec()
+            .withNewPodSelector()
+            .endPodSelector()
+            .withPolicyTypes("Ingress", "Egress")
+            .endSpec()
+            .build());
+    policies.add(
+        new NetworkPolicyBuilder()
+            .withMetadata(meta(spec, "allow-ingress-controller"))
+            .withNewSpec()
+            .withNewPodSelector()
+            .withMatchLabels(selector(spec))
+            .endPodSelector()
+            .withPolicyTypes("Ingress")
+            .addNewIngress()
+            .withFrom(
+                new NetworkPolicyPeerBuilder()
+                    .withNewNamespaceSelector()
+                    .addToMatchLabels("kubernetes.io/metadata.name", cluster.ingressNamespace())
+                    .endNamespaceSelector()
+                    .build())
+            .withPorts(port("TCP", rendered.port()))
+            .endIngress()
+            .endSpec()
+            .build());
+    policies.add(
+        new NetworkPolicyBuilder()
+            .withMetadata(meta(spec, "allow-dns"))
+            .withNewSpec()
+            .withNewPodSelector()
+            .endPodSelector()
+            .withPolicyTypes("Egress")
+            .addNewEgress()
+            .withTo(
+                new NetworkPolicyPeerBuilder()
+                    .withNewNamespaceSelector()
+                    .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
+                    .endNamespaceSelector()
+                    .build())
+            .withPorts(port("UDP", 53), port("TCP", 53))
+            .endEgress()
+            .endSpec()
+            .build());
+    policies.add(
+        new NetworkPolicyBuilder()
+            .withMetadata(meta(spec, "allow-database"))
+            .withNewSpec()
+            .withNewPodSelector()
+            .withMatchLabels(selector(spec))
+            .endPodSelector()
+            .withPolicyTypes("Egress")
+            .addNewEgress()
+            .withTo(
+                new NetworkPolicyPeerBuilder()
+                    .withNewIpBlock()
+                    .withCidr(cluster.databaseCidr())
+                    .endIpBlock()
+                    .build())
+            .withPorts(port("TCP", spec.database().port()))
+            .endEgress()
+            .endSpec()
+            .build());
+    // HTTPS out: the Keycloak realm (OIDC), and with open federation the whole Matrix network.
+    List<Integer> webPorts = new ArrayList<>(List.of(443));
+    if (spec.flavour() == Flavour.MATRIX && spec.federation() == Federation.OPEN) {
+      webPorts.add(8448);
+    }
+    policies.add(
+        new NetworkPolicyBuilder()
+            .withMetadata(meta(spec, "allow-https-out"))
+            .withNewSpec()
+            .withNewPodSelector()
+            .withMatchLabels(selector(spec))
+            .endPodSelector()
+            .withPolicyTypes("Egress")
+            .addNewEgress()
+            .withPorts(webPorts.stream().map(p -> port("TCP", p)).toList())
+            .endEgress()
+            .endSpec()
+            .build());
+    if (spec.flavour() == Flavour.MATRIX && spec.federation() == Federation.PLATFORM_ONLY) {
+      policies.add(
+          new NetworkPolicyBuilder()
+              .withMetadata(meta(spec, "allow-platform-federation"))
+              .withNewSpec()
+              .withNewPodSelector()
+              .withMatchLabels(selector(spec))
+              .endPodSelector()
+              .withPolicyTypes("Ingress")
+              .addNewIngress()
+              .withFrom(
+                  new NetworkPolicyPeerBuilder()
+                      .withNewNamespaceSelector()
+                      .addToMatchLabels("app.kubernetes.io/part-of", "salons")
+                      .endNamespaceSelector()
+                      .build())
+              .withPorts(port("TCP", rendered.port()))
+              .endIngress()
+              .endSpec()
+              .build());
+    }
+    return policies;
+  }
+
+  private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort port(
+      String protocol, int port) {
+    return new NetworkPolicyPortBuilder()
+        .withProtocol(protocol)
+        .withPort(new IntOrString(port))
+        .build();
+  }
+
+  private static ObjectMeta meta(InstanceSpec spec, String name) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(namespace(spec))
+        .withLabels(labels(spec))
+        .build();
+  }
+
+  private static String b64(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+}

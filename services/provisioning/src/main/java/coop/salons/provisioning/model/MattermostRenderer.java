@@ -1,0 +1,156 @@
+package coop.salons.provisioning.model;
+
+import static coop.salons.provisioning.model.Serializers.map;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mattermost's {@code config.json}; the database URL and client secrets go in environment variables
+ * from the Secret ({@code MM_*} override the file). Login follows the plan's mode: {@code openid}
+ * (licensed editions), {@code gitlab} (≤ 10.11 only) or {@code accounts} (email sign-in to accounts
+ * the platform manages; sign-up closed).
+ */
+public final class MattermostRenderer implements ChatRenderer {
+
+  static final int PORT = 8065;
+
+  @Override
+  public Rendered render(InstanceSpec spec, Placement placement, Map<String, String> secrets) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put(
+        "ServiceSettings",
+        map(
+            "SiteURL", placement.baseUrl(),
+            "ListenAddress", placement.bindAddress() + ":" + placement.port(),
+            "EnableLocalMode", false,
+            "EnableSecurityFixAlert", false,
+            "EnableDeveloper", false));
+    c.put(
+        "TeamSettings",
+        map(
+            "SiteName",
+            siteName(spec.displayName()),
+            "MaxUsersPerTeam",
+            spec.plan().maxUsers(),
+            "EnableOpenServer",
+            false,
+            "EnableUserCreation",
+            spec.login() != LoginMode.ACCOUNTS));
+    c.put(
+        "SqlSettings",
+        map("DriverName", "postgres", "DataSource", "", "MaxOpenConns", 20, "MaxIdleConns", 5));
+    c.put(
+        "FileSettings",
+        map(
+            "DriverName",
+            "local",
+            "Directory",
+            placement.dataDir() + "/files",
+            "MaxFileSize",
+            52428800));
+    c.put(
+        "LogSettings",
+        map(
+            "EnableConsole", true,
+            "ConsoleLevel", "INFO",
+            "ConsoleJson", true,
+            "EnableFile", false,
+            "EnableDiagnostics", false));
+    c.put("PluginSettings", map("Enable", false, "EnableUploads", false));
+    c.put(
+        "EmailSettings",
+        map(
+            "EnableSignUpWithEmail",
+            false,
+            "EnableSignInWithEmail",
+            spec.login() == LoginMode.ACCOUNTS,
+            "EnableSignInWithUsername",
+            spec.login() == LoginMode.ACCOUNTS,
+            "SendEmailNotifications",
+            false));
+    String realm = spec.issuer();
+    c.put(
+        "GitLabSettings",
+        spec.login() == LoginMode.GITLAB
+            ? map(
+                "Enable",
+                true,
+                "Id",
+                spec.clientId(),
+                "Scope",
+                "",
+                "AuthEndpoint",
+                realm + "/protocol/openid-connect/auth",
+                "TokenEndpoint",
+                realm + "/protocol/openid-connect/token",
+                "UserAPIEndpoint",
+                realm + "/protocol/openid-connect/userinfo")
+            : map("Enable", false));
+    c.put(
+        "OpenIdSettings",
+        spec.login() == LoginMode.OPENID
+            ? map(
+                "Enable",
+                true,
+                "Id",
+                spec.clientId(),
+                "DiscoveryEndpoint",
+                realm + "/.well-known/openid-configuration",
+                "Scope",
+                "profile openid email",
+                "ButtonText",
+                "Salons")
+            : map("Enable", false));
+    c.put(
+        "DataRetentionSettings",
+        map(
+            "EnableMessageDeletion",
+            spec.retentionDays() > 0,
+            "MessageRetentionDays",
+            Math.max(spec.retentionDays(), 1)));
+
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("MM_SQLSETTINGS_DATASOURCE", dataSource(spec.database(), secrets));
+    env.put("MM_SQLSETTINGS_ATRESTENCRYPTKEY", secrets.get(InstanceSecrets.AT_REST_KEY));
+    String clientSecret = secrets.getOrDefault(InstanceSecrets.OIDC_CLIENT_SECRET, "");
+    if (spec.login() == LoginMode.OPENID) {
+      env.put("MM_OPENIDSETTINGS_SECRET", clientSecret);
+    } else if (spec.login() == LoginMode.GITLAB) {
+      env.put("MM_GITLABSETTINGS_SECRET", clientSecret);
+    }
+    return new Rendered(
+        Map.of("config.json", Serializers.json(c)),
+        Map.of(),
+        env,
+        List.of("mattermost", "server", "--config", placement.dataDir() + "/config.json"),
+        PORT,
+        "/api/v4/system/ping",
+        2000,
+        true);
+  }
+
+  /** Mattermost refuses site names over 30 characters. */
+  static String siteName(String displayName) {
+    return displayName.length() <= 30 ? displayName : displayName.substring(0, 30);
+  }
+
+  private static String dataSource(InstanceSpec.Database db, Map<String, String> secrets) {
+    try {
+      return new URI(
+              "postgres",
+              db.user() + ":" + secrets.get(InstanceSecrets.DB_PASSWORD),
+              db.host(),
+              db.port(),
+              "/" + db.name(),
+              "sslmode=disable&connect_timeout=10",
+              null)
+          .toASCIIString();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("database address", e);
+    }
+  }
+}

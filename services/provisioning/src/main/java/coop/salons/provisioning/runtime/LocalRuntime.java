@@ -1,0 +1,384 @@
+package coop.salons.provisioning.runtime;
+
+import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.provisioning.model.Flavour;
+import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.model.Placement;
+import coop.salons.provisioning.model.Rendered;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Instances as child processes on this machine, from the same rendered configuration as on
+ * Kubernetes: Synapse from a Python virtualenv this runtime creates on first use, Mattermost from a
+ * binary the operator names. Each instance has a folder ({@code config/}, {@code secrets/} with
+ * owner-only files, {@code data/}) and keeps its port for its whole life.
+ */
+@ApplicationScoped
+@Typed(LocalRuntime.class)
+public class LocalRuntime implements ChatRuntime {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @Inject ProvisioningConfig config;
+
+  /** The servers this process started, with the fingerprint of the configuration they run. */
+  private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+
+  private record Running(Process process, String fingerprint) {}
+
+  @Override
+  public boolean usesLocalPorts() {
+    return true;
+  }
+
+  Path folder(InstanceSpec spec) {
+    return Path.of(config.local().workDir()).toAbsolutePath().resolve(spec.id().toString());
+  }
+
+  @Override
+  public Placement placement(InstanceSpec spec, Integer localPort) {
+    if (localPort == null) {
+      throw new IllegalStateException("a local instance needs a port");
+    }
+    Path f = folder(spec);
+    return new Placement(
+        "127.0.0.1",
+        localPort,
+        "http://localhost:" + localPort + "/",
+        f.resolve("config").toString(),
+        f.resolve("data").toString(),
+        f.resolve("secrets").toString());
+  }
+
+  @Override
+  public synchronized Secrets secrets(InstanceSpec spec, Map<String, String> fresh) {
+    Properties kept = loadSecrets(spec);
+    List<String> generated = new ArrayList<>();
+    fresh.forEach(
+        (k, v) -> {
+          if (!kept.containsKey(k)) {
+            kept.setProperty(k, v);
+            generated.add(k);
+          }
+        });
+    if (!generated.isEmpty()) {
+      storeSecrets(spec, kept);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    kept.stringPropertyNames().forEach(k -> values.put(k, kept.getProperty(k)));
+    return new Secrets(values, generated);
+  }
+
+  @Override
+  public synchronized void putSecret(InstanceSpec spec, String name, String value) {
+    Properties kept = loadSecrets(spec);
+    kept.setProperty(name, value);
+    storeSecrets(spec, kept);
+  }
+
+  private Path secretsFile(InstanceSpec spec) {
+    return folder(spec).resolve("salons-secrets.properties");
+  }
+
+  private Properties loadSecrets(InstanceSpec spec) {
+    Properties p = new Properties();
+    Path file = secretsFile(spec);
+    if (Files.exists(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return p;
+  }
+
+  private void storeSecrets(InstanceSpec spec, Properties p) {
+    Path file = secretsFile(spec);
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      writePrivate(tmp, "");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        p.store(out, "Secrets of instance " + spec.id() + " (never share this file)");
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized List<String> apply(
+      InstanceSpec spec, Placement placement, Rendered rendered, Secrets secrets) {
+    List<String> changes = new ArrayList<>();
+    try {
+      Path configDir = Path.of(placement.configDir());
+      Path secretsDir = Path.of(placement.secretsDir());
+      Path dataDir = Path.of(placement.dataDir());
+      Files.createDirectories(configDir);
+      Files.createDirectories(dataDir);
+      Files.createDirectories(secretsDir);
+      Files.setPosixFilePermissions(secretsDir, PosixFilePermissions.fromString("rwx------"));
+      for (var e : rendered.configFiles().entrySet()) {
+        if (write(configDir.resolve(e.getKey()), e.getValue(), false)) {
+          changes.add("wrote config/" + e.getKey());
+        }
+      }
+      for (var e : rendered.secretFiles().entrySet()) {
+        if (write(secretsDir.resolve(e.getKey()), e.getValue(), true)) {
+          changes.add("wrote secrets/" + e.getKey());
+        }
+      }
+      String fingerprint = fingerprint(rendered);
+      Running current = running.get(spec.id());
+      boolean alive = current != null && current.process().isAlive();
+      if (spec.suspended()) {
+        if (alive) {
+          stop(spec.id());
+          changes.add("stopped the server");
+        }
+        return changes;
+      }
+      if (alive && current.fingerprint().equals(fingerprint)) {
+        return changes;
+      }
+      if (alive) {
+        stop(spec.id());
+      }
+      if (rendered.writableConfig()) {
+        for (var e : rendered.configFiles().entrySet()) {
+          write(dataDir.resolve(e.getKey()), e.getValue(), true);
+        }
+      }
+      start(spec, rendered, dataDir, fingerprint);
+      changes.add(alive ? "restarted the server" : "started the server");
+      return changes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void start(InstanceSpec spec, Rendered rendered, Path dataDir, String fingerprint)
+      throws IOException {
+    List<String> command = new ArrayList<>(rendered.command());
+    if (spec.flavour() == Flavour.MATRIX) {
+      command.set(0, synapsePython().toString());
+    } else {
+      Optional<String> binary = config.local().mattermostBinary();
+      if (binary.isEmpty() || !Files.isExecutable(Path.of(binary.get()))) {
+        throw new PermanentFailure(
+            "Mattermost runs locally only from a binary: set"
+                + " salons.provisioning.local.mattermost-binary to a Mattermost server.");
+      }
+      command.set(0, binary.get());
+    }
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.directory(dataDir.toFile());
+    pb.environment().putAll(rendered.secretEnv());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
+    Process p = pb.start();
+    running.put(spec.id(), new Running(p, fingerprint));
+    Log.infof("Instance %s/%s: server started (pid %d)", spec.organization(), spec.slug(), p.pid());
+  }
+
+  /** The virtualenv's Python, after creating the virtualenv with Synapse if it is missing. */
+  synchronized Path synapsePython() throws IOException {
+    Path venv = Path.of(config.local().synapseVenv());
+    Path python = venv.resolve("bin/python");
+    if (Files.isExecutable(venv.resolve("bin/synapse_homeserver"))) {
+      return python;
+    }
+    Log.infof("Creating the Synapse virtualenv in %s (once; about a minute)", venv);
+    run(List.of(config.local().python(), "-m", "venv", venv.toString()));
+    run(
+        List.of(
+            python.toString(),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "matrix-synapse[postgres,oidc]==" + config.images().synapseVersion()));
+    return python;
+  }
+
+  private static void run(List<String> command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (p.waitFor() != 0) {
+        throw new PermanentFailure(
+            "Could not prepare Synapse (" + String.join(" ", command) + "): " + tail(output));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static String tail(String s) {
+    return s.length() <= 500 ? s : s.substring(s.length() - 500);
+  }
+
+  @Override
+  public boolean ready(InstanceSpec spec, Placement placement) {
+    if (spec.suspended()) {
+      return false;
+    }
+    Running r = running.get(spec.id());
+    if (r == null || !r.process().isAlive()) {
+      return false;
+    }
+    String path = spec.flavour() == Flavour.MATRIX ? "/health" : "/api/v4/system/ping";
+    try {
+      return HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + placement.port() + path))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Whether the server process died (its log says why). */
+  public Optional<String> crashed(InstanceSpec spec) {
+    Running r = running.get(spec.id());
+    if (r == null || r.process().isAlive()) {
+      return Optional.empty();
+    }
+    Path log = folder(spec).resolve("data/server.log");
+    try {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      return Optional.of(
+          "the server stopped (exit " + r.process().exitValue() + "): " + tail(text));
+    } catch (IOException e) {
+      return Optional.of("the server stopped (exit " + r.process().exitValue() + ")");
+    }
+  }
+
+  @Override
+  public synchronized List<String> delete(InstanceSpec spec) {
+    List<String> removed = new ArrayList<>();
+    if (running.containsKey(spec.id())) {
+      stop(spec.id());
+      removed.add("stopped the server");
+    }
+    Path f = folder(spec);
+    if (Files.exists(f)) {
+      try (Stream<Path> files = Files.walk(f)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      removed.add("deleted " + f);
+    }
+    return removed;
+  }
+
+  private void stop(UUID id) {
+    Running r = running.remove(id);
+    if (r == null) {
+      return;
+    }
+    Process p = r.process();
+    p.destroy();
+    try {
+      if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+    }
+  }
+
+  /** The chat servers stop with this service; the supervisor starts them again at its start. */
+  @PreDestroy
+  void stopAll() {
+    for (UUID id : List.copyOf(running.keySet())) {
+      stop(id);
+    }
+  }
+
+  private static boolean write(Path file, String content, boolean secret) throws IOException {
+    if (Files.exists(file) && Files.readString(file).equals(content)) {
+      return false;
+    }
+    if (secret) {
+      writePrivate(file, content);
+    } else {
+      Files.writeString(file, content);
+    }
+    return true;
+  }
+
+  private static void writePrivate(Path file, String content) throws IOException {
+    if (!Files.exists(file)) {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(file, content);
+  }
+
+  private static String fingerprint(Rendered r) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Map<String, String> m : List.of(r.configFiles(), r.secretFiles(), r.secretEnv())) {
+        for (var e : new java.util.TreeMap<>(m).entrySet()) {
+          sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+          sha.update((byte) 0);
+          sha.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+          sha.update((byte) 0);
+        }
+      }
+      sha.update(String.join("\0", r.command()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,448 @@
+package coop.salons.provisioning.supervisor;
+
+import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.provisioning.database.TenantDatabases;
+import coop.salons.provisioning.identity.InstanceClients;
+import coop.salons.provisioning.instance.Instance;
+import coop.salons.provisioning.instance.InstanceService;
+import coop.salons.provisioning.instance.InstanceState;
+import coop.salons.provisioning.instance.InstanceStep;
+import coop.salons.provisioning.instance.Plans;
+import coop.salons.provisioning.model.ChatRenderer;
+import coop.salons.provisioning.model.Federation;
+import coop.salons.provisioning.model.Flavour;
+import coop.salons.provisioning.model.InstanceSecrets;
+import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.model.LoginMode;
+import coop.salons.provisioning.model.Placement;
+import coop.salons.provisioning.model.Rendered;
+import coop.salons.provisioning.runtime.ChatRuntime;
+import coop.salons.provisioning.runtime.LocalRuntime;
+import coop.salons.provisioning.runtime.PermanentFailure;
+import coop.salons.provisioning.webhook.Webhooks;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Converges one instance to its desired state, as a pipeline of named, idempotent steps, each
+ * recorded: {@code secrets → database → oidc-client → apply → readiness}, and after the grace
+ * period of a deletion {@code final-backup → remove → drop-database → delete-oidc-client}. It can
+ * be stopped between any two steps: the next pass finds what is done already and does the rest.
+ * Every write of the instance's row is fenced by the lease, so a replica that lost its lease
+ * changes nothing.
+ */
+@ApplicationScoped
+public class Reconciler {
+
+  @Inject ProvisioningConfig config;
+  @Inject ChatRuntime runtime;
+  @Inject TenantDatabases databases;
+  @Inject @RestClient InstanceClients clients;
+  @Inject Plans plans;
+  @Inject PlatformServers platformServers;
+  @Inject Webhooks webhooks;
+  @Inject EntityManager em;
+
+  /** Fault injection for the crash tests: stop dead right after the step of this name. */
+  static volatile String crashAfterStep;
+
+  /** What a pass works from: the row as it was claimed. */
+  record Snapshot(
+      UUID id,
+      long generation,
+      boolean newGeneration,
+      String desired,
+      boolean purgeDue,
+      Integer localPort,
+      InstanceSpec spec) {}
+
+  /** The server did not answer yet: not a failure, ask again soon. */
+  static final class NotReady extends RuntimeException {
+    NotReady(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Simulates the process dying: nothing after it runs, not even the lease's release. */
+  static final class SimulatedCrash extends Error {
+    SimulatedCrash(String step) {
+      super("simulated crash after " + step);
+    }
+  }
+
+  public void reconcile(UUID id, String owner) {
+    Snapshot s = QuarkusTransaction.requiringNew().call(() -> snapshot(id, owner));
+    if (s == null) {
+      return;
+    }
+    try {
+      if (s.purgeDue()) {
+        purge(s);
+        finish(s, owner, Outcome.PURGED, null);
+      } else {
+        String url = converge(s);
+        finish(s, owner, Outcome.CONVERGED, url);
+      }
+    } catch (NotReady e) {
+      finish(s, owner, Outcome.WAITING, e.getMessage());
+    } catch (PermanentFailure e) {
+      finish(s, owner, Outcome.FAILED_FOR_GOOD, e.getMessage());
+    } catch (SimulatedCrash e) {
+      throw e;
+    } catch (RuntimeException e) {
+      Log.warnf("Instance %s: %s", id, describe(e));
+      finish(s, owner, Outcome.RETRY, describe(e));
+    }
+  }
+
+  Snapshot snapshot(UUID id, String owner) {
+    Instance i = Instance.findById(id);
+    if (i == null || !owner.equals(i.leaseOwner)) {
+      return null;
+    }
+    OffsetDateTime now = OffsetDateTime.now();
+    if (i.state() == InstanceState.REQUESTED) {
+      i.moveTo(InstanceState.PROVISIONING, now);
+      webhooks.stateChanged(i);
+    }
+    if (runtime.usesLocalPorts() && i.localPort == null) {
+      i.localPort = LocalPorts.next(em, config.local().firstPort());
+    }
+    boolean purgeDue =
+        "deleted".equals(i.desired) && i.deletionDueAt != null && !now.isBefore(i.deletionDueAt);
+    InstanceSpec spec = spec(i);
+    return new Snapshot(
+        i.id,
+        i.generation,
+        i.generation != i.observedGeneration,
+        i.desired,
+        purgeDue,
+        i.localPort,
+        spec);
+  }
+
+  InstanceSpec spec(Instance i) {
+    Flavour flavour = Flavour.of(i.flavour).orElseThrow();
+    String dbName = InstanceSpec.databaseName(i.id);
+    ProvisioningConfig.TenantDatabase t = config.tenantDatabase();
+    Federation federation = Federation.of(i.federation).orElseThrow();
+    return new InstanceSpec(
+        i.id,
+        i.organizationSlug,
+        i.slug,
+        i.displayName,
+        flavour,
+        flavour == Flavour.MATRIX ? config.images().synapse() : config.images().mattermost(),
+        i.chatVersion,
+        InstanceService.host(i, config.baseDomain()),
+        plans.require(i.plan),
+        federation,
+        i.retentionDays,
+        flavour == Flavour.MATRIX && federation == Federation.PLATFORM_ONLY
+            ? platformServers.list()
+            : List.of(),
+        !"running".equals(i.desired),
+        new InstanceSpec.Database(t.host(), t.port(), dbName, dbName),
+        config.realmUrl(),
+        i.generation);
+  }
+
+  private String converge(Snapshot s) {
+    InstanceSpec spec = s.spec();
+    Placement placement = runtime.placement(spec, s.localPort());
+    ChatRuntime.Secrets secrets =
+        step(
+            s,
+            "secrets",
+            () -> {
+              ChatRuntime.Secrets got =
+                  runtime.secrets(spec, InstanceSecrets.generate(spec.flavour()));
+              return new Result<>(
+                  got, !got.generated().isEmpty(), "generated " + got.generated().size());
+            });
+    // The database and the OIDC client live outside the runtime: they are ensured on every change
+    // (a new generation); a periodic resync corrects the runtime's objects (see docs/adr/0007).
+    boolean full = s.newGeneration();
+    if (full) {
+      step(
+          s,
+          "database",
+          () -> {
+            String password = secrets.values().get(InstanceSecrets.DB_PASSWORD);
+            boolean isNew = secrets.generated().contains(InstanceSecrets.DB_PASSWORD);
+            boolean changed = databases.ensure(spec.database().name(), password, isNew);
+            return new Result<>(null, changed, spec.database().name());
+          });
+    }
+    ChatRuntime.Secrets withClient = secrets;
+    if (spec.login() != LoginMode.ACCOUNTS
+        && (full || !secrets.values().containsKey(InstanceSecrets.OIDC_CLIENT_SECRET))) {
+      withClient = step(s, "oidc-client", () -> oidcClient(spec, placement, secrets));
+    }
+    ChatRuntime.Secrets finalSecrets = withClient;
+    Rendered rendered =
+        ChatRenderer.of(spec.flavour()).render(spec, placement, finalSecrets.values());
+    step(
+        s,
+        "apply",
+        () -> {
+          List<String> changes = runtime.apply(spec, placement, rendered, finalSecrets);
+          return new Result<>(null, !changes.isEmpty(), summary(changes));
+        });
+    if (!spec.suspended()) {
+      if (!runtime.ready(spec, placement)) {
+        if (runtime instanceof LocalRuntime local) {
+          Optional<String> crashed = local.crashed(spec);
+          if (crashed.isPresent()) {
+            throw new IllegalStateException(crashed.get());
+          }
+        }
+        throw new NotReady("waiting for the server to answer");
+      }
+      step(s, "readiness", () -> new Result<>(null, false, "the server answers"));
+    }
+    return placement.publicUrl();
+  }
+
+  private Result<ChatRuntime.Secrets> oidcClient(
+      InstanceSpec spec, Placement placement, ChatRuntime.Secrets secrets) {
+    String base = placement.baseUrl();
+    String callback =
+        switch (spec.flavour()) {
+          case MATRIX -> base + "/_synapse/client/oidc/callback";
+          case MATTERMOST ->
+              base
+                  + (spec.login() == LoginMode.GITLAB
+                      ? "/signup/gitlab/complete"
+                      : "/signup/openid/complete");
+        };
+    String logout =
+        spec.flavour() == Flavour.MATRIX ? base + "/_synapse/client/oidc/backchannel_logout" : null;
+    InstanceClients.Spec clientSpec =
+        new InstanceClients.Spec(
+            spec.organization(), spec.flavour().id(), List.of(callback), logout);
+    String secret;
+    boolean changed;
+    try (Response r = clients.put(spec.id().toString(), clientSpec)) {
+      if (r.getStatus() == 201) {
+        secret = r.readEntity(InstanceClients.Secret.class).secret();
+        changed = true;
+      } else if (secrets.values().containsKey(InstanceSecrets.OIDC_CLIENT_SECRET)) {
+        return new Result<>(secrets, false, spec.clientId());
+      } else {
+        // Created by a pass that stopped before keeping the secret: a new one.
+        secret = clients.rotate(spec.id().toString()).secret();
+        changed = true;
+      }
+    }
+    runtime.putSecret(spec, InstanceSecrets.OIDC_CLIENT_SECRET, secret);
+    var values = new java.util.LinkedHashMap<>(secrets.values());
+    values.put(InstanceSecrets.OIDC_CLIENT_SECRET, secret);
+    return new Result<>(
+        new ChatRuntime.Secrets(values, secrets.generated()), changed, spec.clientId());
+  }
+
+  private void purge(Snapshot s) {
+    InstanceSpec spec = s.spec();
+    step(
+        s,
+        "final-backup",
+        () -> {
+          Path file = databases.dump(spec.database().name());
+          return new Result<>(null, file != null, file == null ? "no database" : file.toString());
+        });
+    step(
+        s,
+        "remove",
+        () -> {
+          List<String> removed = runtime.delete(spec);
+          return new Result<>(null, !removed.isEmpty(), summary(removed));
+        });
+    step(
+        s,
+        "drop-database",
+        () -> new Result<>(null, databases.drop(spec.database().name()), spec.database().name()));
+    if (spec.login() != LoginMode.ACCOUNTS) {
+      step(
+          s,
+          "delete-oidc-client",
+          () -> {
+            try (Response r = clients.delete(spec.id().toString())) {
+              return new Result<>(null, true, spec.clientId());
+            } catch (WebApplicationException e) {
+              if (e.getResponse().getStatus() == 404) {
+                return new Result<>(null, false, spec.clientId());
+              }
+              throw e;
+            }
+          });
+    }
+  }
+
+  /** A step's value, whether it changed anything, and a line for the record. */
+  record Result<T>(T value, boolean changed, String detail) {}
+
+  private <T> T step(Snapshot s, String name, Supplier<Result<T>> work) {
+    OffsetDateTime started = OffsetDateTime.now();
+    Result<T> result;
+    try {
+      result = work.get();
+    } catch (NotReady e) {
+      throw e;
+    } catch (RuntimeException e) {
+      record(s, name, "failed", describe(e), started);
+      throw e;
+    }
+    // A resync records only what it had to correct; a new generation records every step.
+    if (s.newGeneration() || s.purgeDue() || result.changed()) {
+      record(s, name, result.changed() ? "done" : "unchanged", result.detail(), started);
+    }
+    if (name.equals(crashAfterStep)) {
+      throw new SimulatedCrash(name);
+    }
+    return result.value();
+  }
+
+  private void record(
+      Snapshot s, String name, String outcome, String detail, OffsetDateTime started) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              InstanceStep step = new InstanceStep();
+              step.instanceId = s.id();
+              step.generation = s.generation();
+              step.name = name;
+              step.outcome = outcome;
+              step.detail = detail == null ? null : truncate(detail, 1000);
+              step.startedAt = started;
+              step.finishedAt = OffsetDateTime.now();
+              step.persist();
+            });
+  }
+
+  enum Outcome {
+    CONVERGED,
+    PURGED,
+    WAITING,
+    RETRY,
+    FAILED_FOR_GOOD
+  }
+
+  private void finish(Snapshot s, String owner, Outcome outcome, String detail) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Instance i = Instance.findById(s.id());
+              if (i == null || !owner.equals(i.leaseOwner)) {
+                Log.infof("Instance %s: lease lost, result discarded", s.id());
+                return;
+              }
+              OffsetDateTime now = OffsetDateTime.now();
+              InstanceState before = i.state();
+              boolean changedSince = i.generation != s.generation();
+              ProvisioningConfig.Supervisor sup = config.supervisor();
+              switch (outcome) {
+                case CONVERGED -> {
+                  if (!changedSince) {
+                    switch (s.desired()) {
+                      case "running" -> i.moveTo(InstanceState.READY, now);
+                      case "suspended" -> i.moveTo(InstanceState.SUSPENDED, now);
+                      default -> {
+                        // deletion scheduled: stopped, waiting for the end of the grace period
+                      }
+                    }
+                  }
+                  i.observedGeneration = s.generation();
+                  i.attempts = 0;
+                  i.reason = null;
+                  i.url = detail;
+                  i.nextAttemptAt =
+                      changedSince
+                          ? now
+                          : "deleted".equals(s.desired()) && i.deletionDueAt != null
+                              ? i.deletionDueAt
+                              : now.plus(sup.resyncEvery());
+                }
+                case PURGED -> {
+                  i.moveTo(InstanceState.DELETED, now);
+                  i.observedGeneration = s.generation();
+                  i.reason = null;
+                  i.url = null;
+                }
+                case WAITING -> {
+                  i.reason = detail;
+                  i.nextAttemptAt = now.plus(sup.readinessPoll());
+                  Duration waited = Duration.between(i.lastTransitionAt, now);
+                  if (waited.compareTo(sup.readinessTimeout()) > 0) {
+                    i.reason = "the server did not become ready in " + sup.readinessTimeout();
+                    i.moveTo(InstanceState.FAILED, now);
+                  }
+                }
+                case RETRY -> {
+                  i.attempts++;
+                  i.reason = truncate(detail, 1000);
+                  if (i.attempts >= sup.maxAttempts()) {
+                    i.moveTo(InstanceState.FAILED, now);
+                  } else {
+                    i.nextAttemptAt = now.plus(backoff(i.attempts));
+                  }
+                }
+                case FAILED_FOR_GOOD -> {
+                  i.attempts++;
+                  i.reason = truncate(detail, 1000);
+                  i.moveTo(InstanceState.FAILED, now);
+                }
+              }
+              i.leaseOwner = null;
+              i.leaseUntil = null;
+              i.updatedAt = now;
+              if (i.state() != before) {
+                webhooks.stateChanged(i);
+              }
+            });
+  }
+
+  Duration backoff(int attempts) {
+    Duration first = config.supervisor().retryBackoff();
+    Duration max = config.supervisor().maxBackoff();
+    Duration d = first.multipliedBy(1L << Math.min(attempts - 1, 20));
+    return d.compareTo(max) > 0 ? max : d;
+  }
+
+  private static String summary(List<String> changes) {
+    if (changes.isEmpty()) {
+      return "nothing to change";
+    }
+    List<String> shown = new ArrayList<>(changes.subList(0, Math.min(changes.size(), 20)));
+    if (changes.size() > 20) {
+      shown.add("and " + (changes.size() - 20) + " more");
+    }
+    return String.join(", ", shown);
+  }
+
+  private static String describe(RuntimeException e) {
+    if (e instanceof WebApplicationException w) {
+      return "identity answered HTTP " + w.getResponse().getStatus();
+    }
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  private static String truncate(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,144 @@
+package coop.salons.provisioning.supervisor;
+
+import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.provisioning.runtime.ChatRuntime;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finds the instances that are due (a change, a retry, a resync), claims them with a lease so that
+ * several replicas never work on one instance at once ({@code FOR UPDATE SKIP LOCKED}), and
+ * reconciles them on a few worker threads. A replica that dies leaves leases that run out; another
+ * takes its instances over.
+ */
+@ApplicationScoped
+public class Supervisor {
+
+  @Inject ProvisioningConfig config;
+  @Inject Reconciler reconciler;
+  @Inject AgroalDataSource dataSource;
+  @Inject ChatRuntime runtime;
+
+  private final String owner = "supervisor-" + UUID.randomUUID();
+  private ExecutorService workers;
+
+  void start(@Observes StartupEvent event) {
+    workers =
+        Executors.newFixedThreadPool(
+            config.supervisor().workers(),
+            r -> {
+              Thread t = new Thread(r, "supervisor-worker");
+              t.setDaemon(true);
+              return t;
+            });
+    if (runtime.usesLocalPorts() && config.supervisor().enabled()) {
+      // Local chat servers stopped with the previous run of this service: bring them back now.
+      update(
+          "UPDATE instance SET next_attempt_at = now(), lease_owner = NULL, lease_until = NULL"
+              + " WHERE state NOT IN ('deleted', 'failed')");
+    }
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    workers.shutdownNow();
+  }
+
+  /** The replica's name in leases. */
+  public String owner() {
+    return owner;
+  }
+
+  @Scheduled(
+      every = "${salons.provisioning.supervisor.interval:1s}",
+      delayed = "1s",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+  void tick() {
+    if (!config.supervisor().enabled()) {
+      return;
+    }
+    try {
+      while (runOnce(owner) == config.supervisor().batchSize()) {
+        // a full batch: there may be more due at once
+      }
+    } catch (RuntimeException e) {
+      Log.warnf("Supervisor pass failed: %s", e.getMessage());
+    }
+  }
+
+  /** One pass as the given replica: claims a batch, reconciles it, answers how many it claimed. */
+  public int runOnce(String replica) {
+    List<UUID> claimed = claim(replica, config.supervisor().batchSize());
+    List<Future<?>> running = new ArrayList<>();
+    for (UUID id : claimed) {
+      running.add(workers.submit(() -> reconciler.reconcile(id, replica)));
+    }
+    for (Future<?> f : running) {
+      try {
+        f.get(10, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return claimed.size();
+      } catch (Exception e) {
+        Log.warnf("A reconcile ended abruptly: %s", e.getCause() == null ? e : e.getCause());
+      }
+    }
+    return claimed.size();
+  }
+
+  List<UUID> claim(String replica, int limit) {
+    String sql =
+        "UPDATE instance SET lease_owner = ?, lease_until = now() + make_interval(secs => ?)"
+            + " WHERE id IN (SELECT id FROM instance WHERE state NOT IN ('deleted', 'failed')"
+            + " AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())"
+            + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, replica);
+      ps.setDouble(2, config.supervisor().lease().toMillis() / 1000.0);
+      ps.setInt(3, limit);
+      List<UUID> ids = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getObject(1, UUID.class));
+        }
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw new IllegalStateException("claiming work failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes every live instance due now (an operator's "resync everything"). */
+  public int resyncAll() {
+    return update(
+        "UPDATE instance SET next_attempt_at = now() WHERE state NOT IN ('deleted', 'failed')");
+  }
+
+  private int update(String sql) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      return s.executeUpdate(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package coop.salons.provisioning.webhook;
+
+import coop.salons.common.api.ProblemException;
+import coop.salons.common.security.Caller;
+import coop.salons.provisioning.access.OrganizationAccess;
+import coop.salons.provisioning.model.InstanceSecrets;
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Webhook subscriptions of an organisation (owners and admins). */
+@Path("/api/v1/organizations/{org}/webhooks")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "webhooks")
+public class WebhookResource {
+
+  /** An https URL (http only on localhost) without credentials or fragment. */
+  static final String URL =
+      "^(https://[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?"
+          + "|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?)(/[A-Za-z0-9._~!$&'()+,;=:@%/-]*)?$";
+
+  @Inject OrganizationAccess access;
+  @Inject Caller caller;
+
+  /** A new subscription. */
+  public record CreateWebhook(
+      @NotNull
+          @Size(max = 2000)
+          @Pattern(regexp = URL, message = "must be an https URL (http only on localhost)")
+          String url) {}
+
+  /** A subscription as listed: never its secret. */
+  public record WebhookView(UUID id, String url, OffsetDateTime createdAt) {}
+
+  /** The answer to a creation: the only time the signing secret is shown. */
+  public record CreatedWebhook(UUID id, String url, OffsetDateTime createdAt, String secret) {}
+
+  @POST
+  @Transactional
+  @Operation(summary = "Subscribe a URL to the organisation's instance state changes")
+  public Response create(@PathParam("org") String org, @Valid @NotNull CreateWebhook request) {
+    access.require(org, caller.id(), "admin");
+    if (Webhook.count("organizationSlug", org) >= 10) {
+      throw ProblemException.conflict("An organisation has at most 10 webhooks.");
+    }
+    Webhook w = new Webhook();
+    w.id = UUID.randomUUID();
+    w.organizationSlug = org;
+    w.url = request.url();
+    w.secret = InstanceSecrets.token(40);
+    w.createdAt = OffsetDateTime.now();
+    w.persist();
+    return Response.status(201)
+        .location(URI.create("/api/v1/organizations/" + org + "/webhooks/" + w.id))
+        .entity(new CreatedWebhook(w.id, w.url, w.createdAt, w.secret))
+        .build();
+  }
+
+  @GET
+  @Transactional
+  @Operation(summary = "The organisation's webhooks (without their secrets)")
+  public List<WebhookView> list(@PathParam("org") String org) {
+    access.require(org, caller.id(), "admin");
+    return Webhook.<Webhook>list("organizationSlug = ?1 order by createdAt", org).stream()
+        .map(w -> new WebhookView(w.id, w.url, w.createdAt))
+        .toList();
+  }
+
+  @DELETE
+  @Path("/{id}")
+  @Transactional
+  @Operation(summary = "Unsubscribe")
+  public Response delete(@PathParam("org") String org, @PathParam("id") UUID id) {
+    access.require(org, caller.id(), "admin");
+    long n = Webhook.delete("organizationSlug = ?1 and id = ?2", org, id);
+    if (n == 0) {
+      throw ProblemException.notFound("No such webhook in '" + org + "'.");
+    }
+    return Response.noContent().build();
+  }
+}

@@ -1,0 +1,278 @@
+package coop.salons.provisioning.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import coop.salons.provisioning.Fixture;
+import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.provisioning.model.ChatRenderer;
+import coop.salons.provisioning.model.InstanceSecrets;
+import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.model.Placement;
+import coop.salons.provisioning.runtime.ChatRuntime;
+import coop.salons.provisioning.supervisor.Supervisor;
+import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provisioning figures of docs/benchmarks.md, on the Kubernetes stand-in with the real
+ * PostgreSQL, identity and Keycloak: 1,000 instances asked for 50 at a time (accept latency, and
+ * time until every object is applied), then a resync of 10,000 instances. Run it with {@code
+ * bench/provisioning.sh}; it prints its figures and writes them to target/bench-provisioning.txt.
+ */
+@QuarkusTest
+@TestProfile(ProvisioningBenchmark.Bench.class)
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "provisioning"))
+class ProvisioningBenchmark {
+
+  /** The stand-in, with the supervisor running on its own and a plan without instance limit. */
+  public static class Bench implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      Map<String, String> m = new HashMap<>(new KubernetesStandIn().getConfigOverrides());
+      m.put("salons.provisioning.supervisor.enabled", "true");
+      m.put("salons.provisioning.supervisor.interval", "0.1s");
+      m.put("salons.provisioning.supervisor.batch-size", "50");
+      m.put("salons.provisioning.plans.bench.max-users", "50");
+      m.put("salons.provisioning.plans.bench.storage-gb", "10");
+      m.put("salons.provisioning.plans.bench.cpu-millis", "500");
+      m.put("salons.provisioning.plans.bench.memory-mib", "1024");
+      m.put("salons.provisioning.plans.bench.max-instances", "100000");
+      m.put("quarkus.log.category.\"coop.salons\".level", "WARN");
+      return m;
+    }
+  }
+
+  static final int CREATED = Integer.getInteger("bench.instances", 1000);
+  static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 50);
+  static final int RESYNCED = Integer.getInteger("bench.resync", 10_000);
+
+  @Inject Supervisor supervisor;
+  @Inject AgroalDataSource db;
+  @Inject ChatRuntime runtime;
+  @Inject coop.salons.provisioning.supervisor.BenchAccess access;
+
+  private final StringBuilder report = new StringBuilder();
+
+  @Test
+  void figures() throws Exception {
+    TestUser owner = Fixture.user("bench-owner");
+    String org = Fixture.organization(owner);
+    create(owner, org);
+    resync(org);
+    Path out = Path.of("target/bench-provisioning.txt");
+    Files.writeString(out, report.toString());
+    System.out.println(report);
+  }
+
+  private void create(TestUser owner, String org) throws Exception {
+    String token = Fixture.servers().token(owner);
+    ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY);
+    List<Callable<Long>> calls = new ArrayList<>();
+    for (int n = 0; n < CREATED; n++) {
+      String slug = "bench" + n;
+      calls.add(
+          () -> {
+            long t0 = System.nanoTime();
+            int code =
+                io.restassured.RestAssured.given()
+                    .auth()
+                    .oauth2(token)
+                    .contentType("application/json")
+                    .body(Map.of("slug", slug, "flavour", "matrix", "plan", "bench"))
+                    .post(Fixture.path(org))
+                    .statusCode();
+            long micros = (System.nanoTime() - t0) / 1000;
+            if (code != 202) {
+              throw new IllegalStateException("HTTP " + code);
+            }
+            return micros;
+          });
+    }
+    long start = System.nanoTime();
+    List<Long> latencies = new ArrayList<>();
+    for (Future<Long> f : clients.invokeAll(calls)) {
+      latencies.add(f.get());
+    }
+    double acceptSeconds = (System.nanoTime() - start) / 1e9;
+    clients.shutdown();
+    Collections.sort(latencies);
+    line(
+        "create %d instances, %d at a time: accept p50 %.1f ms, p99 %.1f ms, max %.1f ms (%.1f s in"
+            + " all, %.0f requests/s)",
+        CREATED,
+        CONCURRENCY,
+        pct(latencies, 50) / 1000.0,
+        pct(latencies, 99) / 1000.0,
+        latencies.get(latencies.size() - 1) / 1000.0,
+        acceptSeconds,
+        CREATED / acceptSeconds);
+
+    // Every object applied: the "apply" step of each instance's first generation is done.
+    long deadline = System.currentTimeMillis() + Duration.ofMinutes(20).toMillis();
+    while (count(
+                "SELECT count(DISTINCT s.instance_id) FROM instance_step s JOIN instance i"
+                    + " ON i.id = s.instance_id WHERE s.name = 'apply' AND s.outcome = 'done'"
+                    + " AND i.organization_slug = '"
+                    + org
+                    + "'")
+            < CREATED
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(500);
+    }
+    List<Long> applied = new ArrayList<>();
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT EXTRACT(EPOCH FROM (min(s.finished_at) - i.created_at)) * 1000"
+                    + " FROM instance_step s JOIN instance i ON i.id = s.instance_id"
+                    + " WHERE s.name = 'apply' AND i.organization_slug = '"
+                    + org
+                    + "' GROUP BY i.id, i.created_at")) {
+      while (rs.next()) {
+        applied.add((long) rs.getDouble(1));
+      }
+    }
+    Collections.sort(applied);
+    assertEquals(CREATED, applied.size(), "every instance applied");
+    double allSeconds = (System.nanoTime() - start) / 1e9;
+    line(
+        "  time from accept to every object applied: p50 %.2f s, p99 %.2f s, max %.2f s; all %d"
+            + " applied %.1f s after the first request",
+        pct(applied, 50) / 1000.0,
+        pct(applied, 99) / 1000.0,
+        applied.get(applied.size() - 1) / 1000.0,
+        CREATED,
+        allSeconds);
+  }
+
+  private void resync(String org) throws Exception {
+    // Seed: instances that are READY, with their secrets and objects already in the cluster (as
+    // they would be after provisioning), so that the pass measured is a resync and nothing else.
+    int missing = RESYNCED - (int) count("SELECT count(*) FROM instance WHERE state <> 'deleted'");
+    ExecutorService seeders = Executors.newFixedThreadPool(8);
+    List<Callable<Void>> seeds = new ArrayList<>();
+    for (int n = 0; n < missing; n++) {
+      String slug = "resync" + n;
+      seeds.add(
+          () -> {
+            UUID id = access.seedReady(org, slug);
+            InstanceSpec spec = access.spec(id);
+            Placement p = runtime.placement(spec, null);
+            Map<String, String> secrets = new HashMap<>(InstanceSecrets.generate(spec.flavour()));
+            secrets.put(InstanceSecrets.OIDC_CLIENT_SECRET, InstanceSecrets.token(32));
+            ChatRuntime.Secrets kept = runtime.secrets(spec, secrets);
+            runtime.apply(
+                spec, p, ChatRenderer.of(spec.flavour()).render(spec, p, kept.values()), kept);
+            return null;
+          });
+    }
+    long seedStart = System.nanoTime();
+    for (Future<Void> f : seeders.invokeAll(seeds)) {
+      f.get();
+    }
+    seeders.shutdown();
+    line("  (seeded %d ready instances in %.0f s)", missing, (System.nanoTime() - seedStart) / 1e9);
+    // Readiness as a controller would report it (the stand-in has none).
+    access.reportAllReady();
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    AtomicLong peak = new AtomicLong();
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+    sampler.start();
+    OffsetDateTime mark = OffsetDateTime.now();
+    long start = System.nanoTime();
+    int due = supervisor.resyncAll();
+    long deadline = System.currentTimeMillis() + Duration.ofMinutes(20).toMillis();
+    while (count(
+                "SELECT count(*) FROM instance WHERE state NOT IN ('deleted', 'failed')"
+                    + " AND next_attempt_at <= '"
+                    + mark
+                    + "'")
+            > 0
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    sampler.interrupt();
+    long writes =
+        count(
+            "SELECT count(*) FROM instance_step WHERE name = 'apply' AND outcome = 'done'"
+                + " AND started_at >= '"
+                + mark
+                + "'");
+    line(
+        "resync of %d instances: %.1f s (%.0f instances/s), %d of them needed a write; peak heap"
+            + " %d MB (max heap %d MB, the stand-in's objects included)",
+        due,
+        seconds,
+        due / seconds,
+        writes,
+        peak.get() / (1024 * 1024),
+        memory.getHeapMemoryUsage().getMax() / (1024 * 1024));
+  }
+
+  private long count(String sql) throws Exception {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long pct(List<Long> sorted, int p) {
+    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(i, sorted.size() - 1)));
+  }
+
+  private void line(String format, Object... args) {
+    String l = String.format(Locale.ROOT, format, args);
+    report.append(l).append('\n');
+    System.out.println(l);
+  }
+}

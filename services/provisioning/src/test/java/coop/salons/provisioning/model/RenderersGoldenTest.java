@@ -1,0 +1,203 @@
+package coop.salons.provisioning.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The renderers' output, file by file, against golden copies; and what no input can break. */
+class RenderersGoldenTest {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Rendered render(InstanceSpec spec) {
+    return ChatRenderer.of(spec.flavour())
+        .render(spec, KubernetesManifests.placement(spec), Specs.secrets(spec.flavour()));
+  }
+
+  @Test
+  void synapseFederatingWithinThePlatform() {
+    Rendered r = render(Specs.matrix(Federation.PLATFORM_ONLY, 0));
+    Golden.assertMatches(
+        "synapse-platform-only/homeserver.yaml", r.configFiles().get("homeserver.yaml"));
+    Golden.assertMatches("synapse-platform-only/log.yaml", r.configFiles().get("log.yaml"));
+  }
+
+  @Test
+  void synapseOpenWithRetention() {
+    Rendered r = render(Specs.matrix(Federation.OPEN, 365));
+    Golden.assertMatches(
+        "synapse-open-365d/homeserver.yaml", r.configFiles().get("homeserver.yaml"));
+  }
+
+  @Test
+  void synapseClosed() {
+    Rendered r = render(Specs.matrix(Federation.OFF, 30));
+    Golden.assertMatches("synapse-off-30d/homeserver.yaml", r.configFiles().get("homeserver.yaml"));
+  }
+
+  @Test
+  void synapseConfigurationHoldsNoSecret() throws Exception {
+    Rendered r = render(Specs.matrix(Federation.OPEN, 0));
+    String hs = r.configFiles().get("homeserver.yaml");
+    for (String secret : Specs.secrets(Flavour.MATRIX).values()) {
+      assertFalse(hs.contains(secret.strip()), "homeserver.yaml must not hold a secret");
+    }
+    JsonNode doc = YAML.readTree(hs);
+    assertEquals(
+        "/secrets/oidc-client-secret", doc.at("/oidc_providers/0/client_secret_path").asText());
+    assertEquals("/secrets/pgpass", doc.at("/database/args/passfile").asText());
+    assertEquals(
+        "pg.tenants.svc:5432:"
+            + InstanceSpec.databaseName(Specs.ID)
+            + ":"
+            + InstanceSpec.databaseName(Specs.ID)
+            + ":dbPASSWORD0123456789\n",
+        r.secretFiles().get("pgpass"));
+    assertEquals(50, doc.get("max_mau_value").asInt());
+    assertTrue(doc.get("limit_usage_by_mau").asBoolean());
+  }
+
+  @Test
+  void mattermostInEachLoginMode() {
+    for (LoginMode mode : LoginMode.values()) {
+      Rendered r = render(Specs.mattermost(mode, "Équipe des amis"));
+      Golden.assertMatches(
+          "mattermost-" + mode.id() + "/config.json", r.configFiles().get("config.json"));
+      Golden.assertMatches(
+          "mattermost-" + mode.id() + "/secret-env.txt",
+          r.secretEnv().keySet().stream().sorted().collect(Collectors.joining("\n")) + "\n");
+    }
+  }
+
+  @Test
+  void kubernetesObjectsOfAMatrixInstance() {
+    InstanceSpec spec = Specs.matrix(Federation.PLATFORM_ONLY, 0);
+    List<HasMetadata> objects =
+        KubernetesManifests.render(
+            spec, render(spec), Specs.cluster(), Specs.secrets(Flavour.MATRIX));
+    Golden.assertMatches("kubernetes-matrix.yaml", documents(objects));
+  }
+
+  @Test
+  void kubernetesObjectsOfASuspendedMattermostInstance() {
+    InstanceSpec s = Specs.mattermost(LoginMode.ACCOUNTS, "Équipe");
+    InstanceSpec suspended =
+        new InstanceSpec(
+            s.id(),
+            s.organization(),
+            s.slug(),
+            s.displayName(),
+            s.flavour(),
+            s.image(),
+            s.version(),
+            s.host(),
+            s.plan(),
+            s.federation(),
+            s.retentionDays(),
+            s.platformServers(),
+            true,
+            s.database(),
+            s.issuer(),
+            s.generation());
+    List<HasMetadata> objects =
+        KubernetesManifests.render(
+            suspended, render(suspended), Specs.cluster(), Specs.secrets(Flavour.MATTERMOST));
+    Golden.assertMatches("kubernetes-mattermost-suspended.yaml", documents(objects));
+  }
+
+  @Test
+  void everyObjectCarriesTheLabels() {
+    InstanceSpec spec = Specs.matrix(Federation.OPEN, 0);
+    for (HasMetadata o :
+        KubernetesManifests.render(
+            spec, render(spec), Specs.cluster(), Specs.secrets(Flavour.MATRIX))) {
+      Map<String, String> labels = o.getMetadata().getLabels();
+      for (String key :
+          List.of(
+              "app.kubernetes.io/name",
+              "app.kubernetes.io/instance",
+              "app.kubernetes.io/part-of",
+              "app.kubernetes.io/managed-by",
+              "salons.coop/org",
+              "salons.coop/instance")) {
+        assertTrue(labels.containsKey(key), o.getKind() + " lacks the label " + key);
+      }
+    }
+  }
+
+  /** Text that tries to break out of its YAML or JSON string stays a string, unchanged. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "x\": 1, \"EnableOpenServer\": true, \"y\": \"",
+        "a: b\nenable_registration: true",
+        "' or 1=1; --",
+        "{{ user.password }}",
+        "- item\n- other",
+        "&anchor *alias !!python/object:os.system",
+        "«Les Amis» — 100 % bénévoles"
+      })
+  void freeTextCannotChangeTheStructure(String text) throws Exception {
+    InstanceSpec mm = Specs.mattermost(LoginMode.OPENID, text);
+    JsonNode config = JSON.readTree(render(mm).configFiles().get("config.json"));
+    assertEquals(MattermostRenderer.siteName(text), config.at("/TeamSettings/SiteName").asText());
+    assertFalse(config.at("/TeamSettings/EnableOpenServer").asBoolean());
+    assertTrue(config.at("/TeamSettings/SiteName").isTextual());
+
+    InstanceSpec spec = Specs.matrix(Federation.OFF, 0);
+    InstanceSpec named =
+        new InstanceSpec(
+            spec.id(),
+            spec.organization(),
+            spec.slug(),
+            text,
+            spec.flavour(),
+            spec.image(),
+            spec.version(),
+            spec.host(),
+            spec.plan(),
+            spec.federation(),
+            spec.retentionDays(),
+            spec.platformServers(),
+            false,
+            spec.database(),
+            spec.issuer(),
+            spec.generation());
+    List<HasMetadata> objects =
+        KubernetesManifests.render(
+            named, render(named), Specs.cluster(), Specs.secrets(Flavour.MATRIX));
+    String yaml = documents(objects);
+    List<JsonNode> docs = new java.util.ArrayList<>();
+    try (var parser = YAML.getFactory().createParser(yaml)) {
+      var it = YAML.readValues(parser, JsonNode.class);
+      while (it.hasNext()) {
+        docs.add(it.next());
+      }
+    }
+    assertEquals(objects.size(), docs.size());
+    assertEquals(
+        text, docs.get(0).at("/metadata/annotations").get("salons.coop/display-name").asText());
+    JsonNode hs = YAML.readTree(render(named).configFiles().get("homeserver.yaml"));
+    assertFalse(hs.get("enable_registration").asBoolean());
+  }
+
+  static String documents(List<HasMetadata> objects) {
+    StringBuilder out = new StringBuilder();
+    for (HasMetadata o : objects) {
+      out.append("---\n").append(Serializers.yaml(o));
+    }
+    return out.toString();
+  }
+}

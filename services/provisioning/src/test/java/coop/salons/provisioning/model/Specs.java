@@ -1,0 +1,80 @@
+package coop.salons.provisioning.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Fixed specs and secrets for the renderers' tests: the same input gives the same files. */
+final class Specs {
+
+  static final UUID ID = UUID.fromString("6f1c2b8e-4d0a-4c3e-9a57-0b8e2f4d1c9a");
+  static final PlanLimits SMALL = new PlanLimits("small", 50, 10, 500, 1024, LoginMode.ACCOUNTS);
+
+  private Specs() {}
+
+  static InstanceSpec matrix(Federation federation, int retentionDays) {
+    return new InstanceSpec(
+        ID,
+        "amis-terre",
+        "chat",
+        "Les amis de la Terre",
+        Flavour.MATRIX,
+        "ghcr.io/element-hq/synapse",
+        "1.163.2",
+        "chat.amis-terre.chat.example.org",
+        SMALL,
+        federation,
+        retentionDays,
+        List.of("salon.jardins.chat.example.org", "chat.velo.chat.example.org"),
+        false,
+        new InstanceSpec.Database(
+            "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
+        "https://login.example.org/realms/salons",
+        3);
+  }
+
+  static InstanceSpec mattermost(LoginMode login, String displayName) {
+    return new InstanceSpec(
+        ID,
+        "amis-terre",
+        "equipe",
+        displayName,
+        Flavour.MATTERMOST,
+        "mattermost/mattermost-team-edition",
+        login == LoginMode.GITLAB ? "10.11.4" : "11.1.0",
+        "equipe.amis-terre.chat.example.org",
+        new PlanLimits("small", 50, 10, 500, 1024, login),
+        Federation.OFF,
+        90,
+        List.of(),
+        false,
+        new InstanceSpec.Database(
+            "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
+        "https://login.example.org/realms/salons",
+        1);
+  }
+
+  static Map<String, String> secrets(Flavour flavour) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(InstanceSecrets.DB_PASSWORD, "dbPASSWORD0123456789");
+    if (flavour == Flavour.MATRIX) {
+      s.put(
+          InstanceSecrets.SIGNING_KEY,
+          "ed25519 a_test AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n");
+      s.put(InstanceSecrets.MACAROON, "macaroonSECRET");
+      s.put(InstanceSecrets.FORM, "formSECRET");
+      s.put(InstanceSecrets.REGISTRATION, "registrationSECRET");
+    } else {
+      s.put(InstanceSecrets.AT_REST_KEY, "atRestKEY");
+    }
+    s.put(InstanceSecrets.OIDC_CLIENT_SECRET, "oidcCLIENTsecret");
+    return s;
+  }
+
+  static KubernetesManifests.Cluster cluster() {
+    return new KubernetesManifests.Cluster(
+        "nginx", "letsencrypt", "ingress-nginx", "10.0.0.0/16", Optional.of("fast"));
+  }
+}

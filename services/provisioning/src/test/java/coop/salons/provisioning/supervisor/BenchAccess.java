@@ -1,0 +1,74 @@
+package coop.salons.provisioning.supervisor;
+
+import coop.salons.provisioning.instance.Instance;
+import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.model.KubernetesManifests;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** What the benchmark needs to seed instances as provisioning would have left them. */
+@ApplicationScoped
+public class BenchAccess {
+
+  @Inject Reconciler reconciler;
+  @Inject KubernetesClient kube;
+
+  public UUID seedReady(String org, String slug) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              OffsetDateTime now = OffsetDateTime.now();
+              Instance i = new Instance();
+              i.id = UUID.randomUUID();
+              i.organizationSlug = org;
+              i.slug = slug;
+              i.displayName = slug;
+              i.flavour = "matrix";
+              i.plan = "bench";
+              i.chatVersion = "1.163.2";
+              i.federation = "open";
+              i.loginMode = "openid";
+              i.desired = "running";
+              i.state = "ready";
+              i.generation = 1;
+              i.observedGeneration = 1;
+              i.nextAttemptAt = now.plusDays(1);
+              i.lastTransitionAt = now;
+              i.createdAt = now;
+              i.updatedAt = now;
+              i.persist();
+              return i.id;
+            });
+  }
+
+  public InstanceSpec spec(UUID id) {
+    return QuarkusTransaction.requiringNew().call(() -> reconciler.spec(Instance.findById(id)));
+  }
+
+  /** Marks every instance's Deployment ready, as the cluster's controllers would. */
+  public void reportAllReady() {
+    for (Deployment d :
+        kube.apps()
+            .deployments()
+            .inAnyNamespace()
+            .withLabel("app.kubernetes.io/managed-by", KubernetesManifests.MANAGED_BY)
+            .list()
+            .getItems()) {
+      if (d.getStatus() == null || d.getStatus().getReadyReplicas() == null) {
+        d.setStatus(
+            new DeploymentStatusBuilder()
+                .withReplicas(1)
+                .withReadyReplicas(1)
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .build());
+        kube.resource(d).updateStatus();
+      }
+    }
+  }
+}

@@ -1,0 +1,418 @@
+package coop.salons.provisioning.supervisor;
+
+import static coop.salons.provisioning.Fixture.as;
+import static coop.salons.provisioning.Fixture.path;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import coop.salons.provisioning.Fixture;
+import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.provisioning.database.TenantDatabases;
+import coop.salons.provisioning.instance.Instance;
+import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The supervisor on the Kubernetes stand-in (see {@link KubernetesStandIn} for what it cannot
+ * check), with the real PostgreSQL for the instances' databases and the real identity service and
+ * Keycloak for their OIDC clients.
+ */
+@QuarkusTest
+@TestProfile(KubernetesStandIn.class)
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "provisioning"))
+class SupervisorTest {
+
+  @Inject Supervisor supervisor;
+  @Inject KubernetesClient kube;
+  @Inject TenantDatabases databases;
+
+  TestUser owner;
+  String org;
+
+  @BeforeEach
+  void organisation() {
+    owner = Fixture.user("ada");
+    org = Fixture.organization(owner);
+  }
+
+  @AfterEach
+  void noFault() {
+    Reconciler.crashAfterStep = null;
+  }
+
+  private UUID create(String slug, String flavour) {
+    String id =
+        as(owner)
+            .body(Map.of("slug", slug, "flavour", flavour, "plan", "medium"))
+            .post(path(org))
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    return UUID.fromString(id);
+  }
+
+  /** Passes of the supervisor until nothing is due (the instance waits for readiness). */
+  private void converge() {
+    for (int i = 0; i < 10; i++) {
+      supervisor.runOnce(supervisor.owner());
+      dueNow(); // readiness is polled again at once in the tests
+      if (supervisor.claim("peek-" + UUID.randomUUID(), 0).isEmpty() && i > 2) {
+        return;
+      }
+    }
+  }
+
+  private void dueNow() {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                Instance.update(
+                    "nextAttemptAt = ?1 where organizationSlug = ?2 and state <> 'ready'"
+                        + " and state <> 'suspended'",
+                    OffsetDateTime.now(),
+                    org));
+  }
+
+  private Instance row(UUID id) {
+    return QuarkusTransaction.requiringNew().call(() -> Instance.findById(id));
+  }
+
+  private static String ns(UUID id) {
+    return "salons-" + id;
+  }
+
+  /** Every object in the instance's namespace, by kind/name, with its resourceVersion. */
+  private Map<String, String> objects(UUID id) {
+    Map<String, String> all = new TreeMap<>();
+    List<HasMetadata> found = new ArrayList<>();
+    found.addAll(kube.configMaps().inNamespace(ns(id)).list().getItems());
+    found.addAll(kube.secrets().inNamespace(ns(id)).list().getItems());
+    found.addAll(kube.persistentVolumeClaims().inNamespace(ns(id)).list().getItems());
+    found.addAll(kube.services().inNamespace(ns(id)).list().getItems());
+    found.addAll(kube.apps().deployments().inNamespace(ns(id)).list().getItems());
+    found.addAll(kube.network().v1().ingresses().inNamespace(ns(id)).list().getItems());
+    found.addAll(kube.network().v1().networkPolicies().inNamespace(ns(id)).list().getItems());
+    found.addAll(kube.resourceQuotas().inNamespace(ns(id)).list().getItems());
+    found.addAll(kube.limitRanges().inNamespace(ns(id)).list().getItems());
+    for (HasMetadata o : found) {
+      all.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion());
+    }
+    return all;
+  }
+
+  private Deployment deployment(UUID id) {
+    return kube.apps().deployments().inNamespace(ns(id)).withName("synapse").get();
+  }
+
+  /** What the stand-in cannot do: a controller reporting the pod ready. */
+  private void reportReady(UUID id) {
+    Deployment d = deployment(id);
+    d.setStatus(
+        new DeploymentStatusBuilder()
+            .withReplicas(1)
+            .withReadyReplicas(1)
+            .withObservedGeneration(d.getMetadata().getGeneration())
+            .build());
+    kube.resource(d).updateStatus();
+  }
+
+  @Test
+  void anInstanceGoesFromRequestedToReadyWithEveryObject() throws Exception {
+    UUID id = create("chat", "matrix");
+    converge();
+    Instance i = row(id);
+    assertEquals("provisioning", i.state, "waits for the server: " + i.reason);
+    assertEquals("waiting for the server to answer", i.reason);
+    Map<String, String> objects = objects(id);
+    assertEquals(
+        Set.of(
+            "ConfigMap/synapse-config",
+            "Secret/synapse-secrets",
+            "PersistentVolumeClaim/synapse-data",
+            "Service/synapse",
+            "Deployment/synapse",
+            "Ingress/synapse",
+            "NetworkPolicy/default-deny",
+            "NetworkPolicy/allow-ingress-controller",
+            "NetworkPolicy/allow-dns",
+            "NetworkPolicy/allow-database",
+            "NetworkPolicy/allow-https-out",
+            "NetworkPolicy/allow-platform-federation",
+            "ResourceQuota/plan-medium",
+            "LimitRange/defaults"),
+        objects.keySet());
+    var namespace = kube.namespaces().withName(ns(id)).get();
+    assertEquals(
+        "restricted",
+        namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
+    assertEquals(org, namespace.getMetadata().getLabels().get("salons.coop/org"));
+    var ingress = kube.network().v1().ingresses().inNamespace(ns(id)).withName("synapse").get();
+    assertEquals(
+        "chat." + org + ".chat.example.org", ingress.getSpec().getRules().get(0).getHost());
+    assertEquals(
+        "letsencrypt",
+        ingress.getMetadata().getAnnotations().get("cert-manager.io/cluster-issuer"));
+    var pod = deployment(id).getSpec().getTemplate().getSpec();
+    assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+    assertTrue(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem());
+    assertEquals(1, deployment(id).getSpec().getReplicas());
+    // The database exists on the real tenants' server; the OIDC client in the real Keycloak.
+    assertTrue(databases.exists(InstanceSpec.databaseName(id)));
+    assertEquals(1, Fixture.servers().admin().get("/clients?clientId=instance-" + id).size());
+
+    reportReady(id);
+    converge();
+    i = row(id);
+    assertEquals("ready", i.state);
+    assertEquals(i.generation, i.observedGeneration);
+    assertEquals("https://chat." + org + ".chat.example.org/", i.url);
+    List<String> steps =
+        as(owner).get(path(org) + "/chat").then().statusCode(200).extract().path("steps.name");
+    assertTrue(
+        steps.containsAll(List.of("secrets", "database", "oidc-client", "apply", "readiness")),
+        steps.toString());
+    as(owner)
+        .get(path(org) + "/chat")
+        .then()
+        .body("conditions.find { it.type == 'Ready' }.status", equalTo("True"));
+  }
+
+  @Test
+  void applyingTwiceChangesNothing() {
+    UUID id = create("chat", "matrix");
+    converge();
+    reportReady(id);
+    converge();
+    Map<String, String> before = objects(id);
+    supervisor.resyncAll();
+    supervisor.runOnce(supervisor.owner());
+    assertEquals(before, objects(id), "a resync with nothing to correct writes nothing");
+  }
+
+  @Test
+  void driftIsCorrected() {
+    UUID id = create("chat", "matrix");
+    converge();
+    reportReady(id);
+    converge();
+    Deployment d = deployment(id);
+    d.getSpec().setReplicas(3);
+    d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil/synapse:latest");
+    kube.resource(d).update();
+    kube.network().v1().networkPolicies().inNamespace(ns(id)).withName("default-deny").delete();
+    supervisor.resyncAll();
+    supervisor.runOnce(supervisor.owner());
+    Deployment fixed = deployment(id);
+    assertEquals(1, fixed.getSpec().getReplicas());
+    assertEquals(
+        "ghcr.io/element-hq/synapse:1.163.2",
+        fixed.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    assertNotNull(
+        kube.network().v1().networkPolicies().inNamespace(ns(id)).withName("default-deny").get());
+    List<String> details = as(owner).get(path(org) + "/chat").then().extract().path("steps.detail");
+    assertTrue(
+        details.stream().anyMatch(s -> s != null && s.contains("updated Deployment/synapse")),
+        details.toString());
+  }
+
+  @Test
+  void suspendKeepsTheDataAndResumeBringsItBack() {
+    UUID id = create("chat", "matrix");
+    converge();
+    reportReady(id);
+    converge();
+    as(owner).post(path(org) + "/chat/suspend").then().statusCode(202);
+    converge();
+    assertEquals("suspended", row(id).state);
+    assertEquals(0, deployment(id).getSpec().getReplicas());
+    assertNotNull(kube.persistentVolumeClaims().inNamespace(ns(id)).withName("synapse-data").get());
+    assertNotNull(kube.secrets().inNamespace(ns(id)).withName("synapse-secrets").get());
+    assertTrue(databases.exists(InstanceSpec.databaseName(id)));
+
+    as(owner).post(path(org) + "/chat/resume").then().statusCode(202);
+    converge();
+    assertEquals(1, deployment(id).getSpec().getReplicas());
+    reportReady(id);
+    converge();
+    assertEquals("ready", row(id).state);
+  }
+
+  @Test
+  void aPlanChangeReplacesTheQuotaAndRemovesTheOldOne() {
+    UUID id = create("chat", "matrix");
+    converge();
+    as(owner).body(Map.of("plan", "large")).patch(path(org) + "/chat").then().statusCode(202);
+    converge();
+    Set<String> kinds = objects(id).keySet();
+    assertTrue(kinds.contains("ResourceQuota/plan-large"), kinds.toString());
+    assertFalse(kinds.contains("ResourceQuota/plan-medium"), kinds.toString());
+  }
+
+  @Test
+  void deletionWaitsForTheGracePeriodThenBacksUpAndRemovesEverything() throws Exception {
+    UUID id = create("chat", "matrix");
+    converge();
+    reportReady(id);
+    converge();
+    as(owner).delete(path(org) + "/chat").then().statusCode(202);
+    converge();
+    Instance i = row(id);
+    assertEquals("deletion-requested", i.state);
+    assertEquals(0, deployment(id).getSpec().getReplicas(), "stopped during the grace period");
+    assertTrue(i.deletionDueAt.isAfter(OffsetDateTime.now().plusDays(6)));
+    assertTrue(databases.exists(InstanceSpec.databaseName(id)), "nothing deleted before the end");
+
+    // The grace period ends.
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                Instance.update(
+                    "deletionDueAt = ?1, nextAttemptAt = ?1 where id = ?2",
+                    OffsetDateTime.now().minusSeconds(1),
+                    id));
+    supervisor.runOnce(supervisor.owner());
+    i = row(id);
+    assertEquals("deleted", i.state, String.valueOf(i.reason));
+    assertTrue(objects(id).isEmpty(), objects(id).toString());
+    assertNull(kube.namespaces().withName(ns(id)).get());
+    assertFalse(databases.exists(InstanceSpec.databaseName(id)));
+    List<Map<String, Object>> steps =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    coop
+                        .salons
+                        .provisioning
+                        .instance
+                        .InstanceStep
+                        .<coop.salons.provisioning.instance.InstanceStep>list(
+                            "instanceId = ?1 and name = 'final-backup'", id)
+                        .stream()
+                        .map(s -> Map.<String, Object>of("detail", s.detail))
+                        .toList());
+    Path backup = Path.of((String) steps.get(0).get("detail"));
+    assertTrue(Files.size(backup) > 0, "the final backup was written: " + backup);
+    as(owner).get(path(org) + "/chat").then().statusCode(404);
+  }
+
+  @Test
+  void aSupervisorKilledBetweenAnyTwoStepsConvergesWithoutDuplicates() throws Exception {
+    for (String step : List.of("secrets", "database", "oidc-client", "apply")) {
+      String slug = "c" + step.replace("-", "");
+      String o = Fixture.organization(owner);
+      String id =
+          as(owner)
+              .body(Map.of("slug", slug, "flavour", "matrix"))
+              .post(path(o))
+              .then()
+              .statusCode(202)
+              .extract()
+              .path("id");
+      UUID uuid = UUID.fromString(id);
+      Reconciler.crashAfterStep = step;
+      String dead = "replica-that-dies-" + step;
+      try {
+        supervisor.runOnce(dead);
+      } catch (RuntimeException ignored) {
+        // the crash surfaces from the worker as an error in the log
+      }
+      Reconciler.crashAfterStep = null;
+      Instance stuck = row(uuid);
+      assertEquals(dead, stuck.leaseOwner, "the dead replica still holds the lease");
+      // Another replica can't take it before the lease runs out...
+      assertFalse(supervisor.claim("other", 1000).contains(uuid));
+      // ...and does once it has.
+      QuarkusTransaction.requiringNew()
+          .run(
+              () ->
+                  Instance.update(
+                      "leaseUntil = ?1 where id = ?2", OffsetDateTime.now().minusSeconds(1), uuid));
+      supervisor.runOnce("replica-that-lives");
+      Instance after = row(uuid);
+      assertEquals("provisioning", after.state, String.valueOf(after.reason));
+      assertEquals("waiting for the server to answer", after.reason);
+      assertEquals(14, objects(uuid).size(), "every object once, after a crash after " + step);
+      assertEquals(1, kube.secrets().inNamespace(ns(uuid)).list().getItems().size());
+      assertTrue(databases.exists(InstanceSpec.databaseName(uuid)));
+      var clients = Fixture.servers().admin().get("/clients?clientId=instance-" + uuid);
+      assertEquals(1, clients.size(), "one OIDC client: " + clients);
+      // The secret Synapse reads is the one Keycloak has.
+      String secretInKube =
+          new String(
+              java.util.Base64.getDecoder()
+                  .decode(
+                      kube.secrets()
+                          .inNamespace(ns(uuid))
+                          .withName("synapse-secrets")
+                          .get()
+                          .getData()
+                          .get("oidc-client-secret")));
+      assertFalse(secretInKube.isBlank());
+    }
+  }
+
+  @Test
+  void twoReplicasNeverClaimTheSameInstance() throws Exception {
+    for (int n = 0; n < 3; n++) {
+      String o = Fixture.organization(owner);
+      as(owner)
+          .body(Map.of("slug", "chat", "flavour", "matrix", "plan", "large"))
+          .post(path(o))
+          .then()
+          .statusCode(202);
+      as(owner)
+          .body(Map.of("slug", "autre", "flavour", "matrix", "plan", "large"))
+          .post(path(o))
+          .then()
+          .statusCode(202);
+    }
+    CompletableFuture<List<UUID>> a =
+        CompletableFuture.supplyAsync(() -> supervisor.claim("replica-a", 1000));
+    CompletableFuture<List<UUID>> b =
+        CompletableFuture.supplyAsync(() -> supervisor.claim("replica-b", 1000));
+    Set<UUID> both = new HashSet<>(a.get());
+    both.retainAll(b.get());
+    assertTrue(both.isEmpty(), "claimed twice: " + both);
+    assertTrue(a.get().size() + b.get().size() >= 6);
+    // release for the other tests
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                Instance.update(
+                    "leaseOwner = null, leaseUntil = null where leaseOwner in ('replica-a', 'replica-b')"));
+  }
+}
