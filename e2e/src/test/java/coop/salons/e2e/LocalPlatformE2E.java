@@ -107,6 +107,40 @@ class LocalPlatformE2E {
         assertThat(page.locator("h1")).hasText("Votre espace");
         assertThat(page.locator("#organizations li[data-slug=amis-terre]"))
             .containsText("1 membre(s)");
+
+        // The volunteer asks for the association's Matrix chat and watches it come up: a real
+        // Synapse, started by the local runtime (its virtualenv is created if this is the first).
+        page.navigate("http://localhost:8080/app?lang=en");
+        page.locator("#organizations li[data-slug=amis-terre] a").click();
+        page.waitForURL("http://localhost:8080/app/organizations/amis-terre");
+        assertThat(page.locator("#instances-none")).isVisible();
+        page.locator("#instance-name").fill("Le salon des amis");
+        page.locator("#instance-slug").fill("salon");
+        page.locator("#create-instance").click();
+        page.waitForURL("http://localhost:8080/app/organizations/amis-terre/instances/salon");
+        assertThat(page.locator("#progress")).isVisible();
+        page.screenshot(
+            new Page.ScreenshotOptions()
+                .setPath(Path.of("target/screenshots/instance-coming-up.png")));
+        // The page refreshes itself until the chat is ready.
+        assertThat(page.locator("#instance-ready"))
+            .isVisible(
+                new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+                    .setTimeout(240_000));
+        assertThat(page.locator("#steps li.done")).hasCount(5);
+        page.screenshot(
+            new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/instance-ready.png")));
+        String chat = page.locator("#open-chat").getAttribute("href");
+        HttpResponse<String> versions =
+            http.send(
+                HttpRequest.newBuilder(URI.create(chat + "_matrix/client/versions")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, versions.statusCode(), versions.body());
+        assertTrue(versions.body().contains("\"versions\""), versions.body());
+        page.locator("a[href='/app/organizations/amis-terre']").click();
+        assertThat(page.locator("#instances li[data-slug=salon]")).containsText("Ready");
+        page.navigate("http://localhost:8080/app/organizations/amis-terre?lang=fr");
+        assertThat(page.locator("#instances li[data-slug=salon]")).containsText("Prête");
       }
     } finally {
       platform.destroy(); // SIGTERM, as Ctrl-C would
@@ -118,7 +152,8 @@ class LocalPlatformE2E {
       assertTrue(exited, "the platform did not stop on SIGTERM");
     }
     assertTrue(Files.readString(log).contains("[salons] stopped."), Files.readString(log));
-    for (int port : new int[] {8080, 8081, 8082, 8083, 8180, 5433}) {
+    // The chat server (8400, the local runtime's first port) stops with the platform too.
+    for (int port : new int[] {8080, 8081, 8082, 8083, 8180, 5433, 8400}) {
       assertTrue(portIsFree(port), "port " + port + " is still taken after stopping");
     }
   }

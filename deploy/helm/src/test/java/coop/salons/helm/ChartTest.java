@@ -137,6 +137,35 @@ class ChartTest {
   }
 
   @Test
+  void provisioningRunsInstancesOnKubernetesWithTheTenantsServer() throws IOException {
+    JsonNode d =
+        kind(render(t -> t.set("instances.baseDomain", "chat.salons.example.org")), "Deployment")
+            .stream()
+            .filter(o -> o.path("metadata").path("name").asText().equals("salons-provisioning"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode container = d.path("spec").path("template").path("spec").path("containers").get(0);
+    java.util.Map<String, JsonNode> env = new java.util.HashMap<>();
+    container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+    assertEquals("kubernetes", env.get("SALONS_PROVISIONING_RUNTIME").path("value").asText());
+    assertEquals(
+        "chat.salons.example.org",
+        env.get("SALONS_PROVISIONING_BASE_DOMAIN").path("value").asText());
+    assertEquals(
+        "DB_TENANTS_PASSWORD",
+        env.get("SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_PASSWORD")
+            .path("valueFrom")
+            .path("secretKeyRef")
+            .path("key")
+            .asText());
+    assertTrue(
+        env.get("SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_JDBC_URL")
+            .path("value")
+            .asText()
+            .startsWith("jdbc:postgresql://"));
+  }
+
+  @Test
   void theRealmIsTheRepositorysDefinitionWithoutTheDemoUser() throws IOException {
     JsonNode repoRealm = JSON.readTree(Files.readString(CHART.resolve("files/salons-realm.json")));
     JsonNode rendered = realm(render(t -> t));
@@ -179,8 +208,8 @@ class ChartTest {
     assertNotNull(secret);
     Set<String> values = new HashSet<>();
     secret.path("data").fields().forEachRemaining(e -> values.add(e.getValue().asText()));
-    assertEquals(12, secret.path("data").size());
-    assertEquals(12, values.size(), "two generated secrets are equal");
+    assertEquals(13, secret.path("data").size());
+    assertEquals(13, values.size(), "two generated secrets are equal");
     assertTrue(kind(render(t -> t.set("existingSecret", "my-secrets")), "Secret").isEmpty());
   }
 
@@ -242,6 +271,9 @@ class ChartTest {
             t -> t.set("publicUrl", "javascript:alert(1)"),
             t -> t.set("ingress.className", "Bad Class; rm -rf"),
             t -> t.set("postgresql.host", "db.example.org\nkind: Secret"),
+            t -> t.set("instances.baseDomain", "chat.example.org\nkind: Secret"),
+            t -> t.set("instances.baseDomain", "*.example.org"),
+            t -> t.set("instances.tenantDatabase.adminUser", "postgres; DROP ROLE x"),
             t -> t.set("unknownKey", "x"))) {
       Exception e = assertThrows(Exception.class, () -> render(bad));
       assertTrue(e.getMessage().contains("schema"), e.getMessage());

@@ -103,6 +103,7 @@ public final class LocalPlatform {
           env.put(
               "SALONS_PROVISIONING_TENANT_DATABASE_BACKUP_DIR",
               dataDir.resolve("backups").toString());
+          env.put("SALONS_PROVISIONING_ALLOW_LOCAL_WEBHOOKS", "true");
         }
         ServiceProcess process =
             Progress.step(

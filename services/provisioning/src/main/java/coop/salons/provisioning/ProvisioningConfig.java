@@ -34,6 +34,13 @@ public interface ProvisioningConfig {
   @WithDefault("false")
   boolean allowUnsupportedVersions();
 
+  /**
+   * Accept webhooks to {@code http://localhost} (a local platform and the tests); never in
+   * production, where it would let a tenant reach the platform's own loopback services.
+   */
+  @WithDefault("false")
+  boolean allowLocalWebhooks();
+
   /** The supervisor that converges instances to their desired state. */
   Supervisor supervisor();
 

@@ -23,6 +23,7 @@ public class KubernetesStandIn implements QuarkusTestProfile {
         Map.entry("salons.provisioning.supervisor.enabled", "false"),
         Map.entry("salons.provisioning.base-domain", "chat.example.org"),
         Map.entry("salons.provisioning.supervisor.lease", "PT30S"),
+        Map.entry("salons.provisioning.allow-local-webhooks", "true"),
         // A plan that signs Mattermost in through the GitLab shim.
         Map.entry("salons.provisioning.plans.legacy.max-users", "20"),
         Map.entry("salons.provisioning.plans.legacy.storage-gb", "5"),

@@ -1,6 +1,7 @@
 package coop.salons.portal.home;
 
 import coop.salons.portal.PortalConfig;
+import coop.salons.portal.Problems;
 import coop.salons.portal.i18n.Locales;
 import coop.salons.portal.organization.IdentityClient;
 import coop.salons.portal.preference.PreferenceService;
@@ -22,10 +23,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -86,11 +85,13 @@ public class DashboardResource {
       @Context HttpHeaders headers) {
     try {
       IdentityClient.Organization org =
-          identity.create(new IdentityClient.Create(trim(slug), trim(name)));
+          identity.create(new IdentityClient.Create(Problems.trim(slug), Problems.trim(name)));
       return Response.seeOther(URI.create("/app?created=" + org.slug())).build();
     } catch (WebApplicationException e) {
       return Response.status(e.getResponse().getStatus() >= 500 ? 502 : 400)
-          .entity(page(null, headers, null, problems(e), trim(slug), trim(name)))
+          .entity(
+              page(
+                  null, headers, null, Problems.lines(e), Problems.trim(slug), Problems.trim(name)))
           .build();
     }
   }
@@ -126,30 +127,5 @@ public class DashboardResource {
             slug,
             orgName)
         .setLocale(Locale.forLanguageTag(language));
-  }
-
-  /** The refusals a problem+json answer lists, as lines a person can read. */
-  @SuppressWarnings("unchecked")
-  private static List<String> problems(WebApplicationException e) {
-    List<String> lines = new ArrayList<>();
-    try {
-      Map<String, Object> problem = e.getResponse().readEntity(Map.class);
-      Object violations = problem.get("violations");
-      if (violations instanceof List<?> list && !list.isEmpty()) {
-        for (Object v : list) {
-          Map<String, Object> violation = (Map<String, Object>) v;
-          lines.add(violation.get("field") + ": " + violation.get("message"));
-        }
-      } else if (problem.get("detail") != null) {
-        lines.add(String.valueOf(problem.get("detail")));
-      }
-    } catch (RuntimeException unreadable) {
-      lines.add("HTTP " + e.getResponse().getStatus());
-    }
-    return lines;
-  }
-
-  private static String trim(String s) {
-    return s == null ? "" : s.strip();
   }
 }

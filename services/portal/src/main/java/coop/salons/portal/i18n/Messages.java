@@ -51,7 +51,7 @@ public interface Messages {
   @Message("Signed in as {name}")
   String dashboard_signed_in(String name);
 
-  @Message("Your chat instances and their costs will appear here.")
+  @Message("Open an organisation to give it its chat; its costs will soon appear here too.")
   String dashboard_next();
 
   @Message("Your organisations")
@@ -96,4 +96,73 @@ public interface Messages {
 
   @Message("Free software under the AGPL-3.0")
   String footer_license();
+
+  @Message("Chat instances")
+  String instances_title();
+
+  @Message("The instances cannot be shown right now; try again in a moment.")
+  String instances_unavailable();
+
+  @Message("No chat instance yet. Ask for one below: it comes up in a minute or two.")
+  String instances_none();
+
+  @Message("Open the chat")
+  String instance_open();
+
+  @Message("A new chat instance")
+  String instance_create_title();
+
+  @Message("The instance could not be created:")
+  String instance_create_failed();
+
+  @Message("Which chat?")
+  String instance_flavour_label();
+
+  @Message("open, federated rooms; members sign in with their account here")
+  String instance_matrix_help();
+
+  @Message("teams and channels; in its free edition members get their own password")
+  String instance_mattermost_help();
+
+  @Message("Name shown to members")
+  String instance_name_label();
+
+  @Message("Who can your members talk to?")
+  String instance_federation_label();
+
+  @Message("The platform's other associations (the commons)")
+  String federation_platform();
+
+  @Message("The whole Matrix network")
+  String federation_open();
+
+  @Message("Only this instance's members")
+  String federation_off();
+
+  @Message("Create the instance")
+  String instance_create_button();
+
+  @Message("plan {plan}")
+  String instance_plan(String plan);
+
+  @Message("Your chat is ready.")
+  String instance_ready();
+
+  @Message("Your chat is coming up; this page follows it.")
+  String instance_working();
+
+  @Message("Progress")
+  String instance_progress();
+
+  @Message(
+      "{#when state}{#is 'requested'}Requested{#is 'provisioning'}Coming up{#is 'ready'}Ready"
+          + "{#is 'updating'}Updating{#is 'suspended'}Suspended{#is 'deletion-requested'}Deletion"
+          + " scheduled{#is 'deleted'}Deleted{#is 'failed'}Failed{#else}{state}{/when}")
+  String state(String state);
+
+  @Message(
+      "{#when name}{#is 'secrets'}Secrets generated{#is 'database'}Database created"
+          + "{#is 'oidc-client'}Sign-in through the platform set up{#is 'apply'}Server configured"
+          + " and started{#is 'readiness'}Server answering{#else}{name}{/when}")
+  String step(String name);
 }

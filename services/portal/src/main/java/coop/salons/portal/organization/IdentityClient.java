@@ -4,6 +4,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -31,4 +32,8 @@ public interface IdentityClient {
 
   @POST
   Organization create(Create request);
+
+  @GET
+  @Path("/{org}")
+  Organization get(@PathParam("org") String org);
 }

@@ -89,6 +89,7 @@ public final class InstanceDtos {
       String state,
       String desiredState,
       String url,
+      String reason,
       long generation,
       long observedGeneration,
       List<Condition> conditions,

@@ -385,6 +385,7 @@ public class InstanceService {
         i.state,
         i.desired,
         i.url,
+        i.reason,
         i.generation,
         i.observedGeneration,
         conditions,

@@ -1,7 +1,9 @@
 package coop.salons.provisioning.webhook;
 
+import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
 import coop.salons.common.security.Caller;
+import coop.salons.provisioning.ProvisioningConfig;
 import coop.salons.provisioning.access.OrganizationAccess;
 import coop.salons.provisioning.model.InstanceSecrets;
 import io.quarkus.security.Authenticated;
@@ -22,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -42,6 +43,7 @@ public class WebhookResource {
 
   @Inject OrganizationAccess access;
   @Inject Caller caller;
+  @Inject ProvisioningConfig config;
 
   /** A new subscription. */
   public record CreateWebhook(
@@ -61,6 +63,9 @@ public class WebhookResource {
   @Operation(summary = "Subscribe a URL to the organisation's instance state changes")
   public Response create(@PathParam("org") String org, @Valid @NotNull CreateWebhook request) {
     access.require(org, caller.id(), "admin");
+    if (request.url().startsWith("http://") && !config.allowLocalWebhooks()) {
+      throw ProblemException.invalid("url", "must be an https URL");
+    }
     if (Webhook.count("organizationSlug", org) >= 10) {
       throw ProblemException.conflict("An organisation has at most 10 webhooks.");
     }
@@ -80,11 +85,14 @@ public class WebhookResource {
   @GET
   @Transactional
   @Operation(summary = "The organisation's webhooks (without their secrets)")
-  public List<WebhookView> list(@PathParam("org") String org) {
+  public Page<WebhookView> list(@PathParam("org") String org) {
     access.require(org, caller.id(), "admin");
-    return Webhook.<Webhook>list("organizationSlug = ?1 order by createdAt", org).stream()
-        .map(w -> new WebhookView(w.id, w.url, w.createdAt))
-        .toList();
+    // At most 10 per organisation: one page.
+    return new Page<>(
+        Webhook.<Webhook>list("organizationSlug = ?1 order by createdAt", org).stream()
+            .map(w -> new WebhookView(w.id, w.url, w.createdAt))
+            .toList(),
+        null);
   }
 
   @DELETE

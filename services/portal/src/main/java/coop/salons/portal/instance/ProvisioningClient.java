@@ -1,0 +1,68 @@
+package coop.salons.portal.instance;
+
+import coop.salons.portal.organization.PropagateAccessToken;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** The provisioning service's instances API, called with the signed-in user's own token. */
+@RegisterRestClient(configKey = "provisioning")
+@RegisterProvider(PropagateAccessToken.class)
+@Path("/api/v1/organizations/{org}/instances")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface ProvisioningClient {
+
+  /** One step the supervisor took. */
+  record Step(String name, String outcome, String detail) {}
+
+  /** An instance, as the portal shows it. */
+  record Instance(
+      String slug,
+      String displayName,
+      String flavour,
+      String version,
+      String plan,
+      String federation,
+      String state,
+      String desiredState,
+      String url,
+      String reason,
+      List<Step> steps) {
+
+    public boolean ready() {
+      return "ready".equals(state);
+    }
+
+    /** Still on its way: the page refreshes itself. */
+    public boolean working() {
+      return switch (state) {
+        case "requested", "provisioning", "updating" -> true;
+        default -> false;
+      };
+    }
+  }
+
+  record Page(List<Instance> items, String nextCursor) {}
+
+  /** What the form asks for. */
+  record Create(String slug, String flavour, String displayName, String federation) {}
+
+  @GET
+  Page list(@PathParam("org") String org, @QueryParam("limit") int limit);
+
+  @GET
+  @Path("/{slug}")
+  Instance get(@PathParam("org") String org, @PathParam("slug") String slug);
+
+  @POST
+  Instance create(@PathParam("org") String org, Create request);
+}

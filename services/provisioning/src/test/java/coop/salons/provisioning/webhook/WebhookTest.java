@@ -1,0 +1,141 @@
+package coop.salons.provisioning.webhook;
+
+import static coop.salons.provisioning.Fixture.as;
+import static coop.salons.provisioning.Fixture.path;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import coop.salons.provisioning.Fixture;
+import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Webhooks: a subscriber gets each state change, signed, and again after its own failure. */
+@QuarkusTest
+@TestProfile(KubernetesStandIn.class)
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "provisioning"))
+class WebhookTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  HttpServer receiver;
+  final BlockingQueue<String[]> received = new LinkedBlockingQueue<>();
+  final AtomicInteger failuresLeft = new AtomicInteger();
+
+  @BeforeEach
+  void receiver() throws Exception {
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          boolean fail = failuresLeft.getAndDecrement() > 0;
+          if (!fail) {
+            received.add(
+                new String[] {exchange.getRequestHeaders().getFirst("Salons-Signature"), body});
+          }
+          exchange.sendResponseHeaders(fail ? 503 : 204, -1);
+          exchange.close();
+        });
+    receiver.start();
+  }
+
+  @AfterEach
+  void stop() {
+    receiver.stop(0);
+  }
+
+  @Test
+  void aSubscriberGetsSignedStateChangesEvenAfterFailing() throws Exception {
+    TestUser owner = Fixture.user("ada");
+    String org = Fixture.organization(owner);
+    String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
+    String secret =
+        as(owner)
+            .body(Map.of("url", url))
+            .post("/api/v1/organizations/" + org + "/webhooks")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("secret");
+    assertNotNull(secret);
+    as(owner)
+        .get("/api/v1/organizations/" + org + "/webhooks")
+        .then()
+        .statusCode(200)
+        .body("items", hasSize(1))
+        .body("items[0]", not(hasKey("secret")));
+
+    failuresLeft.set(1); // the first delivery fails; it comes again
+    as(owner)
+        .body(Map.of("slug", "chat", "flavour", "matrix"))
+        .post(path(org))
+        .then()
+        .statusCode(202);
+    String[] delivery = received.poll(30, TimeUnit.SECONDS);
+    assertNotNull(delivery, "the state change was delivered after a retry");
+    JsonNode event = JSON.readTree(delivery[1]);
+    assertEquals("instance.state-changed", event.get("type").asText());
+    assertEquals(org, event.get("organization").asText());
+    assertEquals("requested", event.get("state").asText());
+
+    // The signature: t=<seconds>,v1=HMAC-SHA256(secret, "<t>.<body>").
+    String[] parts = delivery[0].split(",");
+    String t = parts[0].substring(2);
+    assertEquals("v1=" + WebhookDispatcher.sign(secret, t + "." + delivery[1]), parts[1]);
+    assertTrue(Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(t)) < 120);
+
+    as(owner).delete(path(org) + "/chat").then().statusCode(202);
+    String[] deletion = received.poll(30, TimeUnit.SECONDS);
+    assertNotNull(deletion);
+    assertEquals("deletion-requested", JSON.readTree(deletion[1]).get("state").asText());
+  }
+
+  @Test
+  void badWebhookUrlsAreRefused() {
+    TestUser owner = Fixture.user("ada");
+    String org = Fixture.organization(owner);
+    for (String bad :
+        List.of(
+            "ftp://example.org/x",
+            "http://example.org/plain-http",
+            "https://user:pw@example.org/x",
+            "https://example.org/x#frag",
+            "javascript:alert(1)")) {
+      as(owner)
+          .body(Map.of("url", bad))
+          .post("/api/v1/organizations/" + org + "/webhooks")
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+    as(owner).get("/api/v1/organizations/" + org + "/webhooks").then().body("items", hasSize(0));
+  }
+}
