@@ -28,10 +28,11 @@ public class OrganizationAccess {
     if (!Slugs.isValid(organization)) {
       throw notFound(organization);
     }
+    long asked = System.nanoTime();
     OrganizationMember m = OrganizationMember.find(organization, userId);
     if (m == null) {
       try {
-        follower.catchUp(); // another request may have caught up meanwhile: look again anyway
+        follower.catchUpSince(asked); // one read of the feed serves every request waiting on it
         m = OrganizationMember.find(organization, userId);
       } catch (RuntimeException e) {
         Log.warnf("Could not catch up with identity's membership feed: %s", e.getMessage());

@@ -38,8 +38,25 @@ public class MembershipFollower {
     }
   }
 
+  /** When the last read of the feed began (nanoTime), for requests that wait on each other. */
+  private volatile long lastReadStarted = Long.MIN_VALUE;
+
+  /**
+   * Reads the feed to its end unless a read that began after {@code since} (a nanoTime) already
+   * did: a burst of requests for a new organisation makes one call to identity, not one each.
+   */
+  public int catchUpSince(long since) {
+    synchronized (this) {
+      if (lastReadStarted - since > 0) {
+        return 0;
+      }
+      return catchUp();
+    }
+  }
+
   /** Reads the feed until its end; answers how many changes were applied. */
   public synchronized int catchUp() {
+    lastReadStarted = System.nanoTime();
     int applied = 0;
     while (true) {
       long from = position();

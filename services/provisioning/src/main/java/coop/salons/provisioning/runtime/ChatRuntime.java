@@ -18,6 +18,14 @@ public interface ChatRuntime {
     return false;
   }
 
+  /**
+   * Whether settled instances are checked for drift all at once (see {@code BulkResync}) rather
+   * than one by one through the supervisor's queue.
+   */
+  default boolean resyncsInBulk() {
+    return false;
+  }
+
   /** Where the instance listens, is reached, and keeps its files. */
   Placement placement(InstanceSpec spec, Integer localPort);
 

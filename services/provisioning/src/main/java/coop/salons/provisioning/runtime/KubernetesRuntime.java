@@ -58,7 +58,7 @@ public class KubernetesRuntime implements ChatRuntime {
   @Inject KubernetesClient client;
   @Inject ProvisioningConfig config;
 
-  KubernetesManifests.Cluster cluster() {
+  public KubernetesManifests.Cluster cluster() {
     ProvisioningConfig.Kubernetes k = config.kubernetes();
     return new KubernetesManifests.Cluster(
         k.ingressClass(),
@@ -69,12 +69,46 @@ public class KubernetesRuntime implements ChatRuntime {
   }
 
   @Override
+  public boolean resyncsInBulk() {
+    return true;
+  }
+
+  @Override
   public Placement placement(InstanceSpec spec, Integer localPort) {
     return KubernetesManifests.placement(spec);
   }
 
   static String workload(InstanceSpec spec) {
     return spec.flavour() == Flavour.MATRIX ? "synapse" : "mattermost";
+  }
+
+  /**
+   * Every instance's secrets, by namespace, from one list of the platform's Secrets (for a bulk
+   * resync).
+   */
+  public java.util.Map<String, java.util.Map<String, String>> allSecrets() {
+    java.util.Map<String, java.util.Map<String, String>> all = new java.util.HashMap<>();
+    for (Secret secret :
+        client
+            .secrets()
+            .inAnyNamespace()
+            .withLabel("app.kubernetes.io/managed-by", KubernetesManifests.MANAGED_BY)
+            .list()
+            .getItems()) {
+      java.util.Map<String, String> values = new LinkedHashMap<>();
+      if (secret.getData() != null) {
+        secret
+            .getData()
+            .forEach(
+                (k, v) -> {
+                  if (k.startsWith(SECRET_PREFIX)) {
+                    values.put(k.substring(SECRET_PREFIX.length()), decode(v));
+                  }
+                });
+      }
+      all.put(secret.getMetadata().getNamespace(), values);
+    }
+    return all;
   }
 
   private Secret readSecret(InstanceSpec spec) {
@@ -195,6 +229,119 @@ public class KubernetesRuntime implements ChatRuntime {
     return changes;
   }
 
+  /** What one instance wants, rendered, for a bulk resync. */
+  public record Wanted(InstanceSpec spec, List<HasMetadata> objects) {}
+
+  /** What a bulk resync found and did for one instance. */
+  public record Resynced(List<String> changes, boolean ready) {}
+
+  /** The kinds a bulk resync reads, cluster-wide, one list each. */
+  static final List<Class<? extends HasMetadata>> RESYNCED =
+      List.of(
+          Namespace.class,
+          ResourceQuota.class,
+          LimitRange.class,
+          NetworkPolicy.class,
+          Secret.class,
+          ConfigMap.class,
+          PersistentVolumeClaim.class,
+          Deployment.class,
+          Service.class,
+          Ingress.class);
+
+  /**
+   * Resyncs many instances at once: for each kind, one list of every object the platform manages in
+   * the cluster (instead of one read per object and instance), compared in memory with what each
+   * instance wants; only what differs is written. Kind by kind, so that one kind's objects are in
+   * memory at a time. {@code wanted} is called once per kind and renders the instances again each
+   * time (rendering is cheap; holding every instance's objects is not).
+   */
+  public java.util.Map<java.util.UUID, Resynced> resync(
+      java.util.function.Supplier<java.util.stream.Stream<Wanted>> wanted) {
+    java.util.Map<java.util.UUID, List<String>> changes =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.Map<java.util.UUID, Boolean> ready = new java.util.concurrent.ConcurrentHashMap<>();
+    for (Class<? extends HasMetadata> kind : RESYNCED) {
+      java.util.Map<String, HasMetadata> actual = new java.util.HashMap<>();
+      java.util.Map<String, List<String>> byNamespace = new java.util.HashMap<>();
+      var listing =
+          kind == Namespace.class
+              ? client
+                  .resources(kind)
+                  .withLabel("app.kubernetes.io/managed-by", KubernetesManifests.MANAGED_BY)
+                  .list()
+              : client
+                  .resources(kind)
+                  .inAnyNamespace()
+                  .withLabel("app.kubernetes.io/managed-by", KubernetesManifests.MANAGED_BY)
+                  .list();
+      for (HasMetadata o : listing.getItems()) {
+        String k = o.getMetadata().getNamespace() + "/" + key(o);
+        actual.put(k, o);
+        byNamespace.computeIfAbsent(o.getMetadata().getNamespace(), x -> new ArrayList<>()).add(k);
+      }
+      try (java.util.stream.Stream<Wanted> stream = wanted.get()) {
+        stream.forEach(
+            w -> {
+              java.util.UUID id = w.spec().id();
+              Set<String> wantedKeys = new HashSet<>();
+              for (HasMetadata object : w.objects()) {
+                if (!kind.isInstance(object)) {
+                  continue;
+                }
+                String k = object.getMetadata().getNamespace() + "/" + key(object);
+                wantedKeys.add(k);
+                HasMetadata existing = actual.get(k);
+                if (existing == null) {
+                  client.resource(object).create();
+                  changes.computeIfAbsent(id, x -> new ArrayList<>()).add("created " + key(object));
+                } else if (!ManifestDiff.upToDate(existing, object)) {
+                  object
+                      .getMetadata()
+                      .setResourceVersion(existing.getMetadata().getResourceVersion());
+                  client.resource(object).update();
+                  changes.computeIfAbsent(id, x -> new ArrayList<>()).add("updated " + key(object));
+                }
+                if (existing instanceof Deployment d) {
+                  ready.put(id, w.spec().suspended() || readyStatus(d));
+                }
+              }
+              if (PRUNED.contains(kind)) {
+                String ns = KubernetesManifests.namespace(w.spec());
+                for (String k : byNamespace.getOrDefault(ns, List.of())) {
+                  if (!wantedKeys.contains(k)) {
+                    HasMetadata o = actual.get(k);
+                    client.resource(o).delete();
+                    changes.computeIfAbsent(id, x -> new ArrayList<>()).add("deleted " + key(o));
+                  }
+                }
+              }
+            });
+      }
+    }
+    java.util.Map<java.util.UUID, Resynced> result = new java.util.HashMap<>();
+    Set<java.util.UUID> ids = new HashSet<>(ready.keySet());
+    ids.addAll(changes.keySet());
+    for (java.util.UUID id : ids) {
+      result.put(
+          id, new Resynced(changes.getOrDefault(id, List.of()), ready.getOrDefault(id, false)));
+    }
+    return result;
+  }
+
+  private static boolean readyStatus(Deployment d) {
+    if (d.getStatus() == null) {
+      return false;
+    }
+    Integer ready = d.getStatus().getReadyReplicas();
+    Long observed = d.getStatus().getObservedGeneration();
+    boolean current =
+        observed == null
+            || d.getMetadata().getGeneration() == null
+            || observed >= d.getMetadata().getGeneration();
+    return current && ready != null && ready >= 1;
+  }
+
   @Override
   public boolean ready(InstanceSpec spec, Placement placement) {
     if (spec.suspended()) {
@@ -207,16 +354,7 @@ public class KubernetesRuntime implements ChatRuntime {
             .inNamespace(KubernetesManifests.namespace(spec))
             .withName(workload(spec))
             .get();
-    if (d == null || d.getStatus() == null) {
-      return false;
-    }
-    Integer ready = d.getStatus().getReadyReplicas();
-    Long observed = d.getStatus().getObservedGeneration();
-    boolean current =
-        observed == null
-            || d.getMetadata().getGeneration() == null
-            || observed >= d.getMetadata().getGeneration();
-    return current && ready != null && ready >= 1;
+    return d != null && readyStatus(d);
   }
 
   @Override

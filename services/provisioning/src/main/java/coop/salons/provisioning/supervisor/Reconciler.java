@@ -375,7 +375,9 @@ public class Reconciler {
                           ? now
                           : "deleted".equals(s.desired()) && i.deletionDueAt != null
                               ? i.deletionDueAt
-                              : now.plus(sup.resyncEvery());
+                              : runtime.resyncsInBulk()
+                                  ? now.plus(Duration.ofDays(36500)) // the bulk resync's
+                                  : now.plus(sup.resyncEvery());
                 }
                 case PURGED -> {
                   i.moveTo(InstanceState.DELETED, now);

@@ -36,6 +36,7 @@ public class Supervisor {
   @Inject Reconciler reconciler;
   @Inject AgroalDataSource dataSource;
   @Inject ChatRuntime runtime;
+  @Inject jakarta.enterprise.inject.Instance<BulkResync> bulkResync;
 
   private final String owner = "supervisor-" + UUID.randomUUID();
   private ExecutorService workers;
@@ -127,8 +128,29 @@ public class Supervisor {
     }
   }
 
-  /** Makes every live instance due now (an operator's "resync everything"). */
+  @Scheduled(
+      every = "${salons.provisioning.supervisor.resync-every:PT10M}",
+      delayed = "1m",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+  void periodicResync() {
+    if (config.supervisor().enabled() && runtime.resyncsInBulk()) {
+      try {
+        resyncAll();
+      } catch (RuntimeException e) {
+        Log.warnf("Resync failed: %s", e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Checks every settled instance for drift now: in bulk on Kubernetes (answers how many were
+   * checked), otherwise by making every live instance due for the supervisor.
+   */
   public int resyncAll() {
+    if (runtime.resyncsInBulk()) {
+      return bulkResync.get().run().instances();
+    }
     return update(
         "UPDATE instance SET next_attempt_at = now() WHERE state NOT IN ('deleted', 'failed')");
   }
