@@ -34,6 +34,13 @@ public class MembershipEvent extends PanacheEntityBase {
   public OffsetDateTime occurredAt;
 
   public static void record(String slug, String userId, String kind, Role role) {
+    // Readers follow the feed by id. A sequence hands out ids when rows are inserted, not when
+    // they commit: two transactions could commit out of order and a reader that already passed
+    // the later id would never see the earlier one. Writers of the feed take turns (the lock is
+    // held until commit), so ids are visible in order.
+    getEntityManager()
+        .createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('membership_event'))")
+        .getSingleResult();
     MembershipEvent e = new MembershipEvent();
     e.organizationSlug = slug;
     e.userId = userId;

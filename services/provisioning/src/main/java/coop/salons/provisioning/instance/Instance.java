@@ -55,6 +55,10 @@ public class Instance extends PanacheEntityBase {
   @Column(nullable = false)
   public long generation;
 
+  /** The generation whose objects the runtime has applied (it may not answer yet). */
+  @Column(name = "applied_generation", nullable = false)
+  public long appliedGeneration;
+
   /** The generation the supervisor last converged. */
   @Column(name = "observed_generation", nullable = false)
   public long observedGeneration;

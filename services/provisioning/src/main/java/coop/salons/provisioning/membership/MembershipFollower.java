@@ -38,8 +38,12 @@ public class MembershipFollower {
     }
   }
 
-  /** When the last read of the feed began (nanoTime), for requests that wait on each other. */
-  private volatile long lastReadStarted = Long.MIN_VALUE;
+  /**
+   * When the last complete read of the feed began (nanoTime), for requests that wait on each other.
+   */
+  private volatile long lastReadStarted;
+
+  private volatile boolean read;
 
   /**
    * Reads the feed to its end unless a read that began after {@code since} (a nanoTime) already
@@ -47,7 +51,7 @@ public class MembershipFollower {
    */
   public int catchUpSince(long since) {
     synchronized (this) {
-      if (lastReadStarted - since > 0) {
+      if (read && lastReadStarted - since > 0) {
         return 0;
       }
       return catchUp();
@@ -56,19 +60,23 @@ public class MembershipFollower {
 
   /** Reads the feed until its end; answers how many changes were applied. */
   public synchronized int catchUp() {
-    lastReadStarted = System.nanoTime();
+    long started = System.nanoTime();
     int applied = 0;
     while (true) {
       long from = position();
       List<Event> events = feed.after(from, PAGE).items();
-      if (events.isEmpty()) {
+      if (events.isEmpty() || events.size() < PAGE) {
+        if (!events.isEmpty()) {
+          apply(events);
+          applied += events.size();
+        }
+        // Only a read that reached the end serves the requests that waited for it.
+        lastReadStarted = started;
+        read = true;
         return applied;
       }
       apply(events);
       applied += events.size();
-      if (events.size() < PAGE) {
-        return applied;
-      }
     }
   }
 

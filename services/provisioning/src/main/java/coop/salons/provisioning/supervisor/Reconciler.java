@@ -65,6 +65,7 @@ public class Reconciler {
       UUID id,
       long generation,
       boolean newGeneration,
+      boolean applied,
       String desired,
       boolean purgeDue,
       Integer localPort,
@@ -129,6 +130,7 @@ public class Reconciler {
         i.id,
         i.generation,
         i.generation != i.observedGeneration,
+        i.appliedGeneration == i.generation,
         i.desired,
         purgeDue,
         i.localPort,
@@ -164,6 +166,11 @@ public class Reconciler {
   private String converge(Snapshot s) {
     InstanceSpec spec = s.spec();
     Placement placement = runtime.placement(spec, s.localPort());
+    if (s.applied() && s.newGeneration() && !spec.suspended()) {
+      // Applied already; only waiting for the server to answer.
+      awaitReadiness(s, spec, placement);
+      return placement.publicUrl();
+    }
     ChatRuntime.Secrets secrets =
         step(
             s,
@@ -203,19 +210,35 @@ public class Reconciler {
           List<String> changes = runtime.apply(spec, placement, rendered, finalSecrets);
           return new Result<>(null, !changes.isEmpty(), summary(changes));
         });
+    markApplied(s);
     if (!spec.suspended()) {
-      if (!runtime.ready(spec, placement)) {
-        if (runtime instanceof LocalRuntime local) {
-          Optional<String> crashed = local.crashed(spec);
-          if (crashed.isPresent()) {
-            throw new IllegalStateException(crashed.get());
-          }
-        }
-        throw new NotReady("waiting for the server to answer");
-      }
-      step(s, "readiness", () -> new Result<>(null, false, "the server answers"));
+      awaitReadiness(s, spec, placement);
     }
     return placement.publicUrl();
+  }
+
+  private void awaitReadiness(Snapshot s, InstanceSpec spec, Placement placement) {
+    if (!runtime.ready(spec, placement)) {
+      if (runtime instanceof LocalRuntime local) {
+        Optional<String> crashed = local.crashed(spec);
+        if (crashed.isPresent()) {
+          throw new IllegalStateException(crashed.get());
+        }
+      }
+      throw new NotReady("waiting for the server to answer");
+    }
+    step(s, "readiness", () -> new Result<>(null, false, "the server answers"));
+  }
+
+  /** Remembers that this generation's objects are applied (fenced by the lease). */
+  private void markApplied(Snapshot s) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                Instance.update(
+                    "appliedGeneration = ?1 where id = ?2 and generation = ?1",
+                    s.generation(),
+                    s.id()));
   }
 
   private Result<ChatRuntime.Secrets> oidcClient(
@@ -395,6 +418,7 @@ public class Reconciler {
                   }
                 }
                 case RETRY -> {
+                  i.appliedGeneration = 0; // the next pass does every step again
                   i.attempts++;
                   i.reason = truncate(detail, 1000);
                   if (i.attempts >= sup.maxAttempts()) {
@@ -404,6 +428,7 @@ public class Reconciler {
                   }
                 }
                 case FAILED_FOR_GOOD -> {
+                  i.appliedGeneration = 0;
                   i.attempts++;
                   i.reason = truncate(detail, 1000);
                   i.moveTo(InstanceState.FAILED, now);
