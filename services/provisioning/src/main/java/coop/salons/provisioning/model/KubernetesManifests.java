@@ -394,24 +394,12 @@ public final class KubernetesManifests {
             .endSpec()
             .build());
     policies.add(
-        new NetworkPolicyBuilder()
-            .withMetadata(meta(spec, "allow-ingress-controller"))
-            .withNewSpec()
-            .withNewPodSelector()
-            .withMatchLabels(selector(spec))
-            .endPodSelector()
-            .withPolicyTypes("Ingress")
-            .addNewIngress()
-            .withFrom(
-                new NetworkPolicyPeerBuilder()
-                    .withNewNamespaceSelector()
-                    .addToMatchLabels("kubernetes.io/metadata.name", cluster.ingressNamespace())
-                    .endNamespaceSelector()
-                    .build())
-            .withPorts(port("TCP", rendered.port()))
-            .endIngress()
-            .endSpec()
-            .build());
+        ingressFrom(
+            spec,
+            "allow-ingress-controller",
+            "kubernetes.io/metadata.name",
+            cluster.ingressNamespace(),
+            rendered.port()));
     policies.add(
         new NetworkPolicyBuilder()
             .withMetadata(meta(spec, "allow-dns"))
@@ -468,27 +456,39 @@ public final class KubernetesManifests {
             .endSpec()
             .build());
     if (spec.flavour() == Flavour.MATRIX && spec.federation() == Federation.PLATFORM_ONLY) {
+      // Federation from the platform's other instances (their namespaces carry this label).
       policies.add(
-          new NetworkPolicyBuilder()
-              .withMetadata(meta(spec, "allow-platform-federation"))
-              .withNewSpec()
-              .withNewPodSelector()
-              .withMatchLabels(selector(spec))
-              .endPodSelector()
-              .withPolicyTypes("Ingress")
-              .addNewIngress()
-              .withFrom(
-                  new NetworkPolicyPeerBuilder()
-                      .withNewNamespaceSelector()
-                      .addToMatchLabels("app.kubernetes.io/part-of", "salons")
-                      .endNamespaceSelector()
-                      .build())
-              .withPorts(port("TCP", rendered.port()))
-              .endIngress()
-              .endSpec()
-              .build());
+          ingressFrom(
+              spec,
+              "allow-platform-federation",
+              "app.kubernetes.io/part-of",
+              "salons",
+              rendered.port()));
     }
     return policies;
+  }
+
+  /** Lets in, on one port, traffic from the namespaces with one label. */
+  private static NetworkPolicy ingressFrom(
+      InstanceSpec spec, String name, String namespaceLabel, String value, int port) {
+    return new NetworkPolicyBuilder()
+        .withMetadata(meta(spec, name))
+        .withNewSpec()
+        .withNewPodSelector()
+        .withMatchLabels(selector(spec))
+        .endPodSelector()
+        .withPolicyTypes("Ingress")
+        .addNewIngress()
+        .withFrom(
+            new NetworkPolicyPeerBuilder()
+                .withNewNamespaceSelector()
+                .addToMatchLabels(namespaceLabel, value)
+                .endNamespaceSelector()
+                .build())
+        .withPorts(port("TCP", port))
+        .endIngress()
+        .endSpec()
+        .build();
   }
 
   private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort port(

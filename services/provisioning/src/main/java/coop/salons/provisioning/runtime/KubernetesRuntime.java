@@ -95,20 +95,25 @@ public class KubernetesRuntime implements ChatRuntime {
             .withLabel("app.kubernetes.io/managed-by", KubernetesManifests.MANAGED_BY)
             .list()
             .getItems()) {
-      java.util.Map<String, String> values = new LinkedHashMap<>();
-      if (secret.getData() != null) {
-        secret
-            .getData()
-            .forEach(
-                (k, v) -> {
-                  if (k.startsWith(SECRET_PREFIX)) {
-                    values.put(k.substring(SECRET_PREFIX.length()), decode(v));
-                  }
-                });
-      }
-      all.put(secret.getMetadata().getNamespace(), values);
+      all.put(secret.getMetadata().getNamespace(), kept(secret));
     }
     return all;
+  }
+
+  /** The instance's own secrets kept in its Secret (the keys {@code salons.*}). */
+  private static Map<String, String> kept(Secret secret) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (secret != null && secret.getData() != null) {
+      secret
+          .getData()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith(SECRET_PREFIX)) {
+                  values.put(k.substring(SECRET_PREFIX.length()), decode(v));
+                }
+              });
+    }
+    return values;
   }
 
   private Secret readSecret(InstanceSpec spec) {
@@ -122,17 +127,7 @@ public class KubernetesRuntime implements ChatRuntime {
   @Override
   public Secrets secrets(InstanceSpec spec, Map<String, String> fresh) {
     Secret existing = readSecret(spec);
-    Map<String, String> values = new LinkedHashMap<>();
-    if (existing != null && existing.getData() != null) {
-      existing
-          .getData()
-          .forEach(
-              (k, v) -> {
-                if (k.startsWith(SECRET_PREFIX)) {
-                  values.put(k.substring(SECRET_PREFIX.length()), decode(v));
-                }
-              });
-    }
+    Map<String, String> values = kept(existing);
     List<String> generated = new ArrayList<>();
     fresh.forEach(
         (k, v) -> {
@@ -201,25 +196,14 @@ public class KubernetesRuntime implements ChatRuntime {
     Set<String> wanted = new HashSet<>();
     for (HasMetadata object : desired) {
       wanted.add(key(object));
-      HasMetadata existing = client.resource(object).get();
-      if (existing == null) {
-        client.resource(object).create();
-        changes.add("created " + key(object));
-      } else if (!ManifestDiff.upToDate(existing, object)) {
-        object.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-        client.resource(object).update();
-        changes.add("updated " + key(object));
+      String change = write(client.resource(object).get(), object);
+      if (change != null) {
+        changes.add(change);
       }
     }
     String ns = KubernetesManifests.namespace(spec);
     for (Class<? extends HasMetadata> kind : PRUNED) {
-      for (HasMetadata o :
-          client
-              .resources(kind)
-              .inNamespace(ns)
-              .withLabel(KubernetesManifests.INSTANCE_LABEL, spec.id().toString())
-              .list()
-              .getItems()) {
+      for (HasMetadata o : owned(spec, kind)) {
         if (!wanted.contains(key(o))) {
           client.resource(o).delete();
           changes.add("deleted " + key(o));
@@ -292,15 +276,9 @@ public class KubernetesRuntime implements ChatRuntime {
                 String k = object.getMetadata().getNamespace() + "/" + key(object);
                 wantedKeys.add(k);
                 HasMetadata existing = actual.get(k);
-                if (existing == null) {
-                  client.resource(object).create();
-                  changes.computeIfAbsent(id, x -> new ArrayList<>()).add("created " + key(object));
-                } else if (!ManifestDiff.upToDate(existing, object)) {
-                  object
-                      .getMetadata()
-                      .setResourceVersion(existing.getMetadata().getResourceVersion());
-                  client.resource(object).update();
-                  changes.computeIfAbsent(id, x -> new ArrayList<>()).add("updated " + key(object));
+                String change = write(existing, object);
+                if (change != null) {
+                  changes.computeIfAbsent(id, x -> new ArrayList<>()).add(change);
                 }
                 if (existing instanceof Deployment d) {
                   ready.put(id, w.spec().suspended() || readyStatus(d));
@@ -370,13 +348,7 @@ public class KubernetesRuntime implements ChatRuntime {
     kinds.add(PersistentVolumeClaim.class);
     kinds.add(Secret.class);
     for (Class<? extends HasMetadata> kind : kinds) {
-      for (HasMetadata o :
-          client
-              .resources(kind)
-              .inNamespace(ns)
-              .withLabel(KubernetesManifests.INSTANCE_LABEL, spec.id().toString())
-              .list()
-              .getItems()) {
+      for (HasMetadata o : owned(spec, kind)) {
         client.resource(o).delete();
         removed.add("deleted " + key(o));
       }
@@ -387,6 +359,33 @@ public class KubernetesRuntime implements ChatRuntime {
       removed.add("deleted Namespace/" + ns);
     }
     return removed;
+  }
+
+  /**
+   * Creates the object if it is missing, replaces it (with the resourceVersion read) if a field the
+   * platform sets differs, or leaves it; answers what it did, or null.
+   */
+  private String write(HasMetadata existing, HasMetadata desired) {
+    if (existing == null) {
+      client.resource(desired).create();
+      return "created " + key(desired);
+    }
+    if (!ManifestDiff.upToDate(existing, desired)) {
+      desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      client.resource(desired).update();
+      return "updated " + key(desired);
+    }
+    return null;
+  }
+
+  /** The instance's objects of one kind in its namespace. */
+  private List<? extends HasMetadata> owned(InstanceSpec spec, Class<? extends HasMetadata> kind) {
+    return client
+        .resources(kind)
+        .inNamespace(KubernetesManifests.namespace(spec))
+        .withLabel(KubernetesManifests.INSTANCE_LABEL, spec.id().toString())
+        .list()
+        .getItems();
   }
 
   static String key(HasMetadata o) {

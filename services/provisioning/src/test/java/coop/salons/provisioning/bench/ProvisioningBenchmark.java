@@ -62,7 +62,8 @@ class ProvisioningBenchmark {
     @Override
     public Map<String, String> getConfigOverrides() {
       Map<String, String> m = new HashMap<>(new KubernetesStandIn().getConfigOverrides());
-      m.put("salons.provisioning.supervisor.enabled", "true");
+      // -Dbench.supervisor=false measures the API alone (nothing is applied then).
+      m.put("salons.provisioning.supervisor.enabled", String.valueOf(SUPERVISOR));
       m.put("salons.provisioning.supervisor.interval", "0.1s");
       m.put("salons.provisioning.supervisor.batch-size", "50");
       m.put("salons.provisioning.plans.bench.max-users", "50");
@@ -76,6 +77,8 @@ class ProvisioningBenchmark {
   }
 
   static final int CREATED = Integer.getInteger("bench.instances", 1000);
+  static final boolean SUPERVISOR =
+      Boolean.parseBoolean(System.getProperty("bench.supervisor", "true"));
   static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 50);
 
   /**
@@ -104,7 +107,9 @@ class ProvisioningBenchmark {
       orgs.add(Fixture.organization(owner));
     }
     create(owner, orgs);
-    resync(orgs.get(0));
+    if (SUPERVISOR) {
+      resync(orgs.get(0));
+    }
     Path out = Path.of("target/bench-provisioning.txt");
     Files.writeString(out, report.toString());
     System.out.println(report);
@@ -161,7 +166,8 @@ class ProvisioningBenchmark {
     clients.shutdown();
     Collections.sort(latencies);
     line(
-        "create %d instances, %d at a time: accept p50 %.1f ms, p99 %.1f ms, max %.1f ms (%.1f s in"
+        (SUPERVISOR ? "" : "[supervisor off] ")
+            + "create %d instances, %d at a time: accept p50 %.1f ms, p99 %.1f ms, max %.1f ms (%.1f s in"
             + " all, %.0f requests/s)",
         CREATED,
         CONCURRENCY,
@@ -171,6 +177,9 @@ class ProvisioningBenchmark {
         acceptSeconds,
         CREATED / acceptSeconds);
 
+    if (!SUPERVISOR) {
+      return;
+    }
     // Every object applied: the "apply" step of each instance's first generation is done.
     String ours = "i.plan = 'bench' AND i.slug LIKE 'bench%'";
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(20).toMillis();
