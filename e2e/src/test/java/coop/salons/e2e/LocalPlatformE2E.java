@@ -137,6 +137,20 @@ class LocalPlatformE2E {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, versions.statusCode(), versions.body());
         assertTrue(versions.body().contains("\"versions\""), versions.body());
+        // Suspended: the server stops (the page follows it); started again: it answers again.
+        page.locator("#suspend").click();
+        assertThat(page.locator("#resume"))
+            .isVisible(
+                new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+                    .setTimeout(60_000));
+        assertThat(page.locator("#instance-state")).hasAttribute("data-state", "suspended");
+        assertTrue(!answers(http, chat), "a suspended chat server does not answer");
+        page.locator("#resume").click();
+        assertThat(page.locator("#instance-ready"))
+            .isVisible(
+                new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+                    .setTimeout(120_000));
+        assertTrue(answers(http, chat), "the chat server answers again");
         page.locator("a[href='/app/organizations/amis-terre']").click();
         assertThat(page.locator("#instances li[data-slug=salon]")).containsText("Ready");
         page.navigate("http://localhost:8080/app/organizations/amis-terre?lang=fr");
@@ -155,6 +169,20 @@ class LocalPlatformE2E {
     // The chat server (8400, the local runtime's first port) stops with the platform too.
     for (int port : new int[] {8080, 8081, 8082, 8083, 8180, 5433, 8400}) {
       assertTrue(portIsFree(port), "port " + port + " is still taken after stopping");
+    }
+  }
+
+  private static boolean answers(HttpClient http, String chat) throws InterruptedException {
+    try {
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(chat + "_matrix/client/versions"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -165,4 +165,16 @@ public interface Messages {
           + "{#is 'oidc-client'}Sign-in through the platform set up{#is 'apply'}Server configured"
           + " and started{#is 'readiness'}Server answering{#else}{name}{/when}")
   String step(String name);
+
+  @Message("Suspend")
+  String instance_suspend();
+
+  @Message("The server stops; messages and files are kept.")
+  String instance_suspend_help();
+
+  @Message("Start again")
+  String instance_resume();
+
+  @Message("The server starts again with everything it had.")
+  String instance_resume_help();
 }

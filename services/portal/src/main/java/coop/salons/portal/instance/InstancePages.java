@@ -133,16 +133,19 @@ public class InstancePages {
     } catch (WebApplicationException e) {
       throw new WebApplicationException(e.getResponse().getStatus() == 404 ? 404 : 502);
     }
+    // The steps of the change under way (the latest generation).
+    List<ProvisioningClient.Step> current =
+        instance.steps().stream().filter(s -> s.generation() == instance.generation()).toList();
     List<StepLine> steps =
         STEPS.stream()
             .map(
                 name -> {
                   boolean done =
-                      instance.steps().stream()
+                      current.stream()
                           .anyMatch(s -> s.name().equals(name) && !s.outcome().equals("failed"));
                   boolean failed =
                       !done
-                          && instance.steps().stream()
+                          && current.stream()
                               .anyMatch(s -> s.name().equals(name) && s.outcome().equals("failed"));
                   return new StepLine(name, done, failed);
                 })
@@ -156,6 +159,29 @@ public class InstancePages {
             Templates.instance(
                     language, config.hosterName(), organization, instance, steps, percent)
                 .setLocale(Locale.forLanguageTag(language)))
+        .build();
+  }
+
+  @POST
+  @Path("/instances/{slug}/{action:suspend|resume}")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(hidden = true)
+  public Response change(
+      @PathParam("org") String org,
+      @PathParam("slug") String slug,
+      @PathParam("action") String action) {
+    organizationOr404(org);
+    try {
+      if (action.equals("suspend")) {
+        provisioning.suspend(org, slug);
+      } else {
+        provisioning.resume(org, slug);
+      }
+    } catch (WebApplicationException e) {
+      int status = e.getResponse().getStatus();
+      throw new WebApplicationException(status == 403 || status == 404 ? status : 502);
+    }
+    return Response.seeOther(URI.create("/app/organizations/" + org + "/instances/" + slug))
         .build();
   }
 

@@ -22,7 +22,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 public interface ProvisioningClient {
 
   /** One step the supervisor took. */
-  record Step(String name, String outcome, String detail) {}
+  record Step(String name, String outcome, String detail, long generation) {}
 
   /** An instance, as the portal shows it. */
   record Instance(
@@ -36,10 +36,15 @@ public interface ProvisioningClient {
       String desiredState,
       String url,
       String reason,
+      long generation,
       List<Step> steps) {
 
     public boolean ready() {
       return "ready".equals(state);
+    }
+
+    public boolean suspended() {
+      return "suspended".equals(state);
     }
 
     /** Still on its way: the page refreshes itself. */
@@ -65,4 +70,12 @@ public interface ProvisioningClient {
 
   @POST
   Instance create(@PathParam("org") String org, Create request);
+
+  @POST
+  @Path("/{slug}/suspend")
+  Instance suspend(@PathParam("org") String org, @PathParam("slug") String slug);
+
+  @POST
+  @Path("/{slug}/resume")
+  Instance resume(@PathParam("org") String org, @PathParam("slug") String slug);
 }
