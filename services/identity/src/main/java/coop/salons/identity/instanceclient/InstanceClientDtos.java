@@ -1,6 +1,7 @@
 package coop.salons.identity.instanceclient;
 
 import coop.salons.common.api.Slugs;
+import coop.salons.common.api.Urls;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -11,9 +12,7 @@ import java.util.List;
 public final class InstanceClientDtos {
 
   /** An https URL without wildcard, fragment or credentials; plain http only on localhost. */
-  static final String REDIRECT =
-      "^(https://[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?"
-          + "|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?)(/[A-Za-z0-9._~!$&'()+,;=:@%/-]*)?$";
+  static final String REDIRECT = Urls.HTTPS_OR_LOCAL;
 
   static final String REDIRECT_MESSAGE =
       "must be an https URL (http only on localhost) without wildcard, query or fragment";

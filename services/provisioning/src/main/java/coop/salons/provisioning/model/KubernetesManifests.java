@@ -401,60 +401,39 @@ public final class KubernetesManifests {
             cluster.ingressNamespace(),
             rendered.port()));
     policies.add(
-        new NetworkPolicyBuilder()
-            .withMetadata(meta(spec, "allow-dns"))
-            .withNewSpec()
-            .withNewPodSelector()
-            .endPodSelector()
-            .withPolicyTypes("Egress")
-            .addNewEgress()
-            .withTo(
-                new NetworkPolicyPeerBuilder()
-                    .withNewNamespaceSelector()
-                    .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
-                    .endNamespaceSelector()
-                    .build())
-            .withPorts(port("UDP", 53), port("TCP", 53))
-            .endEgress()
-            .endSpec()
-            .build());
+        egressTo(
+            spec,
+            "allow-dns",
+            false,
+            new NetworkPolicyPeerBuilder()
+                .withNewNamespaceSelector()
+                .addToMatchLabels("kubernetes.io/metadata.name", "kube-system")
+                .endNamespaceSelector()
+                .build(),
+            List.of(port("UDP", 53), port("TCP", 53))));
     policies.add(
-        new NetworkPolicyBuilder()
-            .withMetadata(meta(spec, "allow-database"))
-            .withNewSpec()
-            .withNewPodSelector()
-            .withMatchLabels(selector(spec))
-            .endPodSelector()
-            .withPolicyTypes("Egress")
-            .addNewEgress()
-            .withTo(
-                new NetworkPolicyPeerBuilder()
-                    .withNewIpBlock()
-                    .withCidr(cluster.databaseCidr())
-                    .endIpBlock()
-                    .build())
-            .withPorts(port("TCP", spec.database().port()))
-            .endEgress()
-            .endSpec()
-            .build());
+        egressTo(
+            spec,
+            "allow-database",
+            true,
+            new NetworkPolicyPeerBuilder()
+                .withNewIpBlock()
+                .withCidr(cluster.databaseCidr())
+                .endIpBlock()
+                .build(),
+            List.of(port("TCP", spec.database().port()))));
     // HTTPS out: the Keycloak realm (OIDC), and with open federation the whole Matrix network.
     List<Integer> webPorts = new ArrayList<>(List.of(443));
     if (spec.flavour() == Flavour.MATRIX && spec.federation() == Federation.OPEN) {
       webPorts.add(8448);
     }
     policies.add(
-        new NetworkPolicyBuilder()
-            .withMetadata(meta(spec, "allow-https-out"))
-            .withNewSpec()
-            .withNewPodSelector()
-            .withMatchLabels(selector(spec))
-            .endPodSelector()
-            .withPolicyTypes("Egress")
-            .addNewEgress()
-            .withPorts(webPorts.stream().map(p -> port("TCP", p)).toList())
-            .endEgress()
-            .endSpec()
-            .build());
+        egressTo(
+            spec,
+            "allow-https-out",
+            true,
+            null,
+            webPorts.stream().map(p -> port("TCP", p)).toList()));
     if (spec.flavour() == Flavour.MATRIX && spec.federation() == Federation.PLATFORM_ONLY) {
       // Federation from the platform's other instances (their namespaces carry this label).
       policies.add(
@@ -466,6 +445,40 @@ public final class KubernetesManifests {
               rendered.port()));
     }
     return policies;
+  }
+
+  /**
+   * Lets out traffic on some ports, to a peer (any destination when null), from the instance's
+   * server ({@code serverOnly}) or from every pod of its namespace.
+   */
+  private static NetworkPolicy egressTo(
+      InstanceSpec spec,
+      String name,
+      boolean serverOnly,
+      io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer to,
+      List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort> ports) {
+    NetworkPolicyBuilder policy =
+        new NetworkPolicyBuilder()
+            .withMetadata(meta(spec, name))
+            .withNewSpec()
+            .withNewPodSelector()
+            .endPodSelector()
+            .withPolicyTypes("Egress")
+            .endSpec();
+    if (serverOnly) {
+      policy
+          .editSpec()
+          .editPodSelector()
+          .withMatchLabels(selector(spec))
+          .endPodSelector()
+          .endSpec();
+    }
+    var egress = new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder();
+    if (to != null) {
+      egress.withTo(to);
+    }
+    egress.withPorts(ports);
+    return policy.editSpec().withEgress(egress.build()).endSpec().build();
   }
 
   /** Lets in, on one port, traffic from the namespaces with one label. */

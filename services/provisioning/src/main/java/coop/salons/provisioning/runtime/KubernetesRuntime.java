@@ -26,11 +26,16 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Instances on Kubernetes, through fabric8. Apply is read-compare-write: an object is created when
@@ -86,8 +91,8 @@ public class KubernetesRuntime implements ChatRuntime {
    * Every instance's secrets, by namespace, from one list of the platform's Secrets (for a bulk
    * resync).
    */
-  public java.util.Map<String, java.util.Map<String, String>> allSecrets() {
-    java.util.Map<String, java.util.Map<String, String>> all = new java.util.HashMap<>();
+  public Map<String, Map<String, String>> allSecrets() {
+    Map<String, Map<String, String>> all = new HashMap<>();
     for (Secret secret :
         client
             .secrets()
@@ -240,14 +245,12 @@ public class KubernetesRuntime implements ChatRuntime {
    * memory at a time. {@code wanted} is called once per kind and renders the instances again each
    * time (rendering is cheap; holding every instance's objects is not).
    */
-  public java.util.Map<java.util.UUID, Resynced> resync(
-      java.util.function.Supplier<java.util.stream.Stream<Wanted>> wanted) {
-    java.util.Map<java.util.UUID, List<String>> changes =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.Map<java.util.UUID, Boolean> ready = new java.util.concurrent.ConcurrentHashMap<>();
+  public Map<UUID, Resynced> resync(Supplier<Stream<Wanted>> wanted) {
+    Map<UUID, List<String>> changes = new ConcurrentHashMap<>();
+    Map<UUID, Boolean> ready = new ConcurrentHashMap<>();
     for (Class<? extends HasMetadata> kind : RESYNCED) {
-      java.util.Map<String, HasMetadata> actual = new java.util.HashMap<>();
-      java.util.Map<String, List<String>> byNamespace = new java.util.HashMap<>();
+      Map<String, HasMetadata> actual = new HashMap<>();
+      Map<String, List<String>> byNamespace = new HashMap<>();
       var listing =
           kind == Namespace.class
               ? client
@@ -264,10 +267,10 @@ public class KubernetesRuntime implements ChatRuntime {
         actual.put(k, o);
         byNamespace.computeIfAbsent(o.getMetadata().getNamespace(), x -> new ArrayList<>()).add(k);
       }
-      try (java.util.stream.Stream<Wanted> stream = wanted.get()) {
+      try (Stream<Wanted> stream = wanted.get()) {
         stream.forEach(
             w -> {
-              java.util.UUID id = w.spec().id();
+              UUID id = w.spec().id();
               Set<String> wantedKeys = new HashSet<>();
               for (HasMetadata object : w.objects()) {
                 if (!kind.isInstance(object)) {
@@ -297,10 +300,10 @@ public class KubernetesRuntime implements ChatRuntime {
             });
       }
     }
-    java.util.Map<java.util.UUID, Resynced> result = new java.util.HashMap<>();
-    Set<java.util.UUID> ids = new HashSet<>(ready.keySet());
+    Map<UUID, Resynced> result = new HashMap<>();
+    Set<UUID> ids = new HashSet<>(ready.keySet());
     ids.addAll(changes.keySet());
-    for (java.util.UUID id : ids) {
+    for (UUID id : ids) {
       result.put(
           id, new Resynced(changes.getOrDefault(id, List.of()), ready.getOrDefault(id, false)));
     }

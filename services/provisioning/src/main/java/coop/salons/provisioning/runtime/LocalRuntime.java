@@ -57,7 +57,7 @@ public class LocalRuntime implements ChatRuntime {
   /** The servers this process started, with the fingerprint of the configuration they run. */
   private final Map<UUID, Running> running = new ConcurrentHashMap<>();
 
-  private record Running(Process process, String fingerprint) {}
+  private record Running(Process process, String fingerprint, String healthPath) {}
 
   @Override
   public boolean usesLocalPorts() {
@@ -212,7 +212,7 @@ public class LocalRuntime implements ChatRuntime {
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
     Process p = pb.start();
-    running.put(spec.id(), new Running(p, fingerprint));
+    running.put(spec.id(), new Running(p, fingerprint, rendered.healthPath()));
     Log.infof("Instance %s/%s: server started (pid %d)", spec.organization(), spec.slug(), p.pid());
   }
 
@@ -264,10 +264,10 @@ public class LocalRuntime implements ChatRuntime {
     if (r == null || !r.process().isAlive()) {
       return false;
     }
-    String path = spec.flavour() == Flavour.MATRIX ? "/health" : "/api/v4/system/ping";
     try {
       return HTTP.send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + placement.port() + path))
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + placement.port() + r.healthPath()))
                       .timeout(Duration.ofSeconds(2))
                       .build(),
                   HttpResponse.BodyHandlers.discarding())

@@ -2,6 +2,7 @@ package coop.salons.provisioning.webhook;
 
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
+import coop.salons.common.api.Urls;
 import coop.salons.common.security.Caller;
 import coop.salons.provisioning.ProvisioningConfig;
 import coop.salons.provisioning.access.OrganizationAccess;
@@ -37,9 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class WebhookResource {
 
   /** An https URL (http only on localhost) without credentials or fragment. */
-  static final String URL =
-      "^(https://[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?"
-          + "|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?)(/[A-Za-z0-9._~!$&'()+,;=:@%/-]*)?$";
+  static final String URL = Urls.HTTPS_OR_LOCAL;
 
   @Inject OrganizationAccess access;
   @Inject Caller caller;
