@@ -118,6 +118,26 @@ public final class KeycloakAdmin {
     }
   }
 
+  /** Gives a user a role of the salons realm (e.g. {@code platform-admin}). */
+  public void grantRealmRole(String userId, String role) throws IOException, InterruptedException {
+    JsonNode representation = get("/roles/" + URLEncoder.encode(role, StandardCharsets.UTF_8));
+    if (representation == null) {
+      throw new IllegalStateException("The salons realm has no role " + role);
+    }
+    HttpResponse<String> answer =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        baseUrl + "/admin/realms/salons/users/" + userId + "/role-mappings/realm"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(java.util.List.of(representation)))));
+    if (answer.statusCode() != 204) {
+      throw new IllegalStateException("Keycloak refused the role: HTTP " + answer.statusCode());
+    }
+  }
+
   /** GET on the admin API of the salons realm ({@code path} after {@code /admin/realms/salons}). */
   public JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> answer =

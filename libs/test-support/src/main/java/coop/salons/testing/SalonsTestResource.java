@@ -36,8 +36,10 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
     if (service == Service.IDENTITY) {
       config.put("quarkus.keycloak.admin-client.server-url", servers.keycloakUrl());
     }
-    if (service == Service.PROVISIONING) {
+    if (service == Service.PROVISIONING || service == Service.BILLING) {
       config.put("quarkus.rest-client.identity.url", servers.identityUrl());
+    }
+    if (service == Service.PROVISIONING) {
       config.put(
           "salons.provisioning.tenant-database.admin-jdbc-url",
           "jdbc:postgresql://localhost:" + servers.postgresPort() + "/postgres");

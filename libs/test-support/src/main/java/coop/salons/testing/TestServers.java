@@ -216,6 +216,20 @@ public final class TestServers {
     }
   }
 
+  /** A user of the salons realm with the hoster's operator role ({@code platform-admin}). */
+  public TestUser operator(String username) {
+    TestUser user = user(username);
+    try {
+      admin().grantRealmRole(user.id(), "platform-admin");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return user;
+  }
+
   /** An access token for a user, from a password grant on the tests' own public client. */
   public String token(TestUser user) {
     return tokenFor(

@@ -1,6 +1,7 @@
 package coop.salons.common.api;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A refusal the services raise on purpose: it becomes a problem document with this status, kind and
@@ -12,14 +13,30 @@ public class ProblemException extends RuntimeException {
   private final String slug;
   private final String title;
   private final List<Problem.Violation> violations;
+  private final Map<String, Object> extensions;
 
   public ProblemException(
       int status, String slug, String title, String detail, List<Problem.Violation> violations) {
+    this(status, slug, title, detail, violations, Map.of());
+  }
+
+  /**
+   * A refusal with RFC 9457 extension members: values a script acts upon (which quota, by how
+   * much), written at the top level of the problem document beside {@code detail}.
+   */
+  public ProblemException(
+      int status,
+      String slug,
+      String title,
+      String detail,
+      List<Problem.Violation> violations,
+      Map<String, Object> extensions) {
     super(detail);
     this.status = status;
     this.slug = slug;
     this.title = title;
     this.violations = violations == null ? List.of() : List.copyOf(violations);
+    this.extensions = Map.copyOf(extensions);
   }
 
   public static ProblemException badRequest(String detail) {
@@ -67,5 +84,9 @@ public class ProblemException extends RuntimeException {
 
   public List<Problem.Violation> violations() {
     return violations;
+  }
+
+  public Map<String, Object> extensions() {
+    return extensions;
   }
 }

@@ -4,7 +4,7 @@ import coop.salons.common.api.ETags;
 import coop.salons.common.api.Page;
 import coop.salons.common.idempotency.Idempotency;
 import coop.salons.common.security.Caller;
-import coop.salons.provisioning.access.OrganizationAccess;
+import coop.salons.membership.OrganizationAccess;
 import coop.salons.provisioning.instance.InstanceDtos.CreateInstance;
 import coop.salons.provisioning.instance.InstanceDtos.InstanceView;
 import coop.salons.provisioning.instance.InstanceDtos.UpdateInstance;

@@ -1,4 +1,4 @@
-package coop.salons.provisioning.membership;
+package coop.salons.membership;
 
 import coop.salons.common.api.Page;
 import io.quarkus.oidc.client.filter.OidcClientFilter;

@@ -1,6 +1,6 @@
-package coop.salons.provisioning.membership;
+package coop.salons.membership;
 
-import coop.salons.provisioning.membership.IdentityFeed.Event;
+import coop.salons.membership.IdentityFeed.Event;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +26,7 @@ public class MembershipFollower {
   @Inject EntityManager em;
 
   @Scheduled(
-      every = "${salons.provisioning.membership-poll:5s}",
+      every = "${salons.membership.poll:5s}",
       delayed = "2s",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
       skipExecutionIf = Scheduled.ApplicationNotRunning.class)

@@ -1,0 +1,96 @@
+package coop.salons.membership;
+
+import coop.salons.common.api.ProblemException;
+import coop.salons.common.api.Slugs;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.util.List;
+
+/**
+ * The wall between organisations, as in identity: a user who is not a member gets a 404 (the
+ * organisation's existence is not theirs to know), a member whose role is too low a 403. Roles come
+ * from identity's membership feed (table {@code organization_member}, which each service using this
+ * library creates in its own migrations); a miss first catches up with the feed, so that an
+ * organisation created a second ago is already known.
+ */
+@ApplicationScoped
+public class OrganizationAccess {
+
+  /** The roles, lowest first. */
+  public static final List<String> ROLES = List.of("member", "admin", "owner");
+
+  @Inject MembershipFollower follower;
+  @Inject EntityManager em;
+
+  /** Refuses unless the user is a member of the organisation with at least the given role. */
+  public String require(String organization, String userId, String atLeast) {
+    if (!Slugs.isValid(organization)) {
+      throw notFound(organization);
+    }
+    long asked = System.nanoTime();
+    String role = roleOf(organization, userId);
+    if (role == null) {
+      try {
+        follower.catchUpSince(asked); // one read of the feed serves every request waiting on it
+        role = roleOf(organization, userId);
+      } catch (RuntimeException e) {
+        Log.warnf("Could not catch up with identity's membership feed: %s", e.getMessage());
+      }
+    }
+    if (role == null) {
+      throw notFound(organization);
+    }
+    if (ROLES.indexOf(role) < ROLES.indexOf(atLeast)) {
+      throw ProblemException.forbidden(
+          "This needs the role " + atLeast + " in '" + organization + "'; yours is " + role + ".");
+    }
+    return role;
+  }
+
+  /** Whether identity has told of this organisation (it has at least one member). */
+  public boolean known(String organization) {
+    if (!Slugs.isValid(organization)) {
+      return false;
+    }
+    long asked = System.nanoTime();
+    if (memberCount(organization) > 0) {
+      return true;
+    }
+    try {
+      follower.catchUpSince(asked);
+    } catch (RuntimeException e) {
+      Log.warnf("Could not catch up with identity's membership feed: %s", e.getMessage());
+    }
+    return memberCount(organization) > 0;
+  }
+
+  /** How many members the organisation has, as the feed tells it so far. */
+  @Transactional
+  public long memberCount(String organization) {
+    return ((Number)
+            em.createNativeQuery(
+                    "SELECT count(*) FROM organization_member WHERE organization_slug = ?1")
+                .setParameter(1, organization)
+                .getSingleResult())
+        .longValue();
+  }
+
+  @Transactional
+  String roleOf(String organization, String userId) {
+    return (String)
+        em.createNativeQuery(
+                "SELECT role FROM organization_member WHERE organization_slug = ?1 AND user_id = ?2")
+            .setParameter(1, organization)
+            .setParameter(2, userId)
+            .getResultStream()
+            .findFirst()
+            .orElse(null);
+  }
+
+  private static ProblemException notFound(String organization) {
+    return ProblemException.notFound("No organisation '" + organization + "' among yours.");
+  }
+}

@@ -1,0 +1,199 @@
+package coop.salons.billing.quota;
+
+import coop.salons.billing.BillingConfig;
+import coop.salons.billing.plan.Plan;
+import coop.salons.billing.plan.Quota;
+import coop.salons.billing.subscription.Subscription;
+import coop.salons.billing.subscription.Subscriptions;
+import coop.salons.common.api.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What organisations hold against their plans' quotas. A claim names what it holds (an instance's
+ * id, a member's id) so that sending it twice holds once; claims of one organisation queue on its
+ * subscription's row lock, so two parallel claims cannot both take the last slot.
+ */
+@ApplicationScoped
+public class Quotas {
+
+  @Inject EntityManager em;
+  @Inject Subscriptions subscriptions;
+  @Inject BillingConfig config;
+
+  /** One quota's state. */
+  public record QuotaUse(
+      Quota quota, long limit, long used, long remaining, int percent, boolean warning) {}
+
+  /** The answer to a claim. */
+  public record ClaimAnswer(
+      Quota quota,
+      String key,
+      long amount,
+      long limit,
+      long used,
+      long remaining,
+      boolean warning,
+      boolean held,
+      boolean created) {}
+
+  /** The amounts held, per quota. */
+  @Transactional
+  public Map<Quota, Long> used(String organization) {
+    Map<Quota, Long> used = new EnumMap<>(Quota.class);
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT resource, sum(amount) FROM quota_claim WHERE organization_slug = ?1"
+                    + " GROUP BY resource")
+            .setParameter(1, organization)
+            .getResultList();
+    for (Object[] row : rows) {
+      Quota.parse((String) row[0]).ifPresent(r -> used.put(r, ((Number) row[1]).longValue()));
+    }
+    return used;
+  }
+
+  /** Every quota of the organisation: limit, use, and whether it nears the limit. */
+  @Transactional
+  public List<QuotaUse> of(String organization) {
+    Subscription s = subscriptions.of(organization);
+    Plan plan = Plan.findById(s.planId);
+    Map<Quota, Long> used = used(organization);
+    List<QuotaUse> all = new ArrayList<>();
+    for (Quota r : Quota.values()) {
+      long u = used.getOrDefault(r, 0L);
+      long limit = plan.limit(r);
+      all.add(
+          new QuotaUse(r, limit, u, Math.max(0, limit - u), percent(u, limit), warns(u, limit)));
+    }
+    return all;
+  }
+
+  /**
+   * Holds {@code amount} of a quota under a key, or only checks it ({@code dryRun}). Sending the
+   * same key again replaces the amount it holds (a volume that grows), checked again.
+   */
+  @Transactional
+  public ClaimAnswer claim(
+      String organization, Quota quota, String key, long amount, boolean dryRun, String claimedBy) {
+    Subscription s = subscriptions.locked(organization);
+    Plan plan = Plan.findById(s.planId);
+    long limit = plan.limit(quota);
+    long others =
+        ((Number)
+                em.createNativeQuery(
+                        "SELECT coalesce(sum(amount), 0) FROM quota_claim WHERE organization_slug"
+                            + " = ?1 AND resource = ?2 AND claim_key <> ?3")
+                    .setParameter(1, organization)
+                    .setParameter(2, quota.wire())
+                    .setParameter(3, key)
+                    .getSingleResult())
+            .longValue();
+    Number existing =
+        (Number)
+            em.createNativeQuery(
+                    "SELECT amount FROM quota_claim WHERE organization_slug = ?1 AND resource = ?2"
+                        + " AND claim_key = ?3")
+                .setParameter(1, organization)
+                .setParameter(2, quota.wire())
+                .setParameter(3, key)
+                .getResultStream()
+                .findFirst()
+                .orElse(null);
+    long after = others + amount;
+    if (after > limit && (existing == null || amount > existing.longValue())) {
+      long used = others + (existing == null ? 0 : existing.longValue());
+      throw new ProblemException(
+          403,
+          "quota-exceeded",
+          "Quota exceeded",
+          "The plan "
+              + plan.id
+              + " allows "
+              + limit
+              + " "
+              + quota.wire()
+              + "; '"
+              + organization
+              + "' holds "
+              + used
+              + " and asks for "
+              + amount
+              + (existing == null ? "" : " in place of " + existing)
+              + ", "
+              + (after - limit)
+              + " too many.",
+          List.of(),
+          Map.of(
+              "quota",
+              quota.wire(),
+              "plan",
+              plan.id,
+              "limit",
+              limit,
+              "used",
+              used,
+              "requested",
+              amount,
+              "excess",
+              after - limit));
+    }
+    boolean created = existing == null;
+    if (!dryRun) {
+      OffsetDateTime now = OffsetDateTime.now();
+      em.createNativeQuery(
+              "INSERT INTO quota_claim (organization_slug, resource, claim_key, amount, claimed_by,"
+                  + " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"
+                  + " ON CONFLICT (organization_slug, resource, claim_key)"
+                  + " DO UPDATE SET amount = EXCLUDED.amount, updated_at = EXCLUDED.updated_at")
+          .setParameter(1, organization)
+          .setParameter(2, quota.wire())
+          .setParameter(3, key)
+          .setParameter(4, amount)
+          .setParameter(5, claimedBy)
+          .setParameter(6, now)
+          .executeUpdate();
+    }
+    return new ClaimAnswer(
+        quota,
+        key,
+        amount,
+        limit,
+        after,
+        Math.max(0, limit - after),
+        warns(after, limit),
+        !dryRun,
+        created && !dryRun);
+  }
+
+  /** Lets go of what a key holds; nothing held is not an error. */
+  @Transactional
+  public boolean release(String organization, Quota quota, String key) {
+    subscriptions.locked(organization);
+    return em.createNativeQuery(
+                "DELETE FROM quota_claim WHERE organization_slug = ?1 AND resource = ?2"
+                    + " AND claim_key = ?3")
+            .setParameter(1, organization)
+            .setParameter(2, quota.wire())
+            .setParameter(3, key)
+            .executeUpdate()
+        > 0;
+  }
+
+  private boolean warns(long used, long limit) {
+    return used * 100 >= (long) config.warningThresholdPercent() * limit && limit > 0
+        || used > limit;
+  }
+
+  private static int percent(long used, long limit) {
+    return limit == 0 ? (used == 0 ? 0 : 100) : (int) Math.min(999, used * 100 / limit);
+  }
+}

@@ -1,0 +1,273 @@
+package coop.salons.billing;
+
+import static coop.salons.testing.Fixtures.addMember;
+import static coop.salons.testing.Fixtures.as;
+import static coop.salons.testing.Fixtures.asService;
+import static coop.salons.testing.Fixtures.organization;
+import static coop.salons.testing.Fixtures.user;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import coop.salons.local.Service;
+import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Subscriptions and quota claims: organisations made through the real identity service, claims sent
+ * with the real service accounts of provisioning and identity.
+ */
+@QuarkusTest
+class QuotaTest {
+
+  static final TestUser OWNER = user("billing-owner");
+  static final TestUser MEMBER = user("billing-member");
+  static final TestUser OUTSIDER = user("billing-outsider");
+
+  static String claims(String org) {
+    return "/api/v1/organizations/" + org + "/quota-claims";
+  }
+
+  static Map<String, Object> claim(String quota, String key, long amount) {
+    return Map.of("quota", quota, "key", key, "amount", amount);
+  }
+
+  @Test
+  void aNewOrganisationStartsOnTheDefaultPlanAtItsMinimum() {
+    String org = organization(OWNER);
+    addMember(org, OWNER, MEMBER, "member");
+    as(MEMBER)
+        .get("/api/v1/organizations/" + org + "/subscription")
+        .then()
+        .statusCode(200)
+        .body("plan.id", equalTo("small"))
+        .body("priceCents", equalTo(0))
+        .body("quotas.find { it.quota == 'instances' }.limit", equalTo(1))
+        .body("quotas.find { it.quota == 'instances' }.used", equalTo(0));
+  }
+
+  @Test
+  void outsidersSeeNothingAndMembersChangeNothing() {
+    String org = organization(OWNER);
+    addMember(org, OWNER, MEMBER, "admin");
+    for (String path : List.of("subscription", "quotas")) {
+      as(OUTSIDER)
+          .get("/api/v1/organizations/" + org + "/" + path)
+          .then()
+          .statusCode(404)
+          .contentType("application/problem+json");
+    }
+    Map<String, Object> change = Map.of("planId", "medium", "priceCents", 1500);
+    as(OUTSIDER)
+        .body(change)
+        .put("/api/v1/organizations/" + org + "/subscription")
+        .then()
+        .statusCode(404);
+    as(MEMBER)
+        .body(change)
+        .put("/api/v1/organizations/" + org + "/subscription")
+        .then()
+        .statusCode(403);
+    // Users, even the organisation's owner, cannot claim quotas: only the platform's services.
+    as(OWNER).body(claim("instances", "x", 1)).post(claims(org)).then().statusCode(403);
+    as(OWNER).delete(claims(org) + "/instances/x").then().statusCode(403);
+  }
+
+  @Test
+  void theOwnerChoosesAPlanAndAPriceWithinItsRules() {
+    String org = organization(OWNER);
+    String path = "/api/v1/organizations/" + org + "/subscription";
+    as(OWNER)
+        .body(Map.of("planId", "medium", "priceCents", 400))
+        .put(path)
+        .then()
+        .statusCode(400)
+        .body("violations.field", hasItem("priceCents"));
+    as(OWNER)
+        .body(Map.of("planId", "no-such-plan", "priceCents", 400))
+        .put(path)
+        .then()
+        .statusCode(400)
+        .body("violations.field", hasItem("planId"));
+    as(OWNER).body(Map.of("planId", "medium", "priceCents", -1)).put(path).then().statusCode(400);
+    as(OWNER).get(path).then().body("plan.id", equalTo("small"));
+    as(OWNER)
+        .body(Map.of("planId", "medium", "priceCents", 2000))
+        .put(path)
+        .then()
+        .statusCode(200)
+        .body("plan.id", equalTo("medium"))
+        .body("priceCents", equalTo(2000))
+        .body("solidarityShareCents", equalTo(300));
+  }
+
+  @Test
+  void aClaimIsHeldOnceAndARefusalSaysWhichQuotaAndByHowMuch() {
+    String org = organization(OWNER);
+    asService(Service.PROVISIONING)
+        .body(claim("storage-gb", "volume-a", 8))
+        .post(claims(org))
+        .then()
+        .statusCode(201)
+        .body("used", equalTo(8))
+        .body("limit", equalTo(10))
+        .body("warning", equalTo(true));
+    // Sent again: held once.
+    asService(Service.PROVISIONING)
+        .body(claim("storage-gb", "volume-a", 8))
+        .post(claims(org))
+        .then()
+        .statusCode(200)
+        .body("used", equalTo(8));
+    asService(Service.PROVISIONING)
+        .body(claim("storage-gb", "volume-b", 5))
+        .post(claims(org))
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .body("type", equalTo("urn:salons:problem:quota-exceeded"))
+        .body("quota", equalTo("storage-gb"))
+        .body("limit", equalTo(10))
+        .body("used", equalTo(8))
+        .body("requested", equalTo(5))
+        .body("excess", equalTo(3));
+    // A dry run checks without holding.
+    asService(Service.PROVISIONING)
+        .body(Map.of("quota", "storage-gb", "key", "volume-b", "amount", 2, "dryRun", true))
+        .post(claims(org))
+        .then()
+        .statusCode(200)
+        .body("held", equalTo(false))
+        .body("used", equalTo(10));
+    as(OWNER)
+        .get("/api/v1/organizations/" + org + "/quotas")
+        .then()
+        .body("find { it.quota == 'storage-gb' }.used", equalTo(8))
+        .body("find { it.quota == 'storage-gb' }.percent", equalTo(80))
+        .body("find { it.quota == 'storage-gb' }.warning", equalTo(true));
+    // Released, and the room is back.
+    asService(Service.PROVISIONING)
+        .delete(claims(org) + "/storage-gb/volume-a")
+        .then()
+        .statusCode(204);
+    asService(Service.PROVISIONING)
+        .delete(claims(org) + "/storage-gb/volume-a")
+        .then()
+        .statusCode(204);
+    asService(Service.PROVISIONING)
+        .body(claim("storage-gb", "volume-b", 5))
+        .post(claims(org))
+        .then()
+        .statusCode(201)
+        .body("warning", equalTo(false));
+    // Identity holds members.
+    asService(Service.IDENTITY)
+        .body(claim("members", "user-1", 1))
+        .post(claims(org))
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
+  void twoParallelClaimsCannotBothTakeTheLastSlot() throws Exception {
+    String org = organization(OWNER);
+    String token = coop.salons.testing.Fixtures.servers().serviceToken(Service.PROVISIONING);
+    int parallel = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    try {
+      List<Callable<Integer>> tries = new ArrayList<>();
+      for (int i = 0; i < parallel; i++) {
+        String key = "instance-" + i;
+        tries.add(
+            () ->
+                io.restassured.RestAssured.given()
+                    .auth()
+                    .oauth2(token)
+                    .contentType("application/json")
+                    .body(claim("instances", key, 1))
+                    .post(claims(org))
+                    .statusCode());
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> f : pool.invokeAll(tries)) {
+        statuses.add(f.get());
+      }
+      assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+      assertEquals(
+          parallel - 1, statuses.stream().filter(s -> s == 403).count(), statuses.toString());
+    } finally {
+      pool.shutdownNow();
+    }
+    as(OWNER)
+        .get("/api/v1/organizations/" + org + "/quotas")
+        .then()
+        .body("find { it.quota == 'instances' }.used", equalTo(1));
+  }
+
+  @Test
+  void aPlanTooSmallForWhatIsHeldIsRefused() {
+    String org = organization(OWNER);
+    String path = "/api/v1/organizations/" + org + "/subscription";
+    as(OWNER).body(Map.of("planId", "large", "priceCents", 2000)).put(path).then().statusCode(200);
+    asService(Service.PROVISIONING)
+        .body(claim("instances", "i-1", 1))
+        .post(claims(org))
+        .then()
+        .statusCode(201);
+    asService(Service.PROVISIONING)
+        .body(claim("instances", "i-2", 1))
+        .post(claims(org))
+        .then()
+        .statusCode(201);
+    Response refused = as(OWNER).body(Map.of("planId", "small", "priceCents", 0)).put(path);
+    refused
+        .then()
+        .statusCode(409)
+        .body("type", equalTo("urn:salons:problem:plan-too-small"))
+        .body("quotas[0].quota", equalTo("instances"))
+        .body("quotas[0].used", equalTo(2))
+        .body("quotas[0].limit", equalTo(1));
+    as(OWNER).get(path).then().body("plan.id", equalTo("large"));
+  }
+
+  @Test
+  void badClaimsAreRefused() {
+    String org = organization(OWNER);
+    asService(Service.PROVISIONING)
+        .body(claim("gpus", "k", 1))
+        .post(claims(org))
+        .then()
+        .statusCode(400)
+        .body("violations.field", hasItem("quota"));
+    asService(Service.PROVISIONING)
+        .body(claim("instances", "bad key/../x", 1))
+        .post(claims(org))
+        .then()
+        .statusCode(400)
+        .body("violations.field", hasItem("key"));
+    asService(Service.PROVISIONING)
+        .body(claim("instances", "k", -3))
+        .post(claims(org))
+        .then()
+        .statusCode(400)
+        .body("violations.field", hasItem("amount"));
+    asService(Service.PROVISIONING)
+        .body(claim("instances", "k", 1))
+        .post(claims("no-such-org-here"))
+        .then()
+        .statusCode(404);
+    as(OWNER)
+        .get("/api/v1/organizations/" + org + "/quotas")
+        .then()
+        .body("find { it.quota == 'instances' }.used", equalTo(0));
+  }
+}
