@@ -10,7 +10,6 @@ import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -78,7 +77,7 @@ public class UsageSamples {
     int n = samples.size();
     String[] orgs = new String[n];
     UUID[] instances = new UUID[n];
-    Timestamp[] hours = new Timestamp[n];
+    Long[] hours = new Long[n];
     Integer[] cpu = new Integer[n];
     Integer[] memory = new Integer[n];
     Long[] storage = new Long[n];
@@ -87,7 +86,7 @@ public class UsageSamples {
       Sample s = samples.get(i);
       orgs[i] = s.organization();
       instances[i] = s.instanceId();
-      hours[i] = Timestamp.from(s.hour().toInstant());
+      hours[i] = s.hour().toEpochSecond();
       cpu[i] = s.cpuMillicores();
       memory[i] = s.memoryMib();
       storage[i] = s.storageMib();
@@ -98,11 +97,12 @@ public class UsageSamples {
             c.prepareStatement(
                 "INSERT INTO usage_sample (organization_slug, instance_id, hour, cpu_millicores,"
                     + " memory_mib, storage_mib, active_members)"
-                    + " SELECT * FROM unnest(?::varchar[], ?::uuid[], ?::timestamptz[], ?::int[],"
-                    + " ?::int[], ?::bigint[], ?::int[]) ON CONFLICT DO NOTHING")) {
+                    + " SELECT o, i, to_timestamp(h), c, m, s, a FROM unnest(?::varchar[], ?::uuid[],"
+                    + " ?::bigint[], ?::int[], ?::int[], ?::bigint[], ?::int[]) AS t(o, i, h, c, m, s, a)"
+                    + " ON CONFLICT DO NOTHING")) {
       st.setArray(1, c.createArrayOf("varchar", orgs));
       st.setArray(2, c.createArrayOf("uuid", instances));
-      st.setArray(3, c.createArrayOf("timestamptz", hours));
+      st.setArray(3, c.createArrayOf("int8", hours));
       st.setArray(4, c.createArrayOf("int4", cpu));
       st.setArray(5, c.createArrayOf("int4", memory));
       st.setArray(6, c.createArrayOf("int8", storage));
