@@ -40,7 +40,7 @@ class LocalPlatformE2E {
     deleteTree(DATA);
     Files.createDirectories(DATA);
     Path log = DATA.resolveSibling("e2e-platform.log");
-    Process platform =
+    ProcessBuilder start =
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -52,8 +52,10 @@ class LocalPlatformE2E {
                     "--data-dir",
                     DATA.toString()))
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+            .redirectOutput(log.toFile());
+    // Usage samples every few seconds instead of every ten minutes, for the billing page below.
+    start.environment().put("SALONS_PROVISIONING_USAGE_EVERY", "5s");
+    Process platform = start.start();
     try {
       waitForReady(platform, log);
       String output = Files.readString(log);
@@ -155,6 +157,50 @@ class LocalPlatformE2E {
         assertThat(page.locator("#instances li[data-slug=salon]")).containsText("Ready");
         page.navigate("http://localhost:8080/app/organizations/amis-terre?lang=fr");
         assertThat(page.locator("#instances li[data-slug=salon]")).containsText("Prête");
+
+        // Hosting and costs: the plan, the quotas, the use measured by provisioning and sent to
+        // billing, drawn as charts; the month's statement and its CSV; the owner's price.
+        page.navigate("http://localhost:8080/app/organizations/amis-terre/billing?lang=en");
+        assertThat(page.locator("#plan")).containsText("Small association");
+        assertThat(page.locator("#quotas li[data-quota=instances]")).isVisible();
+        for (int tries = 0; page.locator("#chart-cpu rect").count() == 0 && tries < 30; tries++) {
+          Thread.sleep(2000); // the next usage sample is a few seconds away
+          page.reload();
+        }
+        assertTrue(page.locator("#chart-cpu rect").count() > 0, "the usage chart has bars");
+        assertTrue(page.locator("#chart-storage rect").count() > 0);
+        page.screenshot(
+            new Page.ScreenshotOptions()
+                .setPath(Path.of("target/screenshots/billing-en.png"))
+                .setFullPage(true));
+        // The owner chooses to pay 7.50 a month; below the plan's floor is refused.
+        page.locator("#price").fill("7.50");
+        page.locator("#change-plan").click();
+        page.waitForURL("http://localhost:8080/app/organizations/amis-terre/billing");
+        assertThat(page.locator("#plan")).containsText("7.50 EUR");
+        page.locator("#plan-id").selectOption("large");
+        page.locator("#price").evaluate("e => e.removeAttribute('pattern')");
+        page.locator("#price").fill("1");
+        page.locator("#change-plan").click();
+        assertThat(page.locator("#billing-errors")).containsText("priceCents");
+        assertThat(page.locator("#plan")).containsText("Small association");
+        page.navigate("http://localhost:8080/app/organizations/amis-terre/billing?lang=fr");
+        assertThat(page.locator("#billing-title")).hasText("Hébergement et coûts");
+        page.screenshot(
+            new Page.ScreenshotOptions()
+                .setPath(Path.of("target/screenshots/billing-fr.png"))
+                .setFullPage(true));
+        // The transparency page is public.
+        try (BrowserContext anonymous = browser.context("fr-FR")) {
+          Page outside = anonymous.newPage();
+          outside.navigate("http://localhost:8080/transparency");
+          assertThat(outside.locator("#platform-total")).isVisible();
+          assertTrue(outside.locator("#chart-platform-cost rect").count() > 0);
+          outside.screenshot(
+              new Page.ScreenshotOptions()
+                  .setPath(Path.of("target/screenshots/transparency-fr.png"))
+                  .setFullPage(true));
+        }
       }
     } finally {
       platform.destroy(); // SIGTERM, as Ctrl-C would

@@ -264,6 +264,35 @@ class ChartTest {
   }
 
   @Test
+  void billingReadsTheCostModelFromTheValues() throws IOException {
+    List<JsonNode> objects = render(t -> t);
+    JsonNode costs =
+        kind(objects, "ConfigMap").stream()
+            .filter(o -> o.path("metadata").path("name").asText().equals("salons-billing-costs"))
+            .findFirst()
+            .orElseThrow();
+    String properties = costs.path("data").path("billing.properties").asText();
+    assertTrue(properties.contains("salons.billing.prices.core-hour=0.0250\n"), properties);
+    assertTrue(
+        properties.contains("salons.billing.fixed-costs.offsite-backups=12.00\n"), properties);
+    JsonNode billing =
+        kind(objects, "Deployment").stream()
+            .filter(o -> o.path("metadata").path("name").asText().equals("salons-billing"))
+            .findFirst()
+            .orElseThrow();
+    String env =
+        billing
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .get(0)
+            .path("env")
+            .toString();
+    assertTrue(env.contains("file:/etc/salons/billing.properties"), env);
+  }
+
+  @Test
   void theSchemaRefusesBadValues() {
     for (UnaryOperator<TemplateCommand> bad :
         List.<UnaryOperator<TemplateCommand>>of(
@@ -274,6 +303,10 @@ class ChartTest {
             t -> t.set("instances.baseDomain", "chat.example.org\nkind: Secret"),
             t -> t.set("instances.baseDomain", "*.example.org"),
             t -> t.set("instances.tenantDatabase.adminUser", "postgres; DROP ROLE x"),
+            t -> t.set("costs.prices.coreHour", "0.02\nsalons.billing.currency=XXX"),
+            t -> t.set("costs.prices.gibHour", "-1"),
+            t -> t.set("costs.fixedCosts.bad_name", "1.00"),
+            t -> t.set("costs.currency", "euros"),
             t -> t.set("unknownKey", "x"))) {
       Exception e = assertThrows(Exception.class, () -> render(bad));
       assertTrue(e.getMessage().contains("schema"), e.getMessage());

@@ -51,6 +51,8 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
           "salons.provisioning.tenant-database.port", String.valueOf(servers.postgresPort()));
       config.put("salons.provisioning.tenant-database.backup-dir", "target/backups");
       config.put("salons.provisioning.local.work-dir", "target/instances");
+      // No billing service runs in provisioning's tests: the samples are checked as built.
+      config.put("salons.provisioning.usage-every", "off");
     }
     if (service == Service.PORTAL) {
       // Keycloak accepts redirects only to the portal URL the realm was imported with.

@@ -38,6 +38,14 @@ public interface BillingConfig {
   /** The hoster's fixed monthly costs by name (domain, backups, paid time...), shared by use. */
   Map<String, BigDecimal> fixedCosts();
 
+  /** How often the provisional months' statements are computed again. */
+  @WithDefault("1h")
+  String statementsEvery();
+
+  /** How old a provisional month's statements may be before a reader gets them computed again. */
+  @WithDefault("5m")
+  java.time.Duration statementsFresh();
+
   /** How long after its end a month's statements stay provisional and are recomputed. */
   @WithDefault("5")
   int provisionalDays();

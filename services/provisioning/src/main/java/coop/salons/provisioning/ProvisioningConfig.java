@@ -22,6 +22,13 @@ public interface ProvisioningConfig {
   @WithDefault("http://localhost:8180/realms/salons")
   String realmUrl();
 
+  /**
+   * How often hourly usage samples go to billing ({@code off} to send none): each run sends the
+   * current hour and the one before.
+   */
+  @WithDefault("10m")
+  String usageEvery();
+
   /** How long a deleted instance can still be restored before it is purged. */
   @WithDefault("P7D")
   Duration deletionGracePeriod();

@@ -80,9 +80,18 @@ public class StatementRuns {
         Months.end(month).plus(java.time.Duration.ofDays(config.provisionalDays())));
   }
 
-  /** The month's run, computed now if there is none yet. */
+  /**
+   * The month's run, computed now if there is none yet, or if it is provisional and older than
+   * {@code statements-fresh}: a month under way follows its samples.
+   */
   public Run ensure(YearMonth month, Instant now) {
-    return find(month).orElseGet(() -> compute(month, now));
+    Optional<Run> found = find(month);
+    if (found.isPresent()
+        && (!found.get().provisional()
+            || found.get().computedAt().plus(config.statementsFresh()).isAfter(now))) {
+      return found.get();
+    }
+    return compute(month, now);
   }
 
   @Transactional

@@ -177,4 +177,171 @@ public interface Messages {
 
   @Message("The server starts again with everything it had.")
   String instance_resume_help();
+
+  @Message("Hosting and costs")
+  String billing_title();
+
+  @Message("Hosting and costs")
+  String billing_link();
+
+  @Message("The billing service does not answer right now; try again in a moment.")
+  String billing_unavailable();
+
+  @Message("The plan was not changed:")
+  String billing_change_failed();
+
+  @Message("Plan and price")
+  String billing_plan();
+
+  @Message("You chose to pay {amount} {currency} a month")
+  String billing_price(String amount, String currency);
+
+  @Message("of which {amount} {currency} go to the solidarity fund")
+  String billing_solidarity_part(String amount, String currency);
+
+  @Message("Quotas")
+  String billing_quotas();
+
+  @Message("near the limit")
+  String billing_quota_near();
+
+  @Message("Plan")
+  String billing_choose_plan();
+
+  @Message("suggested {suggested} {currency}, at least {minimum} {currency}")
+  String billing_plan_prices(String suggested, String minimum, String currency);
+
+  @Message("Your price, in {currency} a month")
+  String billing_your_price(String currency);
+
+  @Message(
+      "Pay what you can, from the plan's minimum; what you pay above the cost helps other associations.")
+  String billing_price_help();
+
+  @Message("Change plan or price")
+  String billing_change();
+
+  @Message("Use in {month}")
+  String billing_usage(String month);
+
+  @Message("No use recorded for this month.")
+  String billing_usage_none();
+
+  @Message("Reserved processor, core-hours per day")
+  String billing_chart_cpu();
+
+  @Message("Storage used, GB on average per day")
+  String billing_chart_storage();
+
+  @Message("The figures as a table")
+  String billing_table();
+
+  @Message("Day")
+  String billing_day();
+
+  @Message("core-hours")
+  String billing_core_hours();
+
+  @Message("GiB-hours")
+  String billing_gib_hours();
+
+  @Message("GB-months")
+  String billing_gb_months();
+
+  @Message("storage (GB)")
+  String billing_storage_gb();
+
+  @Message("active members")
+  String billing_members();
+
+  @Message("What {month} cost")
+  String billing_cost(String month);
+
+  @Message("Provisional: the month is not over, or only just; the figures may still change.")
+  String billing_provisional();
+
+  @Message(
+      "your share, in proportion to use, of the capacity left idle and of the hoster's fixed costs")
+  String billing_shared_help();
+
+  @Message("Cost")
+  String billing_total_cost();
+
+  @Message("You pay")
+  String billing_you_pay();
+
+  @Message("Covered by solidarity")
+  String billing_covered();
+
+  @Message("the part of the cost your price does not cover")
+  String billing_covered_help();
+
+  @Message("Download the statement (CSV)")
+  String billing_csv();
+
+  @Message("How the platform's costs are shared")
+  String billing_transparency();
+
+  @Message("No statement for this month yet.")
+  String billing_cost_none();
+
+  @Message("Cost month by month")
+  String billing_history();
+
+  @Message("Month")
+  String billing_month();
+
+  @Message(
+      "{#when quota}{#is 'instances'}Chat instances{#is 'members'}Members{#is 'storage-gb'}Storage"
+          + " (GB){#is 'cpu-millicores'}Processor (millicores){#is 'memory-mib'}Memory (MiB)"
+          + "{#else}{quota}{/when}")
+  String quota(String quota);
+
+  @Message(
+      "{#when line}{#is 'cpu'}Processor{#is 'memory'}Memory{#is 'storage'}Storage{#is 'shared'}Shared"
+          + " and idle costs{#else}{line}{/when}")
+  String cost_line(String line);
+
+  @Message("Transparency: what the platform costs")
+  String transparency_title();
+
+  @Message(
+      "{hoster} publishes what hosting cost each month and how the cost is shared: each association pays for what it reserved, and the capacity left idle and the fixed costs are shared in proportion to use.")
+  String transparency_intro(String hoster);
+
+  @Message("What the platform cost")
+  String transparency_costs();
+
+  @Message("Total cost")
+  String transparency_total();
+
+  @Message("Who paid for it")
+  String transparency_funding();
+
+  @Message("Paid by the {organizations} organisations")
+  String transparency_paid(int organizations);
+
+  @Message("Paid")
+  String transparency_paid_short();
+
+  @Message("of which given to the solidarity fund")
+  String transparency_solidarity_collected();
+
+  @Message("Costs not covered by the price paid (for solidarity to cover)")
+  String transparency_solidarity_needed();
+
+  @Message("Balance (paid − cost)")
+  String transparency_balance();
+
+  @Message("By plan")
+  String transparency_by_plan();
+
+  @Message("Organisations")
+  String transparency_organizations();
+
+  @Message(
+      "{#when line}{#is 'direct'}Reserved by the organisations{#is 'idle'}Capacity left idle"
+          + "{#is 'fixed'}Fixed costs{#is 'prices'}Prices, for the costs{#is 'solidarity'}Solidarity"
+          + " fund{#else}{line}{/when}")
+  String platform_line(String line);
 }

@@ -1,11 +1,9 @@
 package coop.salons.portal.instance;
 
+import coop.salons.portal.PageContext;
 import coop.salons.portal.PortalConfig;
 import coop.salons.portal.Problems;
-import coop.salons.portal.i18n.Locales;
 import coop.salons.portal.organization.IdentityClient;
-import coop.salons.portal.preference.PreferenceService;
-import io.quarkus.oidc.IdToken;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -26,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -72,16 +69,14 @@ public class InstancePages {
   public record StepLine(String name, boolean done, boolean failed) {}
 
   @Inject PortalConfig config;
-  @Inject PreferenceService preferences;
-  @Inject @IdToken JsonWebToken idToken;
-  @Inject @RestClient IdentityClient identity;
+  @Inject PageContext pages;
   @Inject @RestClient ProvisioningClient provisioning;
 
   @GET
   @Operation(hidden = true)
   public Response organization(
       @PathParam("org") String org, @QueryParam("lang") String lang, @Context HttpHeaders headers) {
-    IdentityClient.Organization organization = organizationOr404(org);
+    IdentityClient.Organization organization = pages.organizationOr404(org);
     return Response.ok(orgPage(organization, lang, headers, List.of(), "", "")).build();
   }
 
@@ -96,7 +91,7 @@ public class InstancePages {
       @FormParam("displayName") String displayName,
       @FormParam("federation") String federation,
       @Context HttpHeaders headers) {
-    IdentityClient.Organization organization = organizationOr404(org);
+    IdentityClient.Organization organization = pages.organizationOr404(org);
     String name = Problems.trim(displayName);
     try {
       ProvisioningClient.Instance created =
@@ -126,7 +121,7 @@ public class InstancePages {
       @PathParam("slug") String slug,
       @QueryParam("lang") String lang,
       @Context HttpHeaders headers) {
-    IdentityClient.Organization organization = organizationOr404(org);
+    IdentityClient.Organization organization = pages.organizationOr404(org);
     ProvisioningClient.Instance instance;
     try {
       instance = provisioning.get(org, slug);
@@ -154,7 +149,7 @@ public class InstancePages {
         instance.ready()
             ? 100
             : (int) (100 * steps.stream().filter(StepLine::done).count() / STEPS.size());
-    String language = language(lang, headers);
+    String language = pages.language(lang, headers);
     return Response.ok(
             Templates.instance(
                     language, config.hosterName(), organization, instance, steps, percent)
@@ -170,7 +165,7 @@ public class InstancePages {
       @PathParam("org") String org,
       @PathParam("slug") String slug,
       @PathParam("action") String action) {
-    organizationOr404(org);
+    pages.organizationOr404(org);
     try {
       if (action.equals("suspend")) {
         provisioning.suspend(org, slug);
@@ -183,14 +178,6 @@ public class InstancePages {
     }
     return Response.seeOther(URI.create("/app/organizations/" + org + "/instances/" + slug))
         .build();
-  }
-
-  private IdentityClient.Organization organizationOr404(String org) {
-    try {
-      return identity.get(org);
-    } catch (WebApplicationException e) {
-      throw new WebApplicationException(e.getResponse().getStatus() == 404 ? 404 : 502);
-    }
   }
 
   private TemplateInstance orgPage(
@@ -208,7 +195,7 @@ public class InstancePages {
       LOG.warnf("The provisioning service did not answer: %s", e.toString());
       unavailable = true;
     }
-    String language = language(lang, headers);
+    String language = pages.language(lang, headers);
     return Templates.organization(
             language,
             config.hosterName(),
@@ -219,13 +206,5 @@ public class InstancePages {
             slug,
             displayName)
         .setLocale(Locale.forLanguageTag(language));
-  }
-
-  private String language(String lang, HttpHeaders headers) {
-    String subject = idToken.getSubject();
-    if (Locales.supported(lang).isPresent()) {
-      preferences.rememberLocale(subject, lang);
-    }
-    return Locales.resolve(lang, preferences.locale(subject), headers);
   }
 }

@@ -82,6 +82,30 @@ public class TenantDatabases {
     }
   }
 
+  /** The size of each existing database among these names, in MiB (rounded up), in one query. */
+  public java.util.Map<String, Long> sizesMib(java.util.Collection<String> names) {
+    names.forEach(TenantDatabases::requireName);
+    java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+    if (names.isEmpty()) {
+      return sizes;
+    }
+    try (Connection c = admin(null);
+        java.sql.PreparedStatement st =
+            c.prepareStatement(
+                "SELECT datname, (pg_database_size(datname) + 1048575) / 1048576 FROM pg_database"
+                    + " WHERE datname = ANY(?)")) {
+      st.setArray(1, c.createArrayOf("text", names.toArray()));
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          sizes.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return sizes;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   /**
    * The final backup before a drop: every table of the database as CSV (with a header) in one zip,
    * plus a listing of the columns and their types. Answers the file written.

@@ -30,6 +30,14 @@ public interface ChatRuntime {
   Placement placement(InstanceSpec spec, Integer localPort);
 
   /**
+   * The storage an instance's files take outside its database, in MiB, for metering: what the
+   * runtime can measure, or what it reserved ({@code reservedGb}) when it cannot.
+   */
+  default long filesMib(java.util.UUID instance, int reservedGb) {
+    return reservedGb * 1024L;
+  }
+
+  /**
    * The instance's secrets: those kept from before, completed with {@code fresh} values for any
    * missing, which are kept at once.
    */

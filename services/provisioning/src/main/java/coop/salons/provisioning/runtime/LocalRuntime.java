@@ -65,7 +65,36 @@ public class LocalRuntime implements ChatRuntime {
   }
 
   Path folder(InstanceSpec spec) {
-    return Path.of(config.local().workDir()).toAbsolutePath().resolve(spec.id().toString());
+    return folder(spec.id());
+  }
+
+  Path folder(java.util.UUID id) {
+    return Path.of(config.local().workDir()).toAbsolutePath().resolve(id.toString());
+  }
+
+  /** Measured: the bytes of the instance's folder (media, keys, configuration). */
+  @Override
+  public long filesMib(java.util.UUID instance, int reservedGb) {
+    Path f = folder(instance);
+    if (!Files.isDirectory(f)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(f)) {
+      long bytes =
+          all.filter(Files::isRegularFile)
+              .mapToLong(
+                  p -> {
+                    try {
+                      return Files.size(p);
+                    } catch (java.io.IOException gone) {
+                      return 0;
+                    }
+                  })
+              .sum();
+      return (bytes + 1048575) / 1048576;
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
   }
 
   @Override

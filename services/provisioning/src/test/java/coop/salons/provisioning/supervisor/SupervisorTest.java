@@ -14,6 +14,8 @@ import coop.salons.provisioning.KubernetesStandIn;
 import coop.salons.provisioning.database.TenantDatabases;
 import coop.salons.provisioning.instance.Instance;
 import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.usage.BillingSamples.Sample;
+import coop.salons.provisioning.usage.UsageReporter;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers.TestUser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -29,7 +31,9 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -58,6 +62,7 @@ class SupervisorTest {
   @Inject Supervisor supervisor;
   @Inject KubernetesClient kube;
   @Inject TenantDatabases databases;
+  @Inject UsageReporter usage;
 
   TestUser owner;
   String org;
@@ -269,6 +274,36 @@ class SupervisorTest {
     reportReady(id);
     converge();
     assertEquals("ready", row(id).state);
+  }
+
+  @Test
+  void usageSamplesFollowTheInstance() {
+    UUID id = create("chat", "matrix");
+    converge();
+    reportReady(id);
+    converge();
+    List<Sample> running = samplesOf(id);
+    assertFalse(running.isEmpty());
+    Sample now = running.get(running.size() - 1);
+    assertEquals(org, now.organization());
+    assertEquals(1000, now.cpuMillicores(), "the medium plan's reservation");
+    assertEquals(2048, now.memoryMib());
+    // The stand-in cannot tell what a volume holds: its reserved 50 GB count, plus the real
+    // database's size on the real PostgreSQL.
+    assertTrue(now.storageMib() > 50 * 1024, "storage " + now.storageMib());
+    assertEquals(1, now.activeMembers());
+    assertEquals(now.hour().toInstant(), Instant.now().truncatedTo(ChronoUnit.HOURS));
+
+    as(owner).post(path(org) + "/chat/suspend").then().statusCode(202);
+    converge();
+    Sample suspended = samplesOf(id).get(samplesOf(id).size() - 1);
+    assertEquals(0, suspended.cpuMillicores(), "a suspended server reserves no processor");
+    assertEquals(0, suspended.memoryMib());
+    assertTrue(suspended.storageMib() > 50 * 1024, "its data is still held");
+  }
+
+  private List<Sample> samplesOf(UUID id) {
+    return usage.samples(Instant.now()).stream().filter(s -> s.instanceId().equals(id)).toList();
   }
 
   @Test
