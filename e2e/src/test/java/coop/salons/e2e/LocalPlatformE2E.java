@@ -158,11 +158,30 @@ class LocalPlatformE2E {
         page.navigate("http://localhost:8080/app/organizations/amis-terre?lang=fr");
         assertThat(page.locator("#instances li[data-slug=salon]")).containsText("Prête");
 
+        // The owner deletes the instance: it stops at once and can be restored for 7 days.
+        page.navigate("http://localhost:8080/app/organizations/amis-terre/instances/salon?lang=en");
+        page.locator("#delete-box summary").click();
+        page.locator("#delete-confirm").check();
+        page.locator("#delete").click();
+        assertThat(page.locator("#deletion-scheduled")).isVisible();
+        assertThat(page.locator("#instance-state"))
+            .hasAttribute("data-state", "deletion-requested");
+        page.screenshot(
+            new Page.ScreenshotOptions()
+                .setPath(Path.of("target/screenshots/instance-deletion-scheduled.png")));
+        page.locator("#restore").click();
+        assertThat(page.locator("#instance-ready"))
+            .isVisible(
+                new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+                    .setTimeout(120_000));
+        assertTrue(answers(http, chat), "the restored chat server answers");
+
         // Hosting and costs: the plan, the quotas, the use measured by provisioning and sent to
         // billing, drawn as charts; the month's statement and its CSV; the owner's price.
         page.navigate("http://localhost:8080/app/organizations/amis-terre/billing?lang=en");
         assertThat(page.locator("#plan")).containsText("Small association");
-        assertThat(page.locator("#quotas li[data-quota=instances]")).isVisible();
+        // Provisioning holds one slot of the plan's instances quota in billing.
+        assertThat(page.locator("#quotas li[data-quota=instances]")).containsText("1 / 1");
         for (int tries = 0; page.locator("#chart-cpu rect").count() == 0 && tries < 30; tries++) {
           Thread.sleep(2000); // the next usage sample is a few seconds away
           page.reload();

@@ -40,6 +40,7 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
       config.put("quarkus.rest-client.identity.url", servers.identityUrl());
     }
     if (service == Service.PROVISIONING) {
+      config.put("quarkus.rest-client.billing.url", servers.billingUrl());
       config.put(
           "salons.provisioning.tenant-database.admin-jdbc-url",
           "jdbc:postgresql://localhost:" + servers.postgresPort() + "/postgres");

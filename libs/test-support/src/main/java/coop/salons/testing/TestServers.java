@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -31,7 +32,6 @@ public final class TestServers {
   private static TestServers shared;
 
   private final Properties state;
-  private ServiceProcess identity;
 
   private TestServers(Properties state) {
     this.state = state;
@@ -134,32 +134,47 @@ public final class TestServers {
   }
 
   /**
-   * The URL of a real identity service for tests of the services that call it (provisioning follows
-   * its membership feed and asks it for OIDC clients): the packaged application, started once per
-   * test JVM on a free port, on the build's PostgreSQL and Keycloak.
+   * The URL of a real identity service for tests of the services that call it (provisioning and
+   * billing follow its membership feed; provisioning asks it for OIDC clients): the packaged
+   * application, started once per test JVM on a free port, on the build's PostgreSQL and Keycloak.
    */
   public synchronized String identityUrl() {
-    if (identity == null) {
+    return started(
+        Service.IDENTITY, Map.of("QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL", keycloakUrl()));
+  }
+
+  /**
+   * The URL of a real billing service for tests of the services that call it (provisioning claims
+   * quota slots): the packaged application, started once per test JVM, following the real identity.
+   */
+  public synchronized String billingUrl() {
+    return started(Service.BILLING, Map.of("SALONS_IDENTITY_URL", identityUrl()));
+  }
+
+  private final Map<Service, ServiceProcess> started = new java.util.EnumMap<>(Service.class);
+
+  private String started(Service service, Map<String, String> extra) {
+    ServiceProcess running = started.get(service);
+    if (running == null) {
       try {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
           port = s.getLocalPort();
         }
-        java.util.Map<String, String> env = new java.util.HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(Service.IDENTITY));
-        env.put("QUARKUS_DATASOURCE_USERNAME", Service.IDENTITY.role());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", secret(Service.IDENTITY.dbPasswordName()));
+        Map<String, String> env = new java.util.HashMap<>(extra);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(service));
+        env.put("QUARKUS_DATASOURCE_USERNAME", service.role());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", secret(service.dbPasswordName()));
         env.put("QUARKUS_OIDC_AUTH_SERVER_URL", realmUrl());
-        env.put("QUARKUS_OIDC_CREDENTIALS_SECRET", secret(Service.IDENTITY.clientSecretName()));
-        env.put("QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL", keycloakUrl());
-        ServiceProcess started =
+        env.put("QUARKUS_OIDC_CREDENTIALS_SECRET", secret(service.clientSecretName()));
+        running =
             ServiceProcess.start(
-                Service.IDENTITY,
+                service,
                 port,
                 env,
-                LocalLayout.projectRoot().resolve("target/test-identity-" + port));
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
-        identity = started;
+                LocalLayout.projectRoot().resolve("target/test-" + service.id() + "-" + port));
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+        started.put(service, running);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
@@ -167,7 +182,7 @@ public final class TestServers {
         throw new IllegalStateException(e);
       }
     }
-    return identity.url();
+    return running.url();
   }
 
   public String secret(String name) {

@@ -103,6 +103,13 @@ class StatementApiTest {
         .then()
         .statusCode(200)
         .body("items.month", hasItem(month()));
+    // A new price shows in the month under way at its next reading.
+    as(OWNER)
+        .body(Map.of("planId", "small", "priceCents", 350))
+        .put("/api/v1/organizations/" + org + "/subscription")
+        .then()
+        .statusCode(200);
+    as(MEMBER).get(path).then().statusCode(200).body("statement.priceCents", equalTo(350));
   }
 
   @Test

@@ -30,6 +30,14 @@ public final class Problems {
     return lines;
   }
 
+  /**
+   * The status of a form page shown again with a service's refusal: 400 for the person's mistake,
+   * 502 when the service itself failed.
+   */
+  public static int formStatus(WebApplicationException e) {
+    return e.getResponse().getStatus() >= 500 ? 502 : 400;
+  }
+
   /** A form value without surrounding blanks; empty for none. */
   public static String trim(String s) {
     return s == null ? "" : s.strip();

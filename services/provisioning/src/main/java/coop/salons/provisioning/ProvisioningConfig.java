@@ -171,10 +171,6 @@ public interface ProvisioningConfig {
     /** Memory, in MiB. */
     int memoryMib();
 
-    /** Instances an organisation may have on this plan. */
-    @WithDefault("1")
-    int maxInstances();
-
     /** How Mattermost instances sign users in: {@code accounts}, {@code openid}, {@code gitlab}. */
     @WithDefault("accounts")
     String mattermostLogin();

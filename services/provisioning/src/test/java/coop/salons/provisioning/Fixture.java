@@ -1,11 +1,22 @@
 package coop.salons.provisioning;
 
 import coop.salons.testing.Fixtures;
+import coop.salons.testing.TestServers.TestUser;
 
 /** The shared fixtures, and the paths of this service's API. */
 public final class Fixture extends Fixtures {
 
   private Fixture() {}
+
+  /** Moves the organisation to a billing plan (at its minimum price), for more instances. */
+  public static void onPlan(String org, TestUser owner, String plan, long priceCents) {
+    as(owner)
+        .baseUri(servers().billingUrl())
+        .body(java.util.Map.of("planId", plan, "priceCents", priceCents))
+        .put("/api/v1/organizations/" + org + "/subscription")
+        .then()
+        .statusCode(200);
+  }
 
   public static String path(String org) {
     return "/api/v1/organizations/" + org + "/instances";

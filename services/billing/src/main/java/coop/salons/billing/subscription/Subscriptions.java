@@ -152,6 +152,9 @@ public class Subscriptions {
     s.priceCents = priceCents;
     s.updatedAt = OffsetDateTime.now();
     Subscription.flush();
+    // The months still provisional show the new price at their next reading.
+    em.createNativeQuery("UPDATE statement_run SET computed_at = 'epoch' WHERE provisional")
+        .executeUpdate();
     return s;
   }
 }

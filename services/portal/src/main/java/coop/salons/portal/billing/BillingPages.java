@@ -124,7 +124,7 @@ public class BillingPages {
     try {
       billing.change(org, new BillingClient.Change(Problems.trim(planId), cents));
     } catch (WebApplicationException e) {
-      return Response.status(e.getResponse().getStatus() >= 500 ? 502 : 400)
+      return Response.status(Problems.formStatus(e))
           .entity(render(organization, null, null, headers, Problems.lines(e)))
           .build();
     }

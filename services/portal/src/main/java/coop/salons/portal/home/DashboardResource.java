@@ -88,7 +88,7 @@ public class DashboardResource {
           identity.create(new IdentityClient.Create(Problems.trim(slug), Problems.trim(name)));
       return Response.seeOther(URI.create("/app?created=" + org.slug())).build();
     } catch (WebApplicationException e) {
-      return Response.status(e.getResponse().getStatus() >= 500 ? 502 : 400)
+      return Response.status(Problems.formStatus(e))
           .entity(
               page(
                   null, headers, null, Problems.lines(e), Problems.trim(slug), Problems.trim(name)))

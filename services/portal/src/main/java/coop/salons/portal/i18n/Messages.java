@@ -344,4 +344,21 @@ public interface Messages {
           + "{#is 'fixed'}Fixed costs{#is 'prices'}Prices, for the costs{#is 'solidarity'}Solidarity"
           + " fund{#else}{line}{/when}")
   String platform_line(String line);
+
+  @Message("Delete this instance")
+  String instance_delete();
+
+  @Message(
+      "The server stops at once. For 7 days you can restore it with everything it had; then its"
+          + " database is backed up one last time and everything is removed.")
+  String instance_delete_help();
+
+  @Message("I want to delete {name}")
+  String instance_delete_confirm(String name);
+
+  @Message("Deletion scheduled: the server is stopped and will be removed on {day}.")
+  String instance_deletion_scheduled(String day);
+
+  @Message("Restore it")
+  String instance_restore();
 }

@@ -106,7 +106,7 @@ public class InstancePages {
               URI.create("/app/organizations/" + org + "/instances/" + created.slug()))
           .build();
     } catch (WebApplicationException e) {
-      return Response.status(e.getResponse().getStatus() >= 500 ? 502 : 400)
+      return Response.status(Problems.formStatus(e))
           .entity(
               orgPage(organization, null, headers, Problems.lines(e), Problems.trim(slug), name))
           .build();
@@ -158,7 +158,7 @@ public class InstancePages {
   }
 
   @POST
-  @Path("/instances/{slug}/{action:suspend|resume}")
+  @Path("/instances/{slug}/{action:suspend|resume|delete|restore}")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Operation(hidden = true)
   public Response change(
@@ -167,10 +167,11 @@ public class InstancePages {
       @PathParam("action") String action) {
     pages.organizationOr404(org);
     try {
-      if (action.equals("suspend")) {
-        provisioning.suspend(org, slug);
-      } else {
-        provisioning.resume(org, slug);
+      switch (action) {
+        case "suspend" -> provisioning.suspend(org, slug);
+        case "resume" -> provisioning.resume(org, slug);
+        case "delete" -> provisioning.delete(org, slug);
+        default -> provisioning.restore(org, slug);
       }
     } catch (WebApplicationException e) {
       int status = e.getResponse().getStatus();

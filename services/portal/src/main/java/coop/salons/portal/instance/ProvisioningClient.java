@@ -2,6 +2,7 @@ package coop.salons.portal.instance;
 
 import coop.salons.portal.organization.PropagateAccessToken;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -37,7 +38,17 @@ public interface ProvisioningClient {
       String url,
       String reason,
       long generation,
+      java.time.OffsetDateTime deletionScheduledAt,
       List<Step> steps) {
+
+    public boolean deletionScheduled() {
+      return "deletion-requested".equals(state);
+    }
+
+    /** The day the deletion becomes final, for people. */
+    public String deletionDay() {
+      return deletionScheduledAt == null ? "" : deletionScheduledAt.toLocalDate().toString();
+    }
 
     public boolean ready() {
       return "ready".equals(state);
@@ -78,4 +89,12 @@ public interface ProvisioningClient {
   @POST
   @Path("/{slug}/resume")
   Instance resume(@PathParam("org") String org, @PathParam("slug") String slug);
+
+  @DELETE
+  @Path("/{slug}")
+  Instance delete(@PathParam("org") String org, @PathParam("slug") String slug);
+
+  @POST
+  @Path("/{slug}/restore")
+  Instance restore(@PathParam("org") String org, @PathParam("slug") String slug);
 }

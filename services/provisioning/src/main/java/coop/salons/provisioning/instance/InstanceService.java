@@ -12,10 +12,14 @@ import coop.salons.provisioning.instance.InstanceDtos.UpdateInstance;
 import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.LoginMode;
 import coop.salons.provisioning.model.PlanLimits;
+import coop.salons.provisioning.quota.InstanceQuota;
 import coop.salons.provisioning.webhook.Webhooks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -41,6 +45,23 @@ public class InstanceService {
   @Inject Plans plans;
   @Inject EntityManager em;
   @Inject Webhooks webhooks;
+  @Inject InstanceQuota quota;
+  @Inject TransactionSynchronizationRegistry transactions;
+
+  private void releaseIfRolledBack(String org, UUID id) {
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status != Status.STATUS_COMMITTED) {
+              quota.releaseQuietly(org, id);
+            }
+          }
+        });
+  }
 
   @Transactional
   public InstanceView create(String org, CreateInstance request) {
@@ -58,24 +79,6 @@ public class InstanceService {
     em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
         .setParameter(1, "instances:" + org)
         .getSingleResult();
-    long live = Instance.count("organizationSlug = ?1 and state <> 'deleted'", org);
-    int allowed = plans.maxInstances(planName);
-    if (live >= allowed) {
-      throw new ProblemException(
-          403,
-          "quota-exceeded",
-          "Quota exceeded",
-          "The plan "
-              + planName
-              + " allows "
-              + allowed
-              + " instance(s) per organisation; '"
-              + org
-              + "' has "
-              + live
-              + ".",
-          List.of());
-    }
     if (Instance.count(
             "organizationSlug = ?1 and slug = ?2 and state <> 'deleted'", org, request.slug())
         > 0) {
@@ -90,6 +93,10 @@ public class InstanceService {
     OffsetDateTime now = OffsetDateTime.now();
     Instance i = new Instance();
     i.id = UUID.randomUUID();
+    // The organisation's plan in billing decides how many instances it may have (ADR 12); the
+    // slot is given back if this transaction does not commit.
+    quota.claim(org, i.id);
+    releaseIfRolledBack(org, i.id);
     i.organizationSlug = org;
     i.slug = request.slug();
     i.displayName = request.displayName() == null ? request.slug() : request.displayName().strip();

@@ -32,8 +32,4 @@ public class Plans {
                         "salons.provisioning.plans." + name + ".mattermost-login is not a mode"));
     return new PlanLimits(name, p.maxUsers(), p.storageGb(), p.cpuMillis(), p.memoryMib(), login);
   }
-
-  public int maxInstances(String name) {
-    return config.plans().get(name).maxInstances();
-  }
 }

@@ -16,6 +16,7 @@ import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.LoginMode;
 import coop.salons.provisioning.model.Placement;
 import coop.salons.provisioning.model.Rendered;
+import coop.salons.provisioning.quota.InstanceQuota;
 import coop.salons.provisioning.runtime.ChatRuntime;
 import coop.salons.provisioning.runtime.LocalRuntime;
 import coop.salons.provisioning.runtime.PermanentFailure;
@@ -40,10 +41,10 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 /**
  * Converges one instance to its desired state, as a pipeline of named, idempotent steps, each
  * recorded: {@code secrets → database → oidc-client → apply → readiness}, and after the grace
- * period of a deletion {@code final-backup → remove → drop-database → delete-oidc-client}. It can
- * be stopped between any two steps: the next pass finds what is done already and does the rest.
- * Every write of the instance's row is fenced by the lease, so a replica that lost its lease
- * changes nothing.
+ * period of a deletion {@code final-backup → remove → drop-database → delete-oidc-client →
+ * release-quota}. It can be stopped between any two steps: the next pass finds what is done already
+ * and does the rest. Every write of the instance's row is fenced by the lease, so a replica that
+ * lost its lease changes nothing.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -55,6 +56,7 @@ public class Reconciler {
   @Inject Plans plans;
   @Inject PlatformServers platformServers;
   @Inject Webhooks webhooks;
+  @Inject InstanceQuota quota;
   @Inject EntityManager em;
 
   /** Fault injection for the crash tests: stop dead right after the step of this name. */
@@ -314,6 +316,13 @@ public class Reconciler {
             }
           });
     }
+    step(
+        s,
+        "release-quota",
+        () -> {
+          quota.release(spec.organization(), spec.id());
+          return new Result<>(null, true, InstanceQuota.key(spec.id()));
+        });
   }
 
   /** A step's value, whether it changed anything, and a line for the record. */

@@ -70,7 +70,6 @@ class ProvisioningBenchmark {
       m.put("salons.provisioning.plans.bench.storage-gb", "10");
       m.put("salons.provisioning.plans.bench.cpu-millis", "500");
       m.put("salons.provisioning.plans.bench.memory-mib", "1024");
-      m.put("salons.provisioning.plans.bench.max-instances", "100000");
       m.put("quarkus.log.category.\"coop.salons\".level", "WARN");
       return m;
     }
@@ -103,8 +102,35 @@ class ProvisioningBenchmark {
     TestUser owner = Fixture.user("bench-owner");
     // One organisation per concurrent client: 50 volunteers asking at once.
     List<String> orgs = new ArrayList<>();
+    // Billing decides how many instances an organisation may have: a plan for the benchmark.
+    String billing = Fixture.servers().billingUrl();
+    Fixture.as(Fixture.servers().operator("bench-operator"))
+        .baseUri(billing)
+        .body(
+            Map.of(
+                "id",
+                "bench",
+                "name",
+                "Benchmark",
+                "quotas",
+                Map.of(
+                    "instances", 1000,
+                    "members", 1000,
+                    "storageGb", 100000,
+                    "cpuMillicores", 1000000,
+                    "memoryMib", 4000000),
+                "price",
+                Map.of("suggestedCents", 0, "minimumCents", 0, "solidaritySharePercent", 0)))
+        .post("/api/v1/plans");
     for (int c = 0; c < CONCURRENCY; c++) {
-      orgs.add(Fixture.organization(owner));
+      String org = Fixture.organization(owner);
+      Fixture.as(owner)
+          .baseUri(billing)
+          .body(Map.of("planId", "bench", "priceCents", 0))
+          .put("/api/v1/organizations/" + org + "/subscription")
+          .then()
+          .statusCode(200);
+      orgs.add(org);
     }
     create(owner, orgs);
     if (SUPERVISOR) {

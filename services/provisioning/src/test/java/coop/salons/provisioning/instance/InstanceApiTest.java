@@ -183,7 +183,10 @@ class InstanceApiTest {
         .statusCode(403)
         .contentType("application/problem+json")
         .body("type", endsWith("quota-exceeded"))
-        .body("detail", containsString("allows 1"));
+        .body("detail", containsString("allows 1"))
+        .body("quota", equalTo("instances"))
+        .body("limit", equalTo(1))
+        .body("excess", equalTo(1));
     as(owner).get(path(org)).then().body("items", hasSize(1));
   }
 

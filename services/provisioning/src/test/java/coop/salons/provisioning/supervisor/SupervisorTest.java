@@ -158,6 +158,11 @@ class SupervisorTest {
   @Test
   void anInstanceGoesFromRequestedToReadyWithEveryObject() throws Exception {
     UUID id = create("chat", "matrix");
+    as(owner)
+        .baseUri(Fixture.servers().billingUrl())
+        .get("/api/v1/organizations/" + org + "/quotas")
+        .then()
+        .body("find { it.quota == 'instances' }.used", equalTo(1));
     converge();
     Instance i = row(id);
     assertEquals("provisioning", i.state, "waits for the server: " + i.reason);
@@ -362,6 +367,13 @@ class SupervisorTest {
     Path backup = Path.of((String) steps.get(0).get("detail"));
     assertTrue(Files.size(backup) > 0, "the final backup was written: " + backup);
     as(owner).get(path(org) + "/chat").then().statusCode(404);
+    // The slot it held in the organisation's plan is free again, in the real billing service.
+    as(owner)
+        .baseUri(Fixture.servers().billingUrl())
+        .get("/api/v1/organizations/" + org + "/quotas")
+        .then()
+        .statusCode(200)
+        .body("find { it.quota == 'instances' }.used", equalTo(0));
   }
 
   @Test
@@ -424,6 +436,7 @@ class SupervisorTest {
   void twoReplicasNeverClaimTheSameInstance() throws Exception {
     for (int n = 0; n < 3; n++) {
       String o = Fixture.organization(owner);
+      Fixture.onPlan(o, owner, "large", 2000); // two instances each
       as(owner)
           .body(Map.of("slug", "chat", "flavour", "matrix", "plan", "large"))
           .post(path(o))
