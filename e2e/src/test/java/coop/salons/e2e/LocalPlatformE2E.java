@@ -182,6 +182,8 @@ class LocalPlatformE2E {
         assertThat(page.locator("#plan")).containsText("Small association");
         // Provisioning holds one slot of the plan's instances quota in billing.
         assertThat(page.locator("#quotas li[data-quota=instances]")).containsText("1 / 1");
+        // Identity holds the owner's slot of the members quota.
+        assertThat(page.locator("#quotas li[data-quota=members]")).containsText("1 / 50");
         for (int tries = 0; page.locator("#chart-cpu rect").count() == 0 && tries < 30; tries++) {
           Thread.sleep(2000); // the next usage sample is a few seconds away
           page.reload();

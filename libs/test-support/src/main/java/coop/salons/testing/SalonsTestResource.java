@@ -35,9 +35,19 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
     config.put("quarkus.oidc.credentials.secret", servers.secret(service.clientSecretName()));
     if (service == Service.IDENTITY) {
       config.put("quarkus.keycloak.admin-client.server-url", servers.keycloakUrl());
+      // Identity's own tests run without billing: members' slots are claimed in billing's tests.
+      config.put("salons.identity.member-quota", "off");
     }
-    if (service == Service.PROVISIONING || service == Service.BILLING) {
+    if (service == Service.PROVISIONING) {
       config.put("quarkus.rest-client.identity.url", servers.identityUrl());
+    }
+    if (service == Service.BILLING) {
+      // Billing under test on a port chosen here, so that the real identity claims from it.
+      int port = billingPort();
+      config.put("quarkus.http.test-port", String.valueOf(port));
+      config.put(
+          "quarkus.rest-client.identity.url",
+          servers.identityClaimingFrom("http://localhost:" + port));
     }
     if (service == Service.PROVISIONING) {
       config.put("quarkus.rest-client.billing.url", servers.billingUrl());
@@ -65,5 +75,23 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
   @Override
   public void stop() {
     // The servers outlive the test class: they are shared by the whole build.
+  }
+
+  /** One port per JVM: identity, started once, keeps claiming from it across restarts. */
+  private static Integer billingPort;
+
+  private static synchronized int billingPort() {
+    if (billingPort == null) {
+      billingPort = freePort();
+    }
+    return billingPort;
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -140,7 +140,30 @@ public final class TestServers {
    */
   public synchronized String identityUrl() {
     return started(
-        Service.IDENTITY, Map.of("QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL", keycloakUrl()));
+        Service.IDENTITY,
+        Map.of(
+            "QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL",
+            keycloakUrl(),
+            // No billing to ask for members' slots, unless identityClaimingFrom started it.
+            "SALONS_IDENTITY_MEMBER_QUOTA",
+            "off"));
+  }
+
+  /**
+   * The real identity service, claiming members' slots from the billing service at {@code
+   * billingUrl} (billing's own tests, where billing is the application under test). Only the first
+   * start of identity in a JVM decides how it runs.
+   */
+  public synchronized String identityClaimingFrom(String billingUrl) {
+    return started(
+        Service.IDENTITY,
+        Map.of(
+            "QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL",
+            keycloakUrl(),
+            "SALONS_BILLING_URL",
+            billingUrl,
+            "SALONS_IDENTITY_MEMBER_QUOTA",
+            "billing"));
   }
 
   /**

@@ -24,4 +24,11 @@ public interface IdentityConfig {
    */
   @WithDefault("PT1M")
   java.time.Duration reconcileAfter();
+
+  /**
+   * Whether adding a member first claims a slot of the organisation's {@code members} quota from
+   * billing ({@code billing}), or not at all ({@code off}: identity alone, e.g. its own tests).
+   */
+  @WithDefault("billing")
+  String memberQuota();
 }

@@ -65,6 +65,46 @@ public class ProblemException extends RuntimeException {
     return new ProblemException(409, "conflict", "Conflict", detail, List.of());
   }
 
+  /** A dependency of this service did not answer: 503, with a kind of its own. */
+  public static ProblemException unavailable(String slug, String title, String detail) {
+    return new ProblemException(503, slug, title, detail, List.of());
+  }
+
+  /**
+   * A refusal another Salons service answered, passed on as it is: its status, kind, title, detail
+   * and extension members (e.g. which quota, by how much).
+   */
+  @SuppressWarnings("unchecked")
+  public static ProblemException relayed(jakarta.ws.rs.core.Response answer) {
+    Map<String, Object> problem;
+    try {
+      problem = answer.readEntity(Map.class);
+    } catch (RuntimeException unreadable) {
+      problem = Map.of();
+    }
+    String type = String.valueOf(problem.getOrDefault("type", ""));
+    String prefix = Problem.type("");
+    String slug = type.startsWith(prefix) ? type.substring(prefix.length()) : "upstream";
+    Map<String, Object> extensions = new java.util.HashMap<>();
+    problem.forEach(
+        (k, v) -> {
+          if (v != null && !STANDARD_MEMBERS.contains(k)) {
+            extensions.put(k, v);
+          }
+        });
+    return new ProblemException(
+        answer.getStatus(),
+        slug,
+        String.valueOf(problem.getOrDefault("title", "Refused")),
+        String.valueOf(problem.getOrDefault("detail", "HTTP " + answer.getStatus())),
+        List.of(),
+        extensions);
+  }
+
+  private static final java.util.Set<String> STANDARD_MEMBERS =
+      java.util.Set.of(
+          "type", "title", "status", "detail", "correlationId", "violations", "instance");
+
   public static ProblemException preconditionFailed(String detail) {
     return new ProblemException(
         412, "precondition-failed", "Precondition failed", detail, List.of());

@@ -8,6 +8,7 @@ import coop.salons.identity.access.OrganizationAccess;
 import coop.salons.identity.keycloak.KeycloakDirectory;
 import coop.salons.identity.member.MemberDtos.MemberView;
 import coop.salons.identity.organization.Organization;
+import coop.salons.identity.quota.MemberQuota;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,6 +28,7 @@ public class MemberService {
   @Inject OrganizationAccess access;
   @Inject KeycloakDirectory keycloak;
   @Inject IdentityConfig config;
+  @Inject MemberQuota quota;
 
   /** What adding someone did: added at once (a member), or invited by email. */
   public record Added(MemberView member, String invitedEmail) {}
@@ -84,28 +86,43 @@ public class MemberService {
     }
     Optional<UserRepresentation> user = keycloak.userByEmail(email);
     if (user.isEmpty()) {
+      quota.checkRoom(slug); // the slot is claimed when the invitation is accepted
       keycloak.invite(org.keycloakId, email);
       return new Added(null, email);
     }
     UserRepresentation u = user.get();
-    MemberView view =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () -> {
-                  if (Membership.find(org.id, u.getId()) != null) {
-                    throw ProblemException.conflict(
-                        email + " is already a member of '" + slug + "'.");
-                  }
-                  Membership m = new Membership();
-                  m.id = new Membership.Key(org.id, u.getId());
-                  m.username = u.getUsername();
-                  m.email = u.getEmail();
-                  m.role = role.id();
-                  m.joinedAt = OffsetDateTime.now();
-                  m.persist();
-                  MembershipEvent.record(slug, u.getId(), "added", role);
-                  return view(m);
-                });
+    boolean already =
+        QuarkusTransaction.requiringNew().call(() -> Membership.find(org.id, u.getId()) != null);
+    if (already) {
+      throw ProblemException.conflict(email + " is already a member of '" + slug + "'.");
+    }
+    quota.claim(slug, u.getId()); // refuses when the plan has no room left
+    MemberView view;
+    try {
+      view =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () -> {
+                    if (Membership.find(org.id, u.getId()) != null) {
+                      throw ProblemException.conflict(
+                          email + " is already a member of '" + slug + "'.");
+                    }
+                    Membership m = new Membership();
+                    m.id = new Membership.Key(org.id, u.getId());
+                    m.username = u.getUsername();
+                    m.email = u.getEmail();
+                    m.role = role.id();
+                    m.joinedAt = OffsetDateTime.now();
+                    m.persist();
+                    MembershipEvent.record(slug, u.getId(), "added", role);
+                    return view(m);
+                  });
+    } catch (ProblemException conflict) {
+      throw conflict; // added meanwhile by someone else: the slot is theirs now
+    } catch (RuntimeException e) {
+      quota.releaseQuietly(slug, u.getId());
+      throw e;
+    }
     try {
       keycloak.addMember(org.keycloakId, u.getId());
     } catch (RuntimeException e) {
@@ -115,6 +132,7 @@ public class MemberService {
                 Membership.deleteById(new Membership.Key(org.id, u.getId()));
                 MembershipEvent.record(slug, u.getId(), "removed", null);
               });
+      quota.releaseQuietly(slug, u.getId());
       throw e;
     }
     return new Added(view, null);
@@ -177,6 +195,7 @@ public class MemberService {
       keycloak.removeMember(org.keycloakId, memberId);
     }
     keycloak.endSessions(memberId);
+    quota.releaseQuietly(slug, memberId);
   }
 
   /** Only an owner may make or unmake owners. */

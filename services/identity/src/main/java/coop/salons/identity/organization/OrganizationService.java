@@ -40,6 +40,7 @@ public class OrganizationService {
   @Inject KeycloakDirectory keycloak;
   @Inject OrganizationAccess access;
   @Inject IdentityConfig config;
+  @Inject coop.salons.identity.quota.MemberQuota quota;
   @Inject EntityManager em;
   @Inject ObjectMapper json;
 
@@ -87,6 +88,7 @@ public class OrganizationService {
       keycloak.findOrganization(request.slug()).ifPresent(keycloak::deleteOrganization);
       throw e;
     }
+    quota.claimQuietly(request.slug(), userId); // the owner's slot (billing knows the org now)
     return QuarkusTransaction.requiringNew()
         .call(() -> view(Organization.findById(id), Role.OWNER));
   }
@@ -126,23 +128,29 @@ public class OrganizationService {
     if (aliases.isEmpty()) {
       return;
     }
-    QuarkusTransaction.requiringNew()
-        .run(
-            () -> {
-              for (String alias : aliases) {
-                Organization org = Organization.bySlug(alias);
-                if (org != null && Membership.find(org.id, userId) == null) {
-                  Membership m = new Membership();
-                  m.id = new Membership.Key(org.id, userId);
-                  m.username = username;
-                  m.email = email;
-                  m.role = Role.MEMBER.id();
-                  m.joinedAt = OffsetDateTime.now();
-                  m.persist();
-                  MembershipEvent.record(org.slug, userId, "added", Role.MEMBER);
-                }
-              }
-            });
+    List<String> adopted =
+        QuarkusTransaction.requiringNew().call(() -> adopt(aliases, userId, username, email));
+    // Already members in Keycloak: their slots are claimed, even past the plan's limit.
+    adopted.forEach(slug -> quota.claimQuietly(slug, userId));
+  }
+
+  private List<String> adopt(List<String> aliases, String userId, String username, String email) {
+    List<String> adopted = new java.util.ArrayList<>();
+    for (String alias : aliases) {
+      Organization org = Organization.bySlug(alias);
+      if (org != null && Membership.find(org.id, userId) == null) {
+        Membership m = new Membership();
+        m.id = new Membership.Key(org.id, userId);
+        m.username = username;
+        m.email = email;
+        m.role = Role.MEMBER.id();
+        m.joinedAt = OffsetDateTime.now();
+        m.persist();
+        MembershipEvent.record(org.slug, userId, "added", Role.MEMBER);
+        adopted.add(org.slug);
+      }
+    }
+    return adopted;
   }
 
   /** The caller's organisations, by slug, a page at a time. */

@@ -7,9 +7,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -36,7 +33,7 @@ public class InstanceQuota {
       // 201 held, 200 held already: both fine.
     } catch (WebApplicationException e) {
       if (e.getResponse().getStatus() == 403) {
-        throw refusal(e.getResponse());
+        throw ProblemException.relayed(e.getResponse());
       }
       throw unavailable(e.getResponse().getStatus() + "");
     } catch (ProcessingException e) {
@@ -66,38 +63,12 @@ public class InstanceQuota {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static ProblemException refusal(Response r) {
-    Map<String, Object> problem;
-    try {
-      problem = r.readEntity(Map.class);
-    } catch (RuntimeException unreadable) {
-      problem = Map.of();
-    }
-    Map<String, Object> extensions = new HashMap<>();
-    for (String k : List.of("quota", "plan", "limit", "used", "requested", "excess")) {
-      if (problem.get(k) != null) {
-        extensions.put(k, problem.get(k));
-      }
-    }
-    Object detail = problem.get("detail");
-    return new ProblemException(
-        403,
-        "quota-exceeded",
-        "Quota exceeded",
-        detail == null ? "The organisation's plan allows no more instances." : detail.toString(),
-        List.of(),
-        extensions);
-  }
-
   private static ProblemException unavailable(String why) {
     Log.warnf("Billing did not check an instance quota: %s", why);
-    return new ProblemException(
-        503,
+    return ProblemException.unavailable(
         "quota-check-unavailable",
         "Quota check unavailable",
         "Billing could not check the organisation's quotas; nothing was created. Try again in a"
-            + " moment.",
-        List.of());
+            + " moment.");
   }
 }

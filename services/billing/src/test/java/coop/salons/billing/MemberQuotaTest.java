@@ -1,0 +1,99 @@
+package coop.salons.billing;
+
+import static coop.salons.testing.Fixtures.addMember;
+import static coop.salons.testing.Fixtures.as;
+import static coop.salons.testing.Fixtures.organization;
+import static coop.salons.testing.Fixtures.servers;
+import static coop.salons.testing.Fixtures.user;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real identity service claims members' slots from this billing service before it adds someone,
+ * and gives them back when they leave: identity's half of the quota API, tested here because
+ * billing is built after identity.
+ */
+@QuarkusTest
+class MemberQuotaTest {
+
+  static final TestUser OWNER = user("mq-owner");
+  static final TestUser ANNE = user("mq-anne");
+  static final TestUser BRUNO = user("mq-bruno");
+  static final TestUser OPERATOR = servers().operator("mq-operator");
+
+  static int membersUsed(String org) {
+    return as(OWNER)
+        .get("/api/v1/organizations/" + org + "/quotas")
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("find { it.quota == 'members' }.used");
+  }
+
+  @Test
+  void identityClaimsAMembersSlotBeforeAddingAndGivesItBack() {
+    as(OPERATOR)
+        .body(
+            Map.of(
+                "id",
+                "two-members",
+                "name",
+                "Two members",
+                "quotas",
+                Map.of(
+                    "instances", 1,
+                    "members", 2,
+                    "storageGb", 1,
+                    "cpuMillicores", 100,
+                    "memoryMib", 128),
+                "price",
+                Map.of("suggestedCents", 0, "minimumCents", 0, "solidaritySharePercent", 0)))
+        .post("/api/v1/plans"); // 201, or 409 when an earlier run made it
+    String org = organization(OWNER);
+    // The owner holds the first slot from the organisation's creation on.
+    assertEquals(1, membersUsed(org));
+    as(OWNER)
+        .body(Map.of("planId", "two-members", "priceCents", 0))
+        .put("/api/v1/organizations/" + org + "/subscription")
+        .then()
+        .statusCode(200);
+
+    addMember(org, OWNER, ANNE, "member");
+    assertEquals(2, membersUsed(org));
+
+    // The plan is full: identity passes billing's refusal on, and adds no one.
+    String identity = servers().identityUrl();
+    String members = "/api/v1/organizations/" + org + "/members";
+    as(OWNER)
+        .baseUri(identity)
+        .body(Map.of("email", BRUNO.username() + "@example.org", "role", "member"))
+        .post(members)
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .body("type", equalTo("urn:salons:problem:quota-exceeded"))
+        .body("quota", equalTo("members"))
+        .body("limit", equalTo(2))
+        .body("excess", equalTo(1));
+    // An invitation to someone without an account is refused the same way.
+    as(OWNER)
+        .baseUri(identity)
+        .body(Map.of("email", "nobody-yet@example.org", "role", "member"))
+        .post(members)
+        .then()
+        .statusCode(403)
+        .body("quota", equalTo("members"));
+    assertEquals(2, membersUsed(org));
+
+    // Anne leaves: her slot is free again, and Bruno can join.
+    as(OWNER).baseUri(identity).delete(members + "/" + ANNE.id()).then().statusCode(204);
+    assertEquals(1, membersUsed(org));
+    addMember(org, OWNER, BRUNO, "member");
+    assertEquals(2, membersUsed(org));
+  }
+}

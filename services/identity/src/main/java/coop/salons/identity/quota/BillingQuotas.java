@@ -1,0 +1,31 @@
+package coop.salons.identity.quota;
+
+import io.quarkus.oidc.client.filter.OidcClientFilter;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** Billing's quota claims, called with this service's own service-account token. */
+@Path("/api/v1/organizations/{org}/quota-claims")
+@RegisterRestClient(configKey = "billing")
+@OidcClientFilter
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface BillingQuotas {
+
+  record Claim(String quota, String key, long amount, boolean dryRun) {}
+
+  @POST
+  Response claim(@PathParam("org") String org, Claim claim);
+
+  @DELETE
+  @Path("/{quota}/{key}")
+  Response release(
+      @PathParam("org") String org, @PathParam("quota") String quota, @PathParam("key") String key);
+}
