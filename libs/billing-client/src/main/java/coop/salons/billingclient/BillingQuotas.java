@@ -1,4 +1,4 @@
-package coop.salons.identity.quota;
+package coop.salons.billingclient;
 
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import jakarta.ws.rs.Consumes;
@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** Billing's quota claims, called with this service's own service-account token. */
+/** Billing's quota claims, called with the calling service's own service-account token. */
 @Path("/api/v1/organizations/{org}/quota-claims")
 @RegisterRestClient(configKey = "billing")
 @OidcClientFilter

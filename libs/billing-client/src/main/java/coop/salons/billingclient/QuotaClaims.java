@@ -1,0 +1,65 @@
+package coop.salons.billingclient;
+
+import coop.salons.common.api.ProblemException;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Holding part of an organisation's quota in billing before making something (docs/adr/0012):
+ * billing's refusal reaches the caller as it is (403 quota-exceeded, with the quota and the
+ * figures); a billing that does not answer refuses too (503), since no one can tell whether there
+ * is room.
+ */
+@ApplicationScoped
+public class QuotaClaims {
+
+  @Inject @RestClient BillingQuotas billing;
+
+  /** Holds {@code amount} of the quota under the key, or only checks there is room. */
+  public void claim(String org, String quota, String key, long amount, boolean dryRun) {
+    try (Response r = billing.claim(org, new BillingQuotas.Claim(quota, key, amount, dryRun))) {
+      // 201 held, 200 held already or checked.
+    } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() == 403) {
+        throw ProblemException.relayed(e.getResponse());
+      }
+      throw unavailable("HTTP " + e.getResponse().getStatus());
+    } catch (ProcessingException e) {
+      throw unavailable(e.getMessage());
+    }
+  }
+
+  /** Lets go of what the key holds; holding nothing is fine. */
+  public void release(String org, String quota, String key) {
+    try (Response r = billing.release(org, quota, key)) {
+      // 204 either way.
+    } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** Lets go without failing the caller: the slot stays held until released again. */
+  public void releaseQuietly(String org, String quota, String key) {
+    try {
+      release(org, quota, key);
+    } catch (RuntimeException e) {
+      Log.warnf("Could not release %s of %s (%s): %s", key, org, quota, e.getMessage());
+    }
+  }
+
+  private static ProblemException unavailable(String why) {
+    Log.warnf("Billing did not answer a quota claim: %s", why);
+    return ProblemException.unavailable(
+        "quota-check-unavailable",
+        "Quota check unavailable",
+        "Billing could not check the organisation's quotas; nothing was done. Try again in a"
+            + " moment.");
+  }
+}
