@@ -211,6 +211,16 @@ class LocalPlatformE2E {
             new Page.ScreenshotOptions()
                 .setPath(Path.of("target/screenshots/billing-fr.png"))
                 .setFullPage(true));
+        // Members: the owner is listed; someone without an account is invited by email (after
+        // billing said the plan has room).
+        page.navigate("http://localhost:8080/app/organizations/amis-terre/members?lang=en");
+        assertThat(page.locator("#members tr[data-username=demo]")).containsText("Owner");
+        page.locator("#member-email").fill("camille@example.org");
+        page.locator("#add-member").click();
+        assertThat(page.locator("#member-invited")).containsText("camille@example.org");
+        page.screenshot(
+            new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/members-en.png")));
+
         // The transparency page is public.
         try (BrowserContext anonymous = browser.context("fr-FR")) {
           Page outside = anonymous.newPage();

@@ -361,4 +361,41 @@ public interface Messages {
 
   @Message("Restore it")
   String instance_restore();
+
+  @Message("Members")
+  String members_title();
+
+  @Message("An invitation was sent to {email}; they join when they accept it.")
+  String members_invited(String email);
+
+  @Message("{email} is a member now.")
+  String members_added(String email);
+
+  @Message("No one was added:")
+  String members_failed();
+
+  @Message("Name")
+  String members_name();
+
+  @Message("Email")
+  String members_email();
+
+  @Message("Role")
+  String members_role();
+
+  @Message("Remove")
+  String members_remove();
+
+  @Message("Add someone")
+  String members_add_title();
+
+  @Message("Someone with an account here joins at once; anyone else gets an invitation by email.")
+  String members_email_help();
+
+  @Message("Add")
+  String members_add();
+
+  @Message(
+      "{#when role}{#is 'owner'}Owner{#is 'admin'}Admin{#is 'member'}Member{#else}{role}{/when}")
+  String role(String role);
 }

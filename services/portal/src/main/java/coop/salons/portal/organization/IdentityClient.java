@@ -36,4 +36,24 @@ public interface IdentityClient {
   @GET
   @Path("/{org}")
   Organization get(@PathParam("org") String org);
+
+  /** A member as the members list shows them. */
+  record Member(String userId, String username, String email, String role) {}
+
+  record Members(List<Member> items, String nextCursor) {}
+
+  record AddMember(String email, String role) {}
+
+  @GET
+  @Path("/{org}/members")
+  Members members(@PathParam("org") String org, @QueryParam("limit") int limit);
+
+  /** 201 when the person has an account and joins at once, 202 when they are invited by email. */
+  @POST
+  @Path("/{org}/members")
+  jakarta.ws.rs.core.Response addMember(@PathParam("org") String org, AddMember member);
+
+  @jakarta.ws.rs.DELETE
+  @Path("/{org}/members/{member}")
+  void removeMember(@PathParam("org") String org, @PathParam("member") String member);
 }
