@@ -220,6 +220,11 @@ class LocalPlatformE2E {
         assertThat(page.locator("#member-invited")).containsText("camille@example.org");
         page.screenshot(
             new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/members-en.png")));
+        // The only owner cannot make themself a mere member: identity's refusal is shown.
+        page.locator("select[data-role-of=demo]").selectOption("member");
+        page.locator("button[data-change-role=demo]").click();
+        assertThat(page.locator("#member-errors")).isVisible();
+        assertThat(page.locator("#members tr[data-username=demo]")).containsText("Owner");
 
         // The transparency page is public.
         try (BrowserContext anonymous = browser.context("fr-FR")) {

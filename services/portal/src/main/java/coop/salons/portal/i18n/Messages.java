@@ -398,4 +398,7 @@ public interface Messages {
   @Message(
       "{#when role}{#is 'owner'}Owner{#is 'admin'}Admin{#is 'member'}Member{#else}{role}{/when}")
   String role(String role);
+
+  @Message("Change the role")
+  String members_change_role();
 }

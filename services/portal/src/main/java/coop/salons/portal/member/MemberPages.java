@@ -31,8 +31,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * An organisation's members: everyone sees who is in it; admins add people by email (an account
- * joins at once, anyone else is invited) and remove them. The walls and the plan's quota are
- * identity's and billing's: their refusals are shown as they are.
+ * joins at once, anyone else is invited), change their roles and remove them. The walls and the
+ * plan's quota are identity's and billing's: their refusals are shown as they are.
  */
 @Path("/app/organizations/{org}/members")
 @Authenticated
@@ -100,16 +100,22 @@ public class MemberPages {
   }
 
   @POST
-  @Path("/{member}/remove")
+  @Path("/{member}/{action:remove|role}")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Operation(hidden = true)
-  public Response remove(
+  public Response change(
       @PathParam("org") String org,
       @PathParam("member") String member,
+      @PathParam("action") String action,
+      @FormParam("role") String role,
       @Context HttpHeaders headers) {
     IdentityClient.Organization organization = pages.organizationOr404(org);
     try {
-      identity.removeMember(org, member);
+      if (action.equals("remove")) {
+        identity.removeMember(org, member);
+      } else {
+        identity.changeRole(org, member, new IdentityClient.ChangeRole(Problems.trim(role)));
+      }
     } catch (WebApplicationException e) {
       return Response.status(Problems.formStatus(e))
           .entity(render(organization, null, headers, "", Problems.lines(e), ""))

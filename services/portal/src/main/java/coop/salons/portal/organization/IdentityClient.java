@@ -53,6 +53,13 @@ public interface IdentityClient {
   @Path("/{org}/members")
   jakarta.ws.rs.core.Response addMember(@PathParam("org") String org, AddMember member);
 
+  record ChangeRole(String role) {}
+
+  @jakarta.ws.rs.PUT
+  @Path("/{org}/members/{member}/role")
+  Member changeRole(
+      @PathParam("org") String org, @PathParam("member") String member, ChangeRole role);
+
   @jakarta.ws.rs.DELETE
   @Path("/{org}/members/{member}")
   void removeMember(@PathParam("org") String org, @PathParam("member") String member);
