@@ -82,16 +82,8 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
 
   private static synchronized int billingPort() {
     if (billingPort == null) {
-      billingPort = freePort();
+      billingPort = TestServers.freePort();
     }
     return billingPort;
-  }
-
-  private static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -174,16 +174,22 @@ public final class TestServers {
     return started(Service.BILLING, Map.of("SALONS_IDENTITY_URL", identityUrl()));
   }
 
+  /** A port nothing listens on now. */
+  public static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private final Map<Service, ServiceProcess> started = new java.util.EnumMap<>(Service.class);
 
   private String started(Service service, Map<String, String> extra) {
     ServiceProcess running = started.get(service);
     if (running == null) {
       try {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-          port = s.getLocalPort();
-        }
+        int port = freePort();
         Map<String, String> env = new java.util.HashMap<>(extra);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(service));
         env.put("QUARKUS_DATASOURCE_USERNAME", service.role());

@@ -86,36 +86,62 @@ public class StatementRuns {
    */
   public Run ensure(YearMonth month, Instant now) {
     Optional<Run> found = find(month);
-    if (found.isPresent()
-        && (!found.get().provisional()
-            || found.get().computedAt().plus(config.statementsFresh()).isAfter(now))) {
+    if (found.isPresent() && fresh(found.get(), now)) {
       return found.get();
     }
-    return compute(month, now);
+    return computeUnlessFresh(month, now);
+  }
+
+  private boolean fresh(Run run, Instant now) {
+    return !run.provisional() || run.computedAt().plus(config.statementsFresh()).isAfter(now);
   }
 
   @Transactional
   public Optional<Run> find(YearMonth month) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement st = c.prepareStatement("SELECT * FROM statement_run WHERE month = ?")) {
+    try (Connection c = ds.getConnection()) {
+      return read(c, month);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Optional<Run> read(Connection c, YearMonth month) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT * FROM statement_run WHERE month = ?")) {
       st.setDate(1, Date.valueOf(month.atDay(1)));
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? Optional.of(run(rs)) : Optional.empty();
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 
   /** Computes and stores the month's statements, replacing the previous computation. */
   @Transactional
   public Run compute(YearMonth month, Instant now) {
+    return compute(month, now, false);
+  }
+
+  /**
+   * As {@link #compute}, unless another reader computed the month while this one waited for the
+   * lock: readers of a stale month then compute it once, not once each.
+   */
+  @Transactional
+  Run computeUnlessFresh(YearMonth month, Instant now) {
+    return compute(month, now, true);
+  }
+
+  private Run compute(YearMonth month, Instant now, boolean unlessFresh) {
     long started = System.nanoTime();
     try (Connection c = ds.getConnection()) {
       try (PreparedStatement lock =
           c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
         lock.setString(1, "statements:" + month);
         lock.execute();
+      }
+      if (unlessFresh) {
+        Optional<Run> meanwhile = read(c, month);
+        if (meanwhile.isPresent() && fresh(meanwhile.get(), now)) {
+          return meanwhile.get();
+        }
       }
       Aggregate aggregate = aggregate(c, month);
       Map<String, Usage> usages = aggregate.usages();

@@ -14,6 +14,7 @@ import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +77,7 @@ public class Subscriptions {
 
   private Set<String> subscribed(Collection<String> slugs) {
     if (slugs.isEmpty()) {
-      return new java.util.HashSet<>();
+      return new HashSet<>();
     }
     @SuppressWarnings("unchecked")
     List<String> found =
@@ -84,7 +85,7 @@ public class Subscriptions {
                 "SELECT organization_slug FROM subscription WHERE organization_slug = ANY(?1)")
             .setParameter(1, slugs.toArray(String[]::new))
             .getResultList();
-    return found.stream().collect(Collectors.toCollection(java.util.HashSet::new));
+    return found.stream().collect(Collectors.toCollection(HashSet::new));
   }
 
   private void startOnDefault(List<String> slugs) {

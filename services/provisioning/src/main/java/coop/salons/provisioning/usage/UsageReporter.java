@@ -75,8 +75,7 @@ public class UsageReporter {
   public List<Sample> samples(Instant now) {
     OffsetDateTime hour = now.truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
     OffsetDateTime previous = hour.minusHours(1);
-    List<Instance> holding =
-        Instance.<Instance>list("state not in ?1", HOLDS_NOTHING).stream().toList();
+    List<Instance> holding = Instance.list("state not in ?1", HOLDS_NOTHING);
     Map<String, Long> databaseMib =
         databases.sizesMib(holding.stream().map(i -> InstanceSpec.databaseName(i.id)).toList());
     Map<String, Integer> members = new HashMap<>();
