@@ -3,6 +3,7 @@ package coop.salons.billingclient;
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,8 +22,14 @@ public interface BillingQuotas {
 
   record Claim(String quota, String key, long amount, boolean dryRun) {}
 
+  record Held(String quota, long used) {}
+
   @POST
   Response claim(@PathParam("org") String org, Claim claim);
+
+  @GET
+  @Path("/{quota}")
+  Held held(@PathParam("org") String org, @PathParam("quota") String quota);
 
   @DELETE
   @Path("/{quota}/{key}")

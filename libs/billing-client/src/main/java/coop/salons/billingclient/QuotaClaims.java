@@ -34,6 +34,17 @@ public class QuotaClaims {
     }
   }
 
+  /** How much of the quota the organisation's claims hold; refuses (503) if billing is silent. */
+  public long held(String org, String quota) {
+    try {
+      return billing.held(org, quota).used();
+    } catch (WebApplicationException e) {
+      throw unavailable("HTTP " + e.getResponse().getStatus());
+    } catch (ProcessingException e) {
+      throw unavailable(e.getMessage());
+    }
+  }
+
   /** Lets go of what the key holds; holding nothing is fine. */
   public void release(String org, String quota, String key) {
     try (Response r = billing.release(org, quota, key)) {

@@ -36,7 +36,7 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
     if (service == Service.IDENTITY) {
       config.put("quarkus.keycloak.admin-client.server-url", servers.keycloakUrl());
       // Identity's own tests run without billing: members' slots are claimed in billing's tests.
-      config.put("salons.identity.member-quota", "off");
+      config.put("salons.identity.quotas", "off");
     }
     if (service == Service.PROVISIONING) {
       config.put("quarkus.rest-client.identity.url", servers.identityUrl());

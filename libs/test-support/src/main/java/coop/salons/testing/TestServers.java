@@ -145,7 +145,7 @@ public final class TestServers {
             "QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL",
             keycloakUrl(),
             // No billing to ask for members' slots, unless identityClaimingFrom started it.
-            "SALONS_IDENTITY_MEMBER_QUOTA",
+            "SALONS_IDENTITY_QUOTAS",
             "off"));
   }
 
@@ -162,7 +162,7 @@ public final class TestServers {
             keycloakUrl(),
             "SALONS_BILLING_URL",
             billingUrl,
-            "SALONS_IDENTITY_MEMBER_QUOTA",
+            "SALONS_IDENTITY_QUOTAS",
             "billing"));
   }
 

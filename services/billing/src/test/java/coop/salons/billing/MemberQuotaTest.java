@@ -2,12 +2,14 @@ package coop.salons.billing;
 
 import static coop.salons.testing.Fixtures.addMember;
 import static coop.salons.testing.Fixtures.as;
+import static coop.salons.testing.Fixtures.asService;
 import static coop.salons.testing.Fixtures.organization;
 import static coop.salons.testing.Fixtures.servers;
 import static coop.salons.testing.Fixtures.user;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import coop.salons.local.Service;
 import coop.salons.testing.TestServers.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
@@ -15,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real identity service claims members' slots from this billing service before it adds someone,
- * and gives them back when they leave: identity's half of the quota API, tested here because
- * billing is built after identity.
+ * gives them back when they leave, and deletes an organisation only when no instance holds its
+ * instances quota: identity's half of the quota API, tested here because billing is built after
+ * identity.
  */
 @QuarkusTest
 class MemberQuotaTest {
@@ -24,6 +27,7 @@ class MemberQuotaTest {
   static final TestUser OWNER = user("mq-owner");
   static final TestUser ANNE = user("mq-anne");
   static final TestUser BRUNO = user("mq-bruno");
+  static final TestUser KEEPER = user("mq-keeper");
   static final TestUser OPERATOR = servers().operator("mq-operator");
 
   static int membersUsed(String org) {
@@ -95,5 +99,49 @@ class MemberQuotaTest {
     assertEquals(1, membersUsed(org));
     addMember(org, OWNER, BRUNO, "member");
     assertEquals(2, membersUsed(org));
+  }
+
+  @Test
+  void identityDeletesAnOrganisationOnlyWhenNoInstanceIsLeft() {
+    String org = organization(KEEPER);
+    String claims = "/api/v1/organizations/" + org + "/quota-claims";
+    // Provisioning holds the slot of an instance until it purges it.
+    asService(Service.PROVISIONING)
+        .body(Map.of("quota", "instances", "key", "instance-kept", "amount", 1))
+        .post(claims)
+        .then()
+        .statusCode(201);
+    asService(Service.IDENTITY)
+        .get(claims + "/instances")
+        .then()
+        .statusCode(200)
+        .body("used", equalTo(1));
+    // Other callers may not read the claims.
+    as(KEEPER).get(claims + "/instances").then().statusCode(403);
+
+    String identity = servers().identityUrl();
+    String path = "/api/v1/organizations/" + org;
+    as(KEEPER)
+        .baseUri(identity)
+        .delete(path)
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("type", equalTo("urn:salons:problem:organization-has-instances"))
+        .body("instances", equalTo(1));
+    // Nothing changed: no deletion is scheduled.
+    as(KEEPER)
+        .baseUri(identity)
+        .get(path)
+        .then()
+        .statusCode(200)
+        .body("deletionScheduledAt", equalTo(null));
+
+    // The instance is purged: its slot is released, and the organisation can go.
+    asService(Service.PROVISIONING)
+        .delete(claims + "/instances/instance-kept")
+        .then()
+        .statusCode(204);
+    as(KEEPER).baseUri(identity).delete(path).then().statusCode(202);
   }
 }

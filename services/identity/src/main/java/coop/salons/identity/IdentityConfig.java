@@ -26,9 +26,29 @@ public interface IdentityConfig {
   java.time.Duration reconcileAfter();
 
   /**
-   * Whether adding a member first claims a slot of the organisation's {@code members} quota from
-   * billing ({@code billing}), or not at all ({@code off}: identity alone, e.g. its own tests).
+   * Whether identity asks billing before it acts ({@code billing}): adding a member claims a slot
+   * of the {@code members} quota, deleting an organisation needs its {@code instances} quota empty.
+   * {@code off}: identity alone (its own tests), no quota and no instance check.
    */
   @WithDefault("billing")
-  String memberQuota();
+  String quotas();
+
+  /**
+   * Whether an organisation's identity provider may live on this machine or a private network
+   * (loopback, site-local, link-local addresses). Off in production: the platform would otherwise
+   * fetch internal addresses on an owner's behalf. On for development and tests.
+   */
+  @WithDefault("false")
+  boolean providersAllowLocal();
+
+  /**
+   * Email domains shared by many people (webmail providers): no organisation may link its identity
+   * provider to one, since everyone with such an address would be sent to it.
+   */
+  @WithDefault(
+      "gmail.com,googlemail.com,outlook.com,hotmail.com,hotmail.fr,live.com,live.fr,msn.com,"
+          + "yahoo.com,yahoo.fr,icloud.com,me.com,aol.com,gmx.com,gmx.fr,gmx.de,web.de,"
+          + "proton.me,protonmail.com,tutanota.com,tuta.io,posteo.de,mailo.com,free.fr,orange.fr,"
+          + "wanadoo.fr,laposte.net,sfr.fr,neuf.fr,bbox.fr,riseup.net,disroot.org")
+  java.util.List<String> sharedMailDomains();
 }

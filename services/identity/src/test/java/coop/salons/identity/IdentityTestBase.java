@@ -50,4 +50,14 @@ public abstract class IdentityTestBase {
         .then()
         .statusCode(201);
   }
+
+  /** The id of the organisation's Keycloak twin. */
+  protected static String keycloakId(String slug) throws Exception {
+    return SERVERS
+        .admin()
+        .get("/organizations?exact=true&search=" + slug)
+        .get(0)
+        .path("id")
+        .asText();
+  }
 }

@@ -39,4 +39,17 @@ class RealmSettingsTest {
       keycloak.realm("salons").update(on);
     }
   }
+
+  @Test
+  void theMemberNumberIsDeclaredInTheUserProfile() {
+    var profile = keycloak.realm("salons").users().userProfile();
+    assertTrue(profile.getConfiguration().getAttribute(RealmSettings.MEMBER_NUMBER) != null);
+    var config = profile.getConfiguration();
+    config.removeAttribute(RealmSettings.MEMBER_NUMBER);
+    profile.update(config);
+    assertTrue(settings.reconcile());
+    var number = profile.getConfiguration().getAttribute(RealmSettings.MEMBER_NUMBER);
+    assertTrue(number.getPermissions().getView().equals(java.util.Set.of("admin")));
+    assertFalse(settings.reconcile());
+  }
 }

@@ -14,6 +14,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -87,6 +88,24 @@ public class QuotaClaimResource {
           .build();
     }
     return Response.ok(a).build();
+  }
+
+  /** How much of a quota the organisation's claims hold. */
+  public record Held(String quota, long used) {}
+
+  @GET
+  @Path("{quota}")
+  @Operation(
+      summary = "How much of one quota is held — platform services only",
+      description =
+          "Identity asks it before deleting an organisation: one whose instances still hold"
+              + " the instances quota has chat servers left.")
+  public Held held(
+      @PathParam("org") String org,
+      @PathParam("quota") @Pattern(regexp = QUOTA, message = "unknown quota") String quota) {
+    ServiceCallers.require(token, CALLERS, "read quota claims");
+    Quota q = Quota.parse(quota).orElseThrow();
+    return new Held(quota, quotas.used(checked(org)).getOrDefault(q, 0L));
   }
 
   @DELETE

@@ -30,7 +30,17 @@ public final class InstanceClientDtos {
                   String>
               redirectUris,
       @Size(max = 500) @Pattern(regexp = REDIRECT, message = REDIRECT_MESSAGE)
-          String backchannelLogoutUrl) {}
+          String backchannelLogoutUrl,
+      @Pattern(regexp = "^(openid|gitlab)$", message = "must be openid or gitlab")
+          String loginMode) {
+
+    /**
+     * {@code gitlab}: userinfo carries the GitLab-shaped claims Mattermost's GitLab login reads.
+     */
+    public boolean gitlab() {
+      return "gitlab".equals(loginMode);
+    }
+  }
 
   /** A client as read back: never its secret. */
   public record InstanceClientView(

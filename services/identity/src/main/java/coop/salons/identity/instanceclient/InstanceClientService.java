@@ -5,6 +5,7 @@ import coop.salons.identity.IdentityConfig;
 import coop.salons.identity.instanceclient.InstanceClientDtos.InstanceClientSecret;
 import coop.salons.identity.instanceclient.InstanceClientDtos.InstanceClientSpec;
 import coop.salons.identity.instanceclient.InstanceClientDtos.InstanceClientView;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -27,6 +28,7 @@ public class InstanceClientService {
 
   @Inject Keycloak keycloak;
   @Inject IdentityConfig config;
+  @Inject GitLabShape gitlab;
 
   /** What {@link #put} did. */
   public record Put(InstanceClientView client, String secretIfCreated) {}
@@ -64,13 +66,19 @@ public class InstanceClientService {
     attributes.put("salons.organization", spec.organization());
     attributes.put("salons.instance", instanceId.toString());
     attributes.put("salons.flavour", spec.flavour());
+    attributes.put("salons.login", spec.gitlab() ? "gitlab" : "openid");
     if (spec.backchannelLogoutUrl() != null) {
       attributes.put("backchannel.logout.url", spec.backchannelLogoutUrl());
       attributes.put("backchannel.logout.session.required", "true");
     }
     rep.setAttributes(attributes);
+    gitlab.record(instanceId, spec.organization(), spec.gitlab());
+    if (spec.gitlab()) {
+      gitlab.numberMembers(spec.organization());
+    }
     if (existing.isPresent()) {
       clients().get(rep.getId()).update(rep);
+      gitlab.applyMappers(clients().get(rep.getId()).getProtocolMappers(), spec.gitlab());
       return new Put(view(instanceId, rep), null);
     }
     try (Response r = clients().create(rep)) {
@@ -83,6 +91,7 @@ public class InstanceClientService {
       }
     }
     ClientRepresentation created = find(instanceId).orElseThrow();
+    gitlab.applyMappers(clients().get(created.getId()).getProtocolMappers(), spec.gitlab());
     String secret = clients().get(created.getId()).getSecret().getValue();
     return new Put(view(instanceId, created), secret);
   }
@@ -105,6 +114,7 @@ public class InstanceClientService {
   /** Deletes the client; deleting one that is gone is not an error. */
   public void delete(UUID instanceId) {
     find(instanceId).ifPresent(c -> clients().get(c.getId()).remove());
+    QuarkusTransaction.requiringNew().run(() -> gitlab.forget(instanceId));
   }
 
   private static InstanceClientView view(UUID instanceId, ClientRepresentation c) {

@@ -4,7 +4,7 @@ import coop.salons.common.api.ProblemException;
 import coop.salons.identity.IdentityConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Optional;
@@ -75,7 +75,8 @@ public class KeycloakDirectory {
       if (r.getStatus() >= 300 && r.getStatus() != 404) {
         throw new IllegalStateException("Keycloak refused the deletion: HTTP " + r.getStatus());
       }
-    } catch (NotFoundException gone) {
+    } catch (WebApplicationException gone) {
+      rethrowUnlessNotFound(gone);
       // already deleted
     }
   }
@@ -94,7 +95,8 @@ public class KeycloakDirectory {
       if (r.getStatus() >= 300 && r.getStatus() != 404) {
         throw new IllegalStateException("Keycloak refused the removal: HTTP " + r.getStatus());
       }
-    } catch (NotFoundException gone) {
+    } catch (WebApplicationException gone) {
+      rethrowUnlessNotFound(gone);
       // not a member any more
     }
   }
@@ -108,7 +110,8 @@ public class KeycloakDirectory {
   public Optional<UserRepresentation> user(String userId) {
     try {
       return Optional.of(realm().users().get(userId).toRepresentation());
-    } catch (NotFoundException e) {
+    } catch (WebApplicationException e) {
+      rethrowUnlessNotFound(e);
       return Optional.empty();
     }
   }
@@ -135,7 +138,8 @@ public class KeycloakDirectory {
   public void endSessions(String userId) {
     try {
       realm().users().get(userId).logout();
-    } catch (NotFoundException gone) {
+    } catch (WebApplicationException gone) {
+      rethrowUnlessNotFound(gone);
       // the user no longer exists
     }
   }
@@ -145,5 +149,15 @@ public class KeycloakDirectory {
     return realm().organizations().members().getOrganizations(userId, true).stream()
         .map(OrganizationRepresentation::getAlias)
         .toList();
+  }
+
+  /**
+   * Keycloak's admin client reports a missing object as a {@link WebApplicationException} with
+   * status 404; anything else is passed on.
+   */
+  public static void rethrowUnlessNotFound(WebApplicationException e) {
+    if (e.getResponse() == null || e.getResponse().getStatus() != 404) {
+      throw e;
+    }
   }
 }

@@ -6,9 +6,13 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.userprofile.config.UPAttribute;
+import org.keycloak.representations.userprofile.config.UPAttributePermissions;
+import org.keycloak.representations.userprofile.config.UPConfig;
 
 /**
  * The realm settings this service depends on, set at start-up if someone changed them: the realm
@@ -19,6 +23,9 @@ import org.keycloak.representations.idm.RealmRepresentation;
 public class RealmSettings {
 
   private static final Logger LOG = Logger.getLogger(RealmSettings.class);
+
+  /** The user attribute holding a member's number (GitLab-shaped login). */
+  public static final String MEMBER_NUMBER = "salonsNumber";
 
   @Inject Keycloak keycloak;
   @Inject IdentityConfig config;
@@ -40,6 +47,7 @@ public class RealmSettings {
       rep.setBruteForceProtected(true);
       changed = true;
     }
+    boolean profileChanged = declareMemberNumber(realm);
     if (changed) {
       RealmRepresentation update = new RealmRepresentation();
       update.setOrganizationsEnabled(rep.isOrganizationsEnabled());
@@ -48,6 +56,26 @@ public class RealmSettings {
       LOG.infof(
           "Realm %s: Organizations and brute-force protection turned back on", config.realm());
     }
-    return changed;
+    return changed || profileChanged;
+  }
+
+  /**
+   * Declares the user attribute that carries a member's number (read by Mattermost's GitLab login,
+   * see {@code GitLabShape}) in the realm's user profile, visible and editable by admins only:
+   * Keycloak drops attributes its user profile does not declare.
+   */
+  private boolean declareMemberNumber(org.keycloak.admin.client.resource.RealmResource realm) {
+    UPConfig profile = realm.users().userProfile().getConfiguration();
+    if (profile.getAttribute(MEMBER_NUMBER) != null) {
+      return false;
+    }
+    UPAttribute number =
+        new UPAttribute(
+            MEMBER_NUMBER, new UPAttributePermissions(Set.of("admin"), Set.of("admin")));
+    number.setDisplayName("Salons member number");
+    profile.addOrReplaceAttribute(number);
+    realm.users().userProfile().update(profile);
+    LOG.infof("Realm %s: user attribute %s declared", config.realm(), MEMBER_NUMBER);
+    return true;
   }
 }

@@ -8,7 +8,7 @@ import coop.salons.identity.access.OrganizationAccess;
 import coop.salons.identity.keycloak.KeycloakDirectory;
 import coop.salons.identity.member.MemberDtos.MemberView;
 import coop.salons.identity.organization.Organization;
-import coop.salons.identity.quota.MemberQuota;
+import coop.salons.identity.quota.Quotas;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,7 +28,7 @@ public class MemberService {
   @Inject OrganizationAccess access;
   @Inject KeycloakDirectory keycloak;
   @Inject IdentityConfig config;
-  @Inject MemberQuota quota;
+  @Inject Quotas quota;
 
   /** What adding someone did: added at once (a member), or invited by email. */
   public record Added(MemberView member, String invitedEmail) {}
@@ -96,7 +96,7 @@ public class MemberService {
     if (already) {
       throw ProblemException.conflict(email + " is already a member of '" + slug + "'.");
     }
-    quota.claim(slug, u.getId()); // refuses when the plan has no room left
+    quota.claimMember(slug, u.getId()); // refuses when the plan has no room left
     MemberView view;
     try {
       view =
@@ -120,7 +120,7 @@ public class MemberService {
     } catch (ProblemException conflict) {
       throw conflict; // added meanwhile by someone else: the slot is theirs now
     } catch (RuntimeException e) {
-      quota.releaseQuietly(slug, u.getId());
+      quota.releaseMemberQuietly(slug, u.getId());
       throw e;
     }
     try {
@@ -132,7 +132,7 @@ public class MemberService {
                 Membership.deleteById(new Membership.Key(org.id, u.getId()));
                 MembershipEvent.record(slug, u.getId(), "removed", null);
               });
-      quota.releaseQuietly(slug, u.getId());
+      quota.releaseMemberQuietly(slug, u.getId());
       throw e;
     }
     return new Added(view, null);
@@ -195,7 +195,7 @@ public class MemberService {
       keycloak.removeMember(org.keycloakId, memberId);
     }
     keycloak.endSessions(memberId);
-    quota.releaseQuietly(slug, memberId);
+    quota.releaseMemberQuietly(slug, memberId);
   }
 
   /** Only an owner may make or unmake owners. */

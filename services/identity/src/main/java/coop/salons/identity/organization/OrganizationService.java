@@ -14,6 +14,7 @@ import coop.salons.identity.member.MembershipEvent;
 import coop.salons.identity.member.Role;
 import coop.salons.identity.organization.OrganizationDtos.CreateOrganization;
 import coop.salons.identity.organization.OrganizationDtos.OrganizationView;
+import coop.salons.identity.quota.Quotas;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +41,7 @@ public class OrganizationService {
   @Inject KeycloakDirectory keycloak;
   @Inject OrganizationAccess access;
   @Inject IdentityConfig config;
-  @Inject coop.salons.identity.quota.MemberQuota quota;
+  @Inject Quotas quota;
   @Inject EntityManager em;
   @Inject ObjectMapper json;
 
@@ -88,7 +89,8 @@ public class OrganizationService {
       keycloak.findOrganization(request.slug()).ifPresent(keycloak::deleteOrganization);
       throw e;
     }
-    quota.claimQuietly(request.slug(), userId); // the owner's slot (billing knows the org now)
+    quota.claimMemberQuietly(
+        request.slug(), userId); // the owner's slot (billing knows the org now)
     return QuarkusTransaction.requiringNew()
         .call(() -> view(Organization.findById(id), Role.OWNER));
   }
@@ -131,7 +133,7 @@ public class OrganizationService {
     List<String> adopted =
         QuarkusTransaction.requiringNew().call(() -> adopt(aliases, userId, username, email));
     // Already members in Keycloak: their slots are claimed, even past the plan's limit.
-    adopted.forEach(slug -> quota.claimQuietly(slug, userId));
+    adopted.forEach(slug -> quota.claimMemberQuietly(slug, userId));
   }
 
   private List<String> adopt(List<String> aliases, String userId, String username, String email) {
@@ -206,6 +208,7 @@ public class OrganizationService {
     Organization o = a.organization();
     requireVersion(o, ifMatch);
     if (o.deletionScheduledAt == null) {
+      quota.requireNoInstances(o.slug);
       o.deletionScheduledAt = OffsetDateTime.now().plus(config.deletionGracePeriod());
       o.updatedAt = OffsetDateTime.now();
     }
@@ -233,6 +236,15 @@ public class OrganizationService {
   }
 
   void purge(UUID id) {
+    String slug =
+        QuarkusTransaction.requiringNew().call(() -> Organization.<Organization>findById(id).slug);
+    try {
+      // An instance made during the grace period keeps the organisation.
+      quota.requireNoInstances(slug);
+    } catch (ProblemException e) {
+      LOG.warnf("Organisation %s is not purged yet: %s", slug, e.getMessage());
+      return;
+    }
     String keycloakId =
         QuarkusTransaction.requiringNew()
             .call(

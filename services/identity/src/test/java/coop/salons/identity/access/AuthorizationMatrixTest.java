@@ -2,6 +2,7 @@ package coop.salons.identity.access;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 
 import coop.salons.identity.IdentityTestBase;
 import coop.salons.testing.SalonsTestResource;
@@ -65,7 +66,25 @@ class AuthorizationMatrixTest extends IdentityTestBase {
             "change a role",
             "admin",
             r -> r.body(Map.of("role", "admin")).put(o + "/members/" + target + "/role")),
-        new Endpoint("remove a member", "admin", r -> r.delete(o + "/members/" + target)));
+        new Endpoint("remove a member", "admin", r -> r.delete(o + "/members/" + target)),
+        new Endpoint("list identity providers", "admin", r -> r.get(o + "/identity-providers")),
+        new Endpoint(
+            "read an identity provider", "admin", r -> r.get(o + "/identity-providers/ours")),
+        new Endpoint(
+            "add an identity provider",
+            "owner",
+            r ->
+                r.body(
+                        Map.of(
+                            "name", "ours",
+                            "kind", "saml",
+                            "displayName", "Ours",
+                            "metadataUrl",
+                                SERVERS.keycloakUrl() + "/realms/master/protocol/saml/descriptor",
+                            "domain", org + ".example.org"))
+                    .post(o + "/identity-providers")),
+        new Endpoint(
+            "remove an identity provider", "owner", r -> r.delete(o + "/identity-providers/ours")));
   }
 
   @Test
@@ -132,6 +151,11 @@ class AuthorizationMatrixTest extends IdentityTestBase {
         .body("name", equalTo("The matrix association"))
         .body("memberCount", equalTo(4))
         .body("deletionScheduledAt", equalTo(null));
+    as("owner-a")
+        .get("/api/v1/organizations/" + org + "/identity-providers")
+        .then()
+        .statusCode(200)
+        .body("$", hasSize(0));
     as("owner-a")
         .get("/api/v1/organizations/" + org + "/members/" + target)
         .then()

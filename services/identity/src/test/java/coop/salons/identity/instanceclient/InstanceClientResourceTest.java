@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import coop.salons.identity.IdentityTestBase;
@@ -17,6 +19,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -157,5 +160,89 @@ class InstanceClientResourceTest extends IdentityTestBase {
         .put(path)
         .then()
         .statusCode(401);
+  }
+
+  @Inject GitLabShape gitlab;
+
+  private static JsonNode userinfo(String clientUuid, String userId) throws Exception {
+    // Keycloak's own evaluation of what the client's userinfo answers for that user.
+    return SERVERS
+        .admin()
+        .get(
+            "/clients/"
+                + clientUuid
+                + "/evaluate-scopes/generate-example-userinfo?scope=openid&userId="
+                + userId);
+  }
+
+  @Test
+  void gitlabModeGivesUserinfoTheShapeMattermostReads() throws Exception {
+    String org = organizationOf("gl-owner", "gitlab");
+    String id = UUID.randomUUID().toString();
+    String path = "/api/v1/instance-clients/" + id;
+    Map<String, Object> spec =
+        Map.of(
+            "organization",
+            org,
+            "flavour",
+            "mattermost",
+            "redirectUris",
+            List.of("https://chat.gitlab.example.org/signup/gitlab/complete"),
+            "loginMode",
+            "gitlab");
+    provisioning().body(spec).put(path).then().statusCode(201);
+    String client = keycloakClient("instance-" + id).path("id").asText();
+
+    String owner = userId("gl-owner");
+    JsonNode info = userinfo(client, owner);
+    assertTrue(info.path("id").isIntegralNumber(), "id is a number: " + info);
+    assertEquals(GitLabShape.numberOf(owner), info.path("id").asLong());
+    assertEquals("gl-owner", info.path("username").asText());
+    assertEquals("gl-owner@example.org", info.path("email").asText());
+
+    // Someone who joins later is numbered by the next round (every minute).
+    addMember("gl-owner", org, "gl-later", "member");
+    gitlab.numberNewMembers();
+    String later = userId("gl-later");
+    assertEquals(GitLabShape.numberOf(later), userinfo(client, later).path("id").asLong());
+    assertNotEquals(GitLabShape.numberOf(owner), GitLabShape.numberOf(later));
+
+    // Applying the spec again changes nothing; another mode takes the GitLab claims away.
+    provisioning().body(spec).put(path).then().statusCode(200);
+    assertEquals(4, gitlabMappers(client));
+    provisioning()
+        .body(
+            Map.of(
+                "organization",
+                org,
+                "flavour",
+                "mattermost",
+                "redirectUris",
+                List.of("https://chat.gitlab.example.org/signup/openid/complete"),
+                "loginMode",
+                "openid"))
+        .put(path)
+        .then()
+        .statusCode(200);
+    assertEquals(0, gitlabMappers(client));
+    assertFalse(userinfo(client, owner).has("id"));
+  }
+
+  private static int gitlabMappers(String clientUuid) throws Exception {
+    int n = 0;
+    for (JsonNode m : SERVERS.admin().get("/clients/" + clientUuid + "/protocol-mappers/models")) {
+      n += m.path("name").asText().startsWith("gitlab-") ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Test
+  void numbersAreStableAndFitInJson() {
+    String id = "5b0c6f1e-8a8e-4c52-9a3f-2f4d6c8e1a77";
+    assertEquals(GitLabShape.numberOf(id), GitLabShape.numberOf(id));
+    for (int i = 0; i < 1000; i++) {
+      long n = GitLabShape.numberOf(UUID.randomUUID().toString());
+      assertTrue(n > 0 && n < (1L << 53), "positive and exact in a JSON number: " + n);
+    }
   }
 }

@@ -23,15 +23,6 @@ import org.junit.jupiter.api.Test;
     initArgs = @ResourceArg(name = "service", value = "identity"))
 class MemberResourceTest extends IdentityTestBase {
 
-  private static String keycloakId(String slug) throws Exception {
-    return SERVERS
-        .admin()
-        .get("/organizations?exact=true&search=" + slug)
-        .get(0)
-        .path("id")
-        .asText();
-  }
-
   @Test
   void anExistingUserJoinsAtOnceInKeycloakToo() throws Exception {
     String slug = organizationOf("olga", "join");

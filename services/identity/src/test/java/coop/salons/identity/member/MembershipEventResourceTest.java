@@ -79,4 +79,30 @@ class MembershipEventResourceTest extends IdentityTestBase {
         .statusCode(403);
     given().get("/api/v1/membership-events").then().statusCode(401);
   }
+
+  @Test
+  void provisioningReadsTheMemberDirectoryAndNobodyElse() {
+    String slug = organizationOf("dora", "directory");
+    addMember("dora", slug, "dmitri", "admin");
+    String path = "/api/v1/member-directory/" + slug;
+    given()
+        .auth()
+        .oauth2(SERVERS.serviceToken(Service.PROVISIONING))
+        .get(path)
+        .then()
+        .statusCode(200)
+        .body("username", equalTo(List.of("dmitri", "dora")))
+        .body("email", equalTo(List.of("dmitri@example.org", "dora@example.org")))
+        .body("role", equalTo(List.of("admin", "owner")));
+    // Neither the members themselves nor billing's account may read emails in bulk.
+    as("dora").get(path).then().statusCode(403);
+    given().auth().oauth2(SERVERS.serviceToken(Service.BILLING)).get(path).then().statusCode(403);
+    given().get(path).then().statusCode(401);
+    given()
+        .auth()
+        .oauth2(SERVERS.serviceToken(Service.PROVISIONING))
+        .get("/api/v1/member-directory/no-such-org")
+        .then()
+        .statusCode(404);
+  }
 }

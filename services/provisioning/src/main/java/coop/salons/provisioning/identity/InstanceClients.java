@@ -26,7 +26,8 @@ public interface InstanceClients {
       String organization,
       String flavour,
       List<String> redirectUris,
-      String backchannelLogoutUrl) {}
+      String backchannelLogoutUrl,
+      String loginMode) {}
 
   /** An answer that carries a secret (creation and rotation only). */
   record Secret(String instanceId, String clientId, String secret) {}

@@ -1,5 +1,6 @@
 package coop.salons.provisioning.instance;
 
+import coop.salons.common.api.Domains;
 import coop.salons.common.api.Slugs;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -24,14 +25,6 @@ public final class InstanceDtos {
   static final String VERSION = "^[0-9]{1,4}\\.[0-9]{1,4}\\.[0-9]{1,4}$";
   static final String VERSION_MESSAGE = "must be a release number such as 1.163.2";
 
-  /**
-   * A DNS name of at least two labels, lower case, each label 1 to 63 letters, digits or inner
-   * hyphens, ending with a letter-only top-level label.
-   */
-  static final String DOMAIN = "^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
-
-  static final String DOMAIN_MESSAGE = "must be a lower-case DNS name such as chat.example.org";
-
   private InstanceDtos() {}
 
   /** A new chat instance. */
@@ -41,7 +34,7 @@ public final class InstanceDtos {
       @Size(max = 100) @Pattern(regexp = TEXT, message = TEXT_MESSAGE) String displayName,
       @Pattern(regexp = PLAN, message = "must be a plan name") String plan,
       @Pattern(regexp = VERSION, message = VERSION_MESSAGE) String version,
-      @Pattern(regexp = DOMAIN, message = DOMAIN_MESSAGE) String customDomain,
+      @Pattern(regexp = Domains.PATTERN, message = Domains.MESSAGE) String customDomain,
       @Pattern(regexp = FEDERATION, message = "must be open, platform-only or off")
           String federation,
       @Min(0) @Max(36500) Integer retentionDays) {}

@@ -139,7 +139,8 @@ public class Reconciler {
         spec);
   }
 
-  InstanceSpec spec(Instance i) {
+  /** The spec an instance row describes, with the platform settings it needs. */
+  public InstanceSpec spec(Instance i) {
     Flavour flavour = Flavour.of(i.flavour).orElseThrow();
     String dbName = InstanceSpec.databaseName(i.id);
     ProvisioningConfig.TenantDatabase t = config.tenantDatabase();
@@ -259,7 +260,7 @@ public class Reconciler {
         spec.flavour() == Flavour.MATRIX ? base + "/_synapse/client/oidc/backchannel_logout" : null;
     InstanceClients.Spec clientSpec =
         new InstanceClients.Spec(
-            spec.organization(), spec.flavour().id(), List.of(callback), logout);
+            spec.organization(), spec.flavour().id(), List.of(callback), logout, spec.login().id());
     String secret;
     boolean changed;
     try (Response r = clients.put(spec.id().toString(), clientSpec)) {
