@@ -226,6 +226,38 @@ class LocalPlatformE2E {
         assertThat(page.locator("#member-errors")).isVisible();
         assertThat(page.locator("#members tr[data-username=demo]")).containsText("Owner");
 
+        // Sign-in: the owner links the association's own provider. One that does not answer is
+        // refused with the reason; a real one (the same Keycloak's master realm as a SAML
+        // provider, on this machine) is linked and says what to register there; then unlinked.
+        page.navigate("http://localhost:8080/app/organizations/amis-terre");
+        page.locator("#sign-in-link").click();
+        assertThat(page.locator("#no-provider")).isVisible();
+        page.locator("#provider-display").fill("Amis accounts");
+        page.locator("#provider-name").fill("amis");
+        page.locator("#provider-domain").fill("amis-terre.org");
+        page.locator("#provider-url")
+            .fill("https://login.amis-terre.invalid/.well-known/openid-configuration");
+        page.locator("#provider-client-id").fill("salons");
+        page.locator("#provider-client-secret").fill("a-secret-of-the-association");
+        page.locator("#add-provider").click();
+        assertThat(page.locator("#provider-errors")).containsText("does not resolve");
+        assertThat(page.locator("#provider-domain")).hasValue("amis-terre.org");
+        page.locator("#provider-kind").selectOption("saml");
+        page.locator("#provider-url")
+            .fill("http://localhost:8180/realms/master/protocol/saml/descriptor");
+        page.locator("#add-provider").click();
+        assertThat(page.locator("#provider-added")).containsText("Amis accounts");
+        assertThat(page.locator("#providers tr[data-provider=amis] code.register"))
+            .containsText("/realms/salons/broker/amis-terre-amis/endpoint/descriptor");
+        page.screenshot(
+            new Page.ScreenshotOptions()
+                .setPath(Path.of("target/screenshots/sign-in-en.png"))
+                .setFullPage(true));
+        page.navigate("http://localhost:8080/app/organizations/amis-terre/sign-in?lang=fr");
+        assertThat(page.locator("#providers-title")).hasText("Connexion");
+        page.locator("button[data-remove-provider=amis]").click();
+        assertThat(page.locator("#no-provider")).isVisible();
+
         // The transparency page is public.
         try (BrowserContext anonymous = browser.context("fr-FR")) {
           Page outside = anonymous.newPage();

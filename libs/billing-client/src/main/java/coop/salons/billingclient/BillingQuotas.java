@@ -22,7 +22,15 @@ public interface BillingQuotas {
 
   record Claim(String quota, String key, long amount, boolean dryRun) {}
 
-  record Held(String quota, long used) {}
+  record Batch(java.util.List<Claim> claims, boolean dryRun) {}
+
+  @POST
+  @Path("/batch")
+  Response claimAll(@PathParam("org") String org, Batch batch);
+
+  record HeldClaim(String key, long amount, java.time.OffsetDateTime createdAt) {}
+
+  record Held(String quota, long used, java.util.List<HeldClaim> claims) {}
 
   @POST
   Response claim(@PathParam("org") String org, Claim claim);

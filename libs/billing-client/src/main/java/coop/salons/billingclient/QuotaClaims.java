@@ -22,23 +22,38 @@ public class QuotaClaims {
 
   /** Holds {@code amount} of the quota under the key, or only checks there is room. */
   public void claim(String org, String quota, String key, long amount, boolean dryRun) {
-    try (Response r = billing.claim(org, new BillingQuotas.Claim(quota, key, amount, dryRun))) {
-      // 201 held, 200 held already or checked.
+    holding(() -> billing.claim(org, new BillingQuotas.Claim(quota, key, amount, dryRun)));
+  }
+
+  /** How much of the quota the organisation's claims hold; refuses (503) if billing is silent. */
+  public long held(String org, String quota) {
+    return claims(org, quota).used();
+  }
+
+  /** The organisation's claims on a quota; refuses (503) if billing is silent. */
+  public BillingQuotas.Held claims(String org, String quota) {
+    try {
+      return billing.held(org, quota);
     } catch (WebApplicationException e) {
-      if (e.getResponse().getStatus() == 403) {
-        throw ProblemException.relayed(e.getResponse());
-      }
       throw unavailable("HTTP " + e.getResponse().getStatus());
     } catch (ProcessingException e) {
       throw unavailable(e.getMessage());
     }
   }
 
-  /** How much of the quota the organisation's claims hold; refuses (503) if billing is silent. */
-  public long held(String org, String quota) {
-    try {
-      return billing.held(org, quota).used();
+  /** Holds several quotas together or none of them (billing's refusal names the first one). */
+  public void claimAll(String org, java.util.List<BillingQuotas.Claim> claims) {
+    holding(() -> billing.claimAll(org, new BillingQuotas.Batch(claims, false)));
+  }
+
+  /** A claim call: 200 or 201 is held; billing's 403 is passed on; anything else is a 503. */
+  private static void holding(java.util.function.Supplier<Response> call) {
+    try (Response r = call.get()) {
+      // held (or checked)
     } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() == 403) {
+        throw ProblemException.relayed(e.getResponse());
+      }
       throw unavailable("HTTP " + e.getResponse().getStatus());
     } catch (ProcessingException e) {
       throw unavailable(e.getMessage());

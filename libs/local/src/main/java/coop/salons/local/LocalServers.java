@@ -132,6 +132,8 @@ public final class LocalServers implements AutoCloseable {
     env.put("QUARKUS_OIDC_CREDENTIALS_SECRET", secrets.get(s.clientSecretName()));
     if (s == Service.IDENTITY) {
       env.put("QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL", keycloak.url());
+      // On one machine an organisation's identity provider may well be on this machine too.
+      env.put("SALONS_IDENTITY_PROVIDERS_ALLOW_LOCAL", "true");
     }
     if (s == Service.PROVISIONING) {
       env.put("SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_JDBC_URL", postgres.jdbcUrl("postgres"));

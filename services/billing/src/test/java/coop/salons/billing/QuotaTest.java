@@ -7,6 +7,7 @@ import static coop.salons.testing.Fixtures.organization;
 import static coop.salons.testing.Fixtures.user;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import coop.salons.local.Service;
@@ -175,6 +176,60 @@ class QuotaTest {
         .post(claims(org))
         .then()
         .statusCode(201);
+  }
+
+  @Test
+  void aBatchIsHeldWholeOrNotAtAll() {
+    String org = organization(OWNER);
+    // Too much memory for the small plan: nothing of the batch is held, and the refusal says why.
+    asService(Service.PROVISIONING)
+        .body(
+            Map.of(
+                "claims",
+                List.of(
+                    claim("instances", "instance-big", 1),
+                    claim("cpu-millicores", "instance-big", 500),
+                    claim("memory-mib", "instance-big", 4096))))
+        .post(claims(org) + "/batch")
+        .then()
+        .statusCode(403)
+        .body("quota", equalTo("memory-mib"))
+        .body("limit", equalTo(1024));
+    asService(Service.IDENTITY)
+        .get(claims(org) + "/instances")
+        .then()
+        .statusCode(200)
+        .body("used", equalTo(0))
+        .body("claims", hasSize(0));
+    // One that fits is held whole; sent again it holds once.
+    Map<String, Object> fits =
+        Map.of(
+            "claims",
+            List.of(
+                claim("instances", "instance-ok", 1),
+                claim("cpu-millicores", "instance-ok", 500),
+                claim("memory-mib", "instance-ok", 1024)));
+    asService(Service.PROVISIONING)
+        .body(fits)
+        .post(claims(org) + "/batch")
+        .then()
+        .statusCode(201)
+        .body("claims.quota", equalTo(List.of("instances", "cpu-millicores", "memory-mib")));
+    asService(Service.PROVISIONING).body(fits).post(claims(org) + "/batch").then().statusCode(200);
+    asService(Service.PROVISIONING)
+        .get(claims(org) + "/memory-mib")
+        .then()
+        .body("used", equalTo(1024))
+        .body("claims.key", equalTo(List.of("instance-ok")));
+    // The same quota and key twice is a mistake.
+    asService(Service.PROVISIONING)
+        .body(
+            Map.of(
+                "claims",
+                List.of(claim("instances", "instance-x", 1), claim("instances", "instance-x", 1))))
+        .post(claims(org) + "/batch")
+        .then()
+        .statusCode(400);
   }
 
   @Test

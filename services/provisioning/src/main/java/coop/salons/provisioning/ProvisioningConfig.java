@@ -29,6 +29,17 @@ public interface ProvisioningConfig {
   @WithDefault("10m")
   String usageEvery();
 
+  /**
+   * How often the Mattermost accounts of {@code accounts}-mode instances are brought in step with
+   * membership ({@code off} never).
+   */
+  @WithDefault("30s")
+  String accountsEvery();
+
+  /** How often instance claims no instance holds any more are released in billing. */
+  @WithDefault("10m")
+  String quotaReconcileEvery();
+
   /** How long a deleted instance can still be restored before it is purged. */
   @WithDefault("P7D")
   Duration deletionGracePeriod();

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,6 +23,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -90,22 +92,53 @@ public class QuotaClaimResource {
     return Response.ok(a).build();
   }
 
-  /** How much of a quota the organisation's claims hold. */
-  public record Held(String quota, long used) {}
+  /** Several claims held together or not at all (an instance: its slot, CPU, memory, storage). */
+  public record Batch(
+      @NotNull @Size(min = 1, max = 10) List<@NotNull @Valid Claim> claims, Boolean dryRun) {}
+
+  /** What a batch held. */
+  public record BatchAnswer(List<ClaimAnswer> claims) {}
+
+  @POST
+  @Path("batch")
+  @Operation(
+      summary = "Hold several quotas at once, all or none — platform services only",
+      description =
+          "201 when any claim was held anew, 200 otherwise; the first quota the batch would"
+              + " exceed refuses all of it with 403 quota-exceeded, and nothing is held.")
+  public Response claimAll(@PathParam("org") String org, @NotNull @Valid Batch batch) {
+    ServiceCallers.require(token, CALLERS, "claim quotas");
+    List<Quotas.Item> items =
+        batch.claims().stream()
+            .map(c -> new Quotas.Item(Quota.parse(c.quota()).orElseThrow(), c.key(), c.amount()))
+            .toList();
+    if (items.stream().map(i -> i.quota() + "/" + i.key()).distinct().count() != items.size()) {
+      throw ProblemException.invalid("claims", "must not name the same quota and key twice");
+    }
+    List<ClaimAnswer> answers =
+        quotas.claimAll(
+            checked(org), items, Boolean.TRUE.equals(batch.dryRun()), token.getClaim("azp"));
+    boolean created = answers.stream().anyMatch(ClaimAnswer::created);
+    return Response.status(created ? 201 : 200).entity(new BatchAnswer(answers)).build();
+  }
+
+  /** How much of a quota the organisation's claims hold, and the claims themselves. */
+  public record Held(String quota, long used, List<Quotas.HeldClaim> claims) {}
 
   @GET
   @Path("{quota}")
   @Operation(
-      summary = "How much of one quota is held — platform services only",
+      summary = "How much of one quota is held, and by which keys — platform services only",
       description =
-          "Identity asks it before deleting an organisation: one whose instances still hold"
-              + " the instances quota has chat servers left.")
+          "Identity asks it before deleting an organisation (its instances must hold nothing);"
+              + " provisioning, to release instance claims a crash left behind.")
   public Held held(
       @PathParam("org") String org,
       @PathParam("quota") @Pattern(regexp = QUOTA, message = "unknown quota") String quota) {
     ServiceCallers.require(token, CALLERS, "read quota claims");
     Quota q = Quota.parse(quota).orElseThrow();
-    return new Held(quota, quotas.used(checked(org)).getOrDefault(q, 0L));
+    List<Quotas.HeldClaim> claims = quotas.claims(checked(org), q);
+    return new Held(quota, claims.stream().mapToLong(Quotas.HeldClaim::amount).sum(), claims);
   }
 
   @DELETE

@@ -174,6 +174,49 @@ public class Quotas {
         created && !dryRun);
   }
 
+  /** One part of a batch: a quota, the key that holds it, the amount. */
+  public record Item(Quota quota, String key, long amount) {}
+
+  /**
+   * Holds every item, or none: the first quota a batch would exceed refuses the whole of it (its
+   * 403 says which), in one transaction under the subscription's lock.
+   */
+  @Transactional
+  public List<ClaimAnswer> claimAll(
+      String organization, List<Item> items, boolean dryRun, String claimedBy) {
+    List<ClaimAnswer> answers = new ArrayList<>();
+    for (Item item : items) {
+      answers.add(claim(organization, item.quota(), item.key(), item.amount(), dryRun, claimedBy));
+    }
+    return answers;
+  }
+
+  /** One claim as its holder sees it. */
+  public record HeldClaim(String key, long amount, java.time.OffsetDateTime createdAt) {}
+
+  /** The claims an organisation holds on one quota, oldest first. */
+  @Transactional
+  public List<HeldClaim> claims(String organization, Quota quota) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT claim_key, amount, created_at FROM quota_claim WHERE organization_slug = ?1"
+                    + " AND resource = ?2 ORDER BY created_at, claim_key")
+            .setParameter(1, organization)
+            .setParameter(2, quota.wire())
+            .getResultList();
+    return rows.stream()
+        .map(
+            r ->
+                new HeldClaim(
+                    (String) r[0],
+                    ((Number) r[1]).longValue(),
+                    r[2] instanceof java.time.OffsetDateTime t
+                        ? t
+                        : ((java.time.Instant) r[2]).atOffset(java.time.ZoneOffset.UTC)))
+        .toList();
+  }
+
   /** Lets go of what a key holds; nothing held is not an error. */
   @Transactional
   public boolean release(String organization, Quota quota, String key) {

@@ -224,4 +224,142 @@ class MemberResourceTest extends IdentityTestBase {
         .body("items.size()", equalTo(1))
         .body("nextCursor", equalTo(null));
   }
+
+  /**
+   * The whole path to a chat server: a member signs in to an instance's client through Keycloak's
+   * login page (a real authorization-code sign-in, driven over HTTP); removing them makes Keycloak
+   * POST a back-channel logout token to the URL the instance registered — here a local listener
+   * standing for Synapse's {@code /_synapse/client/oidc/backchannel_logout}.
+   */
+  @Test
+  void removingAMemberSendsBackChannelLogoutToTheirChat() throws Exception {
+    String slug = organizationOf("olga", "logout");
+    addMember("olga", slug, "sacha", "member");
+    String sacha = userId("sacha");
+    java.util.concurrent.BlockingQueue<String> tokens =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    com.sun.net.httpserver.HttpServer chat =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    chat.createContext(
+        "/",
+        x -> {
+          String body =
+              new String(
+                  x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          if (x.getRequestURI().getPath().equals("/logout")) {
+            tokens.add(body);
+          }
+          x.sendResponseHeaders(200, -1);
+          x.close();
+        });
+    chat.start();
+    try {
+      String base = "http://localhost:" + chat.getAddress().getPort();
+      String instance = java.util.UUID.randomUUID().toString();
+      io.restassured.RestAssured.given()
+          .auth()
+          .oauth2(SERVERS.serviceToken(coop.salons.local.Service.PROVISIONING))
+          .contentType("application/json")
+          .body(
+              Map.of(
+                  "organization",
+                  slug,
+                  "flavour",
+                  "matrix",
+                  "redirectUris",
+                  java.util.List.of(base + "/callback"),
+                  "backchannelLogoutUrl",
+                  base + "/logout"))
+          .put("/api/v1/instance-clients/" + instance)
+          .then()
+          .statusCode(201);
+
+      signIn("instance-" + instance, base + "/callback", "sacha");
+      as("olga")
+          .delete("/api/v1/organizations/" + slug + "/members/" + sacha)
+          .then()
+          .statusCode(204);
+
+      String form = tokens.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(form != null && form.startsWith("logout_token="), "no back-channel logout came");
+      String jwt =
+          java.net.URLDecoder.decode(
+              form.substring("logout_token=".length()), java.nio.charset.StandardCharsets.UTF_8);
+      JsonNode claims =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+      assertEquals(sacha, claims.path("sub").asText());
+      assertEquals(
+          "instance-" + instance,
+          claims.path("aud").isArray()
+              ? claims.path("aud").get(0).asText()
+              : claims.path("aud").asText());
+      assertTrue(claims.path("events").has("http://schemas.openid.net/event/backchannel-logout"));
+    } finally {
+      chat.stop(0);
+    }
+  }
+
+  /** Signs a user in to a client through Keycloak's login form; stops at the redirect back. */
+  private static void signIn(String clientId, String redirectUri, String username)
+      throws Exception {
+    // Keycloak marks its cookies Secure, which Java's cookie manager keeps off plain http even on
+    // localhost (browsers do not): the cookies go back by hand.
+    java.net.http.HttpClient browser =
+        java.net.http.HttpClient.newBuilder()
+            .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+            .build();
+    String auth =
+        SERVERS.realmUrl()
+            + "/protocol/openid-connect/auth?response_type=code&scope=openid&client_id="
+            + clientId
+            + "&redirect_uri="
+            + java.net.URLEncoder.encode(redirectUri, java.nio.charset.StandardCharsets.UTF_8);
+    java.net.http.HttpResponse<String> login =
+        browser.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(auth)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    String cookies = merged("", login.headers().allValues("Set-Cookie"));
+    String form =
+        "username="
+            + username
+            + "&password="
+            + java.net.URLEncoder.encode(
+                SERVERS.user(username).password(), java.nio.charset.StandardCharsets.UTF_8);
+    // With Organizations the realm asks for the username first, then the password: each form is
+    // posted in turn until Keycloak sends the browser back to the chat.
+    java.net.http.HttpResponse<String> answer = login;
+    for (int step = 0; step < 3 && answer.statusCode() == 200; step++) {
+      java.util.regex.Matcher action =
+          java.util.regex.Pattern.compile("action=\"([^\"]+)\"").matcher(answer.body());
+      assertTrue(action.find(), "Keycloak's login form");
+      answer =
+          browser.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(action.group(1).replace("&amp;", "&")))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header("Cookie", cookies)
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      cookies = merged(cookies, answer.headers().allValues("Set-Cookie"));
+    }
+    assertEquals(302, answer.statusCode(), answer.body());
+    assertTrue(
+        answer.headers().firstValue("Location").orElse("").startsWith(redirectUri + "?"),
+        "signed in and sent back to the chat");
+  }
+
+  /** A Cookie header: the cookies sent so far, updated by the ones just set. */
+  private static String merged(String header, java.util.List<String> setCookies) {
+    Map<String, String> jar = new java.util.LinkedHashMap<>();
+    for (String c : header.isEmpty() ? new String[0] : header.split("; ")) {
+      jar.put(c.substring(0, c.indexOf('=')), c);
+    }
+    for (String set : setCookies) {
+      String c = set.split(";", 2)[0];
+      jar.put(c.substring(0, c.indexOf('=')), c);
+    }
+    return String.join("; ", jar.values());
+  }
 }

@@ -401,4 +401,64 @@ public interface Messages {
 
   @Message("Change the role")
   String members_change_role();
+
+  @Message("Sign-in")
+  String providers_title();
+
+  @Message(
+      "Members whose email address ends in your domain can sign in with the accounts your"
+          + " association already has (OpenID Connect or SAML). The platform reads your provider"
+          + " first; the client secret is kept by the sign-in server and never shown again.")
+  String providers_intro();
+
+  @Message("Your association's sign-in is linked: {name}.")
+  String providers_added(String name);
+
+  @Message("Nothing was changed:")
+  String providers_failed();
+
+  @Message("No provider yet: members sign in with a password.")
+  String providers_none();
+
+  @Message("Provider")
+  String providers_display_name();
+
+  @Message("Email domain")
+  String providers_domain();
+
+  @Message("Register at your provider")
+  String providers_register();
+
+  @Message("Link a provider")
+  String providers_add_title();
+
+  @Message("Short name")
+  String providers_name();
+
+  @Message("2 to 20 lower-case letters and digits.")
+  String providers_name_help();
+
+  @Message("Kind")
+  String providers_kind();
+
+  @Message("Discovery URL (OpenID Connect)")
+  String providers_discovery();
+
+  @Message("Metadata URL (SAML)")
+  String providers_metadata();
+
+  @Message("Client id (OpenID Connect)")
+  String providers_client_id();
+
+  @Message("Client secret (OpenID Connect)")
+  String providers_client_secret();
+
+  @Message("Link")
+  String providers_add();
+
+  @Message("Unlink")
+  String providers_remove();
+
+  @Message("Only owners link or unlink providers.")
+  String providers_owners_only();
 }

@@ -63,4 +63,38 @@ public interface IdentityClient {
   @jakarta.ws.rs.DELETE
   @Path("/{org}/members/{member}")
   void removeMember(@PathParam("org") String org, @PathParam("member") String member);
+
+  /** An organisation's own identity provider, as identity answers it (never its secret). */
+  record Provider(
+      String name,
+      String kind,
+      String displayName,
+      String domain,
+      String discoveryUrl,
+      String metadataUrl,
+      String clientId,
+      String redirectUri,
+      String serviceProviderMetadataUrl) {}
+
+  record AddProvider(
+      String name,
+      String kind,
+      String displayName,
+      String domain,
+      String discoveryUrl,
+      String metadataUrl,
+      String clientId,
+      String clientSecret) {}
+
+  @GET
+  @Path("/{org}/identity-providers")
+  List<Provider> providers(@PathParam("org") String org);
+
+  @POST
+  @Path("/{org}/identity-providers")
+  Provider addProvider(@PathParam("org") String org, AddProvider provider);
+
+  @jakarta.ws.rs.DELETE
+  @Path("/{org}/identity-providers/{name}")
+  void removeProvider(@PathParam("org") String org, @PathParam("name") String name);
 }

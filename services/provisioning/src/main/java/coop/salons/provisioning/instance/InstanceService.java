@@ -93,9 +93,10 @@ public class InstanceService {
     OffsetDateTime now = OffsetDateTime.now();
     Instance i = new Instance();
     i.id = UUID.randomUUID();
-    // The organisation's plan in billing decides how many instances it may have (ADR 12); the
-    // slot is given back if this transaction does not commit.
-    quota.claim(org, i.id);
+    // The organisation's plan in billing decides how many instances it may have and how much
+    // CPU, memory and storage they reserve together (ADR 12); all is given back if this
+    // transaction does not commit.
+    quota.claim(org, i.id, plan);
     releaseIfRolledBack(org, i.id);
     i.organizationSlug = org;
     i.slug = request.slug();
@@ -187,6 +188,11 @@ public class InstanceService {
     }
     if (request.plan() != null) {
       PlanLimits plan = plans.require(request.plan());
+      if (!request.plan().equals(i.plan)) {
+        // The organisation's plan in billing must have room for the new size (the old amounts
+        // are replaced). A refusal leaves the instance as it was.
+        quota.claim(org, i.id, plan);
+      }
       i.plan = request.plan();
       if (flavour == Flavour.MATTERMOST) {
         i.loginMode = plan.login().id();

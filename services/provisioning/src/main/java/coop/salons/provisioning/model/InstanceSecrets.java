@@ -19,6 +19,7 @@ public final class InstanceSecrets {
   public static final String REGISTRATION = "registration";
   public static final String OIDC_CLIENT_SECRET = "oidc-client-secret";
   public static final String AT_REST_KEY = "at-rest-key";
+  public static final String MATTERMOST_ADMIN_PASSWORD = "mattermost-admin-password";
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ALPHANUMERIC =
@@ -37,6 +38,8 @@ public final class InstanceSecrets {
       s.put(REGISTRATION, token(48));
     } else {
       s.put(AT_REST_KEY, token(32));
+      // The platform's own Mattermost account, which makes members' accounts (login mode accounts).
+      s.put(MATTERMOST_ADMIN_PASSWORD, token(40));
     }
     return s;
   }

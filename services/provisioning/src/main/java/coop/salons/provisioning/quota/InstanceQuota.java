@@ -1,37 +1,145 @@
 package coop.salons.provisioning.quota;
 
+import coop.salons.billingclient.BillingQuotas;
 import coop.salons.billingclient.QuotaClaims;
+import coop.salons.provisioning.instance.Instance;
+import coop.salons.provisioning.instance.InstanceState;
+import coop.salons.provisioning.model.PlanLimits;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * An instance holds one slot of its organisation's {@code instances} quota in billing, under the
- * key {@code instance-<id>}, from its creation to its purge (docs/adr/0012).
+ * An instance holds, under the key {@code instance-<id>} in billing, one slot of its organisation's
+ * {@code instances} quota and what its plan reserves of {@code cpu-millicores}, {@code memory-mib}
+ * and {@code storage-gb}, from its creation to its purge, all claimed together or not at all
+ * (docs/adr/0012): an organisation on a small plan cannot run a large instance.
+ *
+ * <p>A creation that dies between billing's answer and its own commit leaves a claim no instance
+ * holds; every 10 minutes ({@code salons.provisioning.quota-reconcile-every}) such claims, once
+ * older than any creation in flight can be, are released.
  */
 @ApplicationScoped
 public class InstanceQuota {
 
   static final String QUOTA = "instances";
+  static final List<String> RESOURCES =
+      List.of(QUOTA, "cpu-millicores", "memory-mib", "storage-gb");
+  static final String PREFIX = "instance-";
+
+  /** A claim younger than this may belong to a creation whose transaction is still open. */
+  static final Duration SETTLED = Duration.ofMinutes(10);
 
   @Inject QuotaClaims claims;
+  @Inject EntityManager em;
 
   public static String key(UUID instance) {
-    return "instance-" + instance;
+    return PREFIX + instance;
   }
 
-  /** Holds a slot for the instance, or refuses (403 from billing, 503 without it). */
-  public void claim(String org, UUID instance) {
-    claims.claim(org, QUOTA, key(instance), 1, false);
+  /**
+   * Holds the instance's slot and its plan's resources, or refuses (403 from billing naming the
+   * first quota exceeded, 503 without billing). Claiming again with another plan replaces the
+   * amounts, checked again.
+   */
+  public void claim(String org, UUID instance, PlanLimits plan) {
+    String key = key(instance);
+    claims.claimAll(
+        org,
+        List.of(
+            new BillingQuotas.Claim(QUOTA, key, 1, false),
+            new BillingQuotas.Claim("cpu-millicores", key, plan.cpuMillis(), false),
+            new BillingQuotas.Claim("memory-mib", key, plan.memoryMib(), false),
+            new BillingQuotas.Claim("storage-gb", key, plan.storageGb(), false)));
   }
 
-  /** Lets the slot go (the purge's last step); idempotent. */
+  /** Lets everything go (the purge's last step); idempotent. */
   public void release(String org, UUID instance) {
-    claims.release(org, QUOTA, key(instance));
+    for (String resource : RESOURCES) {
+      claims.release(org, resource, key(instance));
+    }
   }
 
   /** Releases without failing: for a creation that did not commit after its claim. */
   public void releaseQuietly(String org, UUID instance) {
-    claims.releaseQuietly(org, QUOTA, key(instance));
+    for (String resource : RESOURCES) {
+      claims.releaseQuietly(org, resource, key(instance));
+    }
+  }
+
+  @Scheduled(
+      every = "${salons.provisioning.quota-reconcile-every:10m}",
+      delayed = "1m",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+  void tick() {
+    try {
+      reconcile(OffsetDateTime.now());
+    } catch (RuntimeException e) {
+      Log.warnf("Could not reconcile instance claims with billing: %s", e.getMessage());
+    }
+  }
+
+  /**
+   * Releases, for every organisation provisioning knows, the settled instance claims that no live
+   * instance holds; answers how many it released.
+   */
+  public int reconcile(OffsetDateTime now) {
+    List<String> organizations =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    em.createNativeQuery(
+                            "SELECT organization_slug FROM organization_member UNION"
+                                + " SELECT organization_slug FROM instance",
+                            String.class)
+                        .getResultList());
+    int released = 0;
+    for (String org : organizations) {
+      BillingQuotas.Held held;
+      try {
+        held = claims.claims(org, QUOTA);
+      } catch (RuntimeException e) {
+        Log.debugf("Instance claims of %s not read: %s", org, e.getMessage());
+        continue;
+      }
+      for (BillingQuotas.HeldClaim c : held.claims()) {
+        UUID id = instanceOf(c.key());
+        if (id == null || c.createdAt().isAfter(now.minus(SETTLED)) || held(id)) {
+          continue;
+        }
+        release(org, id);
+        Log.infof("Released %s of %s: no instance holds it", c.key(), org);
+        released++;
+      }
+    }
+    return released;
+  }
+
+  private boolean held(UUID id) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Instance i = Instance.findById(id);
+              return i != null && i.state() != InstanceState.DELETED;
+            });
+  }
+
+  private static UUID instanceOf(String key) {
+    if (!key.startsWith(PREFIX)) {
+      return null;
+    }
+    try {
+      return UUID.fromString(key.substring(PREFIX.length()));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }

@@ -218,9 +218,49 @@ class InstanceApiTest {
   }
 
   @Test
+  void anInstanceBiggerThanThePlanIsRefusedAndHoldsNothing() {
+    Map<String, Object> body = matrix("chat");
+    body.put("plan", "large");
+    as(owner)
+        .body(body)
+        .post(path(org))
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .body("type", endsWith("quota-exceeded"))
+        .body("quota", equalTo("cpu-millicores"))
+        .body("limit", equalTo(500))
+        .body("requested", equalTo(2000));
+    as(owner).get(path(org)).then().body("items", hasSize(0));
+    // All or nothing: not even the instance slot is held.
+    as(owner)
+        .baseUri(Fixture.servers().billingUrl())
+        .get("/api/v1/organizations/" + org + "/quotas")
+        .then()
+        .body("find { it.quota == 'instances' }.used", equalTo(0))
+        .body("find { it.quota == 'cpu-millicores' }.used", equalTo(0));
+
+    // A small one fits; growing it to large is refused the same way, and it stays small.
+    as(owner).body(matrix("chat")).post(path(org)).then().statusCode(202);
+    as(owner)
+        .body(Map.of("plan", "large"))
+        .patch(path(org) + "/chat")
+        .then()
+        .statusCode(403)
+        .body("quota", equalTo("cpu-millicores"));
+    as(owner).get(path(org) + "/chat").then().body("plan", equalTo("small"));
+    as(owner)
+        .baseUri(Fixture.servers().billingUrl())
+        .get("/api/v1/organizations/" + org + "/quotas")
+        .then()
+        .body("find { it.quota == 'cpu-millicores' }.used", equalTo(500))
+        .body("find { it.quota == 'memory-mib' }.used", equalTo(1024))
+        .body("find { it.quota == 'storage-gb' }.used", equalTo(10));
+  }
+
+  @Test
   void theSameSlugTwiceIsAConflict() {
     Map<String, Object> body = matrix("chat");
-    body.put("plan", "medium");
     as(owner).body(body).post(path(org)).then().statusCode(202);
     as(owner)
         .body(body)
@@ -251,7 +291,9 @@ class InstanceApiTest {
         .then()
         .statusCode(409)
         .body("type", endsWith("unsupported-version"));
-    // The openid plan signs Mattermost in with OpenID Connect.
+    // The openid plan signs Mattermost in with OpenID Connect (a large instance needs the
+    // organisation on a large plan).
+    Fixture.onPlan(org, owner, "large", 2000);
     body.put("plan", "large");
     body.remove("version");
     as(owner)

@@ -71,6 +71,8 @@ class SupervisorTest {
   void organisation() {
     owner = Fixture.user("ada");
     org = Fixture.organization(owner);
+    // Room for medium instances and a change to large (billing holds each one's CPU and memory).
+    Fixture.onPlan(org, owner, "large", 2000);
   }
 
   @AfterEach
@@ -390,6 +392,14 @@ class SupervisorTest {
               .extract()
               .path("id");
       UUID uuid = UUID.fromString(id);
+      // Only this instance is due: what other tests left waiting must not fill the claim's batch.
+      QuarkusTransaction.requiringNew()
+          .run(
+              () ->
+                  Instance.update(
+                      "nextAttemptAt = ?1 where id <> ?2 and leaseOwner is null",
+                      OffsetDateTime.now().plusDays(1),
+                      uuid));
       Reconciler.crashAfterStep = step;
       String dead = "replica-that-dies-" + step;
       try {
@@ -438,12 +448,12 @@ class SupervisorTest {
       String o = Fixture.organization(owner);
       Fixture.onPlan(o, owner, "large", 2000); // two instances each
       as(owner)
-          .body(Map.of("slug", "chat", "flavour", "matrix", "plan", "large"))
+          .body(Map.of("slug", "chat", "flavour", "matrix", "plan", "small"))
           .post(path(o))
           .then()
           .statusCode(202);
       as(owner)
-          .body(Map.of("slug", "autre", "flavour", "matrix", "plan", "large"))
+          .body(Map.of("slug", "autre", "flavour", "matrix", "plan", "small"))
           .post(path(o))
           .then()
           .statusCode(202);
