@@ -6,13 +6,19 @@ import static coop.salons.testing.Fixtures.asService;
 import static coop.salons.testing.Fixtures.organization;
 import static coop.salons.testing.Fixtures.servers;
 import static coop.salons.testing.Fixtures.user;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import coop.salons.local.Service;
 import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -143,5 +149,65 @@ class MemberQuotaTest {
         .then()
         .statusCode(204);
     as(KEEPER).baseUri(identity).delete(path).then().statusCode(202);
+  }
+
+  @Inject EntityManager em;
+
+  static int membersUsedBy(TestUser owner, String org) {
+    return as(owner)
+        .get("/api/v1/organizations/" + org + "/quotas")
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("find { it.quota == 'members' }.used");
+  }
+
+  @Test
+  void identityReconcilesMembersClaimsOnAnOperatorsRequest() {
+    TestUser owner = user("mq-rec-owner");
+    TestUser cleo = user("mq-cleo");
+    String org = organization(owner);
+    addMember(org, owner, cleo, "member");
+    assertEquals(2, membersUsedBy(owner, org));
+    String claims = "/api/v1/organizations/" + org + "/quota-claims";
+    // A claim left by an addition that failed an hour ago...
+    String stale = "member-" + UUID.randomUUID();
+    asService(Service.IDENTITY)
+        .body(Map.of("quota", "members", "key", stale, "amount", 1))
+        .post(claims)
+        .then()
+        .statusCode(201);
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                em.createNativeQuery(
+                        "UPDATE quota_claim SET created_at = now() - interval '1 hour'"
+                            + " WHERE organization_slug = ?1 AND claim_key = ?2")
+                    .setParameter(1, org)
+                    .setParameter(2, stale)
+                    .executeUpdate());
+    // ...and a member whose slot was lost (billing away when they joined).
+    asService(Service.IDENTITY)
+        .delete(claims + "/members/" + "member-" + cleo.id())
+        .then()
+        .statusCode(204);
+    assertEquals(2, membersUsedBy(owner, org));
+
+    String identity = servers().identityUrl();
+    String path = "/api/v1/quota-reconciliations";
+    as(owner).baseUri(identity).post(path).then().statusCode(403);
+    io.restassured.RestAssured.given().baseUri(identity).post(path).then().statusCode(401);
+    as(OPERATOR)
+        .baseUri(identity)
+        .post(path)
+        .then()
+        .statusCode(200)
+        .body("released", greaterThanOrEqualTo(1))
+        .body("claimed", greaterThanOrEqualTo(1));
+    asService(Service.IDENTITY)
+        .get(claims + "/members")
+        .then()
+        .statusCode(200)
+        .body("claims.key", containsInAnyOrder("member-" + owner.id(), "member-" + cleo.id()));
   }
 }

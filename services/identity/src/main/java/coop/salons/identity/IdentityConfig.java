@@ -33,6 +33,10 @@ public interface IdentityConfig {
   @WithDefault("billing")
   String quotas();
 
+  /** How often members' claims in billing are brought in step with membership. */
+  @WithDefault("10m")
+  String quotaReconcileEvery();
+
   /**
    * Whether an organisation's identity provider may live on this machine or a private network
    * (loopback, site-local, link-local addresses). Off in production: the platform would otherwise

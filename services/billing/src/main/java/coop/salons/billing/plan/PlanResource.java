@@ -1,12 +1,12 @@
 package coop.salons.billing.plan;
 
 import coop.salons.billing.BillingConfig;
-import coop.salons.billing.access.Hoster;
 import coop.salons.billing.plan.PlanDtos.PlanInput;
 import coop.salons.billing.plan.PlanDtos.PlanView;
 import coop.salons.common.api.ETags;
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
+import coop.salons.common.security.Hoster;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;

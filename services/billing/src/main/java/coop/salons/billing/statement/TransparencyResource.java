@@ -1,12 +1,12 @@
 package coop.salons.billing.statement;
 
 import coop.salons.billing.BillingConfig;
-import coop.salons.billing.access.Hoster;
 import coop.salons.billing.statement.StatementRuns.Run;
 import coop.salons.billing.statement.Statements.PlanTotal;
 import coop.salons.billing.statement.Statements.Statement;
 import coop.salons.common.api.Cursors;
 import coop.salons.common.api.Page;
+import coop.salons.common.security.Hoster;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;

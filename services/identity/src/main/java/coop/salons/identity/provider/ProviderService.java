@@ -96,12 +96,7 @@ public class ProviderService {
     checkFields(request, domain);
     String alias = alias(org, request.name());
     if (exists(alias)) {
-      throw new ProblemException(
-          409,
-          "provider-exists",
-          "Provider exists",
-          "The organisation already has a provider named '" + request.name() + "'.",
-          List.of());
+      throw taken(request.name());
     }
     Map<String, String> settings = read(request);
 
@@ -140,12 +135,7 @@ public class ProviderService {
       rep.setConfig(c);
       try (Response r = realm().identityProviders().create(rep)) {
         if (r.getStatus() == 409) {
-          throw new ProblemException(
-              409,
-              "provider-exists",
-              "Provider exists",
-              "The organisation already has a provider named '" + request.name() + "'.",
-              List.of());
+          throw taken(request.name());
         }
         if (r.getStatus() != 201) {
           throw new IllegalStateException("Keycloak refused the provider: HTTP " + r.getStatus());
@@ -323,6 +313,15 @@ public class ProviderService {
         oidc ? endpoint : null,
         oidc ? null : endpoint + "/descriptor",
         p.isEnabled());
+  }
+
+  private static ProblemException taken(String name) {
+    return new ProblemException(
+        409,
+        "provider-exists",
+        "Provider exists",
+        "The organisation already has a provider named '" + name + "'.",
+        List.of());
   }
 
   private static ProblemException notFound(String org, String name) {

@@ -1,13 +1,22 @@
 package coop.salons.identity.quota;
 
+import coop.salons.billingclient.BillingQuotas;
 import coop.salons.billingclient.QuotaClaims;
 import coop.salons.common.api.ProblemException;
 import coop.salons.identity.IdentityConfig;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What identity asks billing before it acts (docs/adr/0012), unless {@code salons.identity.quotas}
@@ -25,16 +34,21 @@ public class Quotas {
 
   static final String MEMBERS = "members";
   static final String INSTANCES = "instances";
+  static final String MEMBER_PREFIX = "member-";
+
+  /** A claim younger than this may belong to an addition still under way. */
+  static final Duration SETTLED = Duration.ofMinutes(10);
 
   @Inject IdentityConfig config;
   @Inject QuotaClaims claims;
+  @Inject EntityManager em;
 
   boolean enabled() {
     return !"off".equals(config.quotas());
   }
 
   public static String key(String userId) {
-    return "member-" + userId;
+    return MEMBER_PREFIX + userId;
   }
 
   /** Holds a slot for the user, or refuses. */
@@ -51,12 +65,17 @@ public class Quotas {
     }
   }
 
-  /** Holds a slot for someone who is a member already (an accepted invitation, an owner). */
-  public void claimMemberQuietly(String org, String userId) {
+  /**
+   * Holds a slot for someone who is a member already (an accepted invitation, an owner); answers
+   * whether it is held.
+   */
+  public boolean claimMemberQuietly(String org, String userId) {
     try {
       claimMember(org, userId);
+      return enabled();
     } catch (RuntimeException e) {
       Log.warnf("Could not claim a members slot of %s for %s: %s", org, userId, e.getMessage());
+      return false;
     }
   }
 
@@ -85,5 +104,82 @@ public class Quotas {
           List.of(),
           Map.of("instances", held));
     }
+  }
+
+  /** What a reconciliation did. */
+  public record Reconciled(int organizations, int released, int claimed) {}
+
+  @Scheduled(
+      every = "${salons.identity.quota-reconcile-every:10m}",
+      delayed = "2m",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+  void tick() {
+    try {
+      reconcile(OffsetDateTime.now());
+    } catch (RuntimeException e) {
+      Log.warnf("Could not reconcile members' claims with billing: %s", e.getMessage());
+    }
+  }
+
+  /**
+   * Brings billing's members claims in step with membership, organisation by organisation: a
+   * settled claim of someone who is not a member (a failure between claim and addition) is
+   * released; a member without a claim (billing away when they joined) is claimed for.
+   */
+  public Reconciled reconcile(OffsetDateTime now) {
+    if (!enabled()) {
+      return new Reconciled(0, 0, 0);
+    }
+    Map<String, Set<String>> members = new TreeMap<>();
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              @SuppressWarnings("unchecked")
+              List<Object[]> rows =
+                  em.createNativeQuery(
+                          "SELECT o.slug, m.user_id FROM organization o LEFT JOIN membership m"
+                              + " ON m.organization_id = o.id WHERE o.keycloak_id IS NOT NULL"
+                              + " AND o.deletion_scheduled_at IS NULL")
+                      .getResultList();
+              for (Object[] r : rows) {
+                Set<String> users = members.computeIfAbsent((String) r[0], k -> new HashSet<>());
+                if (r[1] != null) {
+                  users.add((String) r[1]);
+                }
+              }
+            });
+    int released = 0;
+    int claimed = 0;
+    for (Map.Entry<String, Set<String>> org : members.entrySet()) {
+      BillingQuotas.Held held;
+      try {
+        held = claims.claims(org.getKey(), MEMBERS);
+      } catch (RuntimeException e) {
+        Log.debugf("Members claims of %s not read: %s", org.getKey(), e.getMessage());
+        continue;
+      }
+      Set<String> holding = new HashSet<>();
+      for (BillingQuotas.HeldClaim c : held.claims()) {
+        if (!c.key().startsWith(MEMBER_PREFIX)) {
+          continue;
+        }
+        String userId = c.key().substring(MEMBER_PREFIX.length());
+        holding.add(userId);
+        if (!org.getValue().contains(userId) && c.createdAt().isBefore(now.minus(SETTLED))) {
+          claims.releaseQuietly(org.getKey(), MEMBERS, c.key());
+          released++;
+        }
+      }
+      for (String userId : org.getValue()) {
+        if (!holding.contains(userId) && claimMemberQuietly(org.getKey(), userId)) {
+          claimed++;
+        }
+      }
+    }
+    if (released + claimed > 0) {
+      Log.infof("Members claims reconciled: %d released, %d claimed", released, claimed);
+    }
+    return new Reconciled(members.size(), released, claimed);
   }
 }

@@ -152,7 +152,14 @@ public class MattermostAccounts {
     for (Account a : known.values()) {
       if (!wanted.containsKey(a.userId())) {
         api.removeFromTeam(team, a.mattermostId());
-        api.setActive(a.mattermostId(), false);
+        try {
+          api.setActive(a.mattermostId(), false);
+        } catch (MattermostApi.Refused e) {
+          if (e.status != 404) {
+            throw e;
+          }
+          // Deleted on the server by its administrator: nothing left to deactivate.
+        }
         forget(instanceId, a.userId());
         deactivated++;
       }

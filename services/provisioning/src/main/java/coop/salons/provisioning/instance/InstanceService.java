@@ -14,12 +14,10 @@ import coop.salons.provisioning.model.LoginMode;
 import coop.salons.provisioning.model.PlanLimits;
 import coop.salons.provisioning.quota.InstanceQuota;
 import coop.salons.provisioning.webhook.Webhooks;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -46,24 +44,13 @@ public class InstanceService {
   @Inject EntityManager em;
   @Inject Webhooks webhooks;
   @Inject InstanceQuota quota;
-  @Inject TransactionSynchronizationRegistry transactions;
 
-  private void releaseIfRolledBack(String org, UUID id) {
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            if (status != Status.STATUS_COMMITTED) {
-              quota.releaseQuietly(org, id);
-            }
-          }
-        });
-  }
-
-  @Transactional
+  /**
+   * Asks for an instance: billing holds its slot and size first (docs/adr/0012), outside any
+   * transaction so that no database connection waits on billing; then one short transaction writes
+   * it. Anything that fails after the claim gives the claim back (a crash in between is left to
+   * {@link InstanceQuota#reconcile}).
+   */
   public InstanceView create(String org, CreateInstance request) {
     Flavour flavour = Flavour.of(request.flavour()).orElseThrow();
     if (RESERVED.contains(request.slug()) || request.slug().contains("--")) {
@@ -75,10 +62,22 @@ public class InstanceService {
     LoginMode login = flavour == Flavour.MATRIX ? LoginMode.OPENID : plan.login();
     checkLogin(flavour, login, version);
     checkDomain(request.customDomain());
-    // One organisation's creations queue here, so that two cannot both take the last slot.
-    em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
-        .setParameter(1, "instances:" + org)
-        .getSingleResult();
+    // A taken slug or domain is told as such, before billing is asked (checked again below).
+    QuarkusTransaction.requiringNew().run(() -> checkFree(org, request));
+    UUID id = UUID.randomUUID();
+    // The organisation's plan in billing decides how many instances it may have and how much
+    // CPU, memory and storage they reserve together; billing serialises one organisation's claims.
+    quota.claim(org, id, plan);
+    try {
+      return QuarkusTransaction.requiringNew()
+          .call(() -> insert(org, id, request, flavour, planName, version, login));
+    } catch (RuntimeException e) {
+      quota.releaseQuietly(org, id);
+      throw e;
+    }
+  }
+
+  private static void checkFree(String org, CreateInstance request) {
     if (Instance.count(
             "organizationSlug = ?1 and slug = ?2 and state <> 'deleted'", org, request.slug())
         > 0) {
@@ -90,14 +89,24 @@ public class InstanceService {
       throw ProblemException.conflict(
           "The domain " + request.customDomain() + " is already used by an instance.");
     }
+  }
+
+  private InstanceView insert(
+      String org,
+      UUID id,
+      CreateInstance request,
+      Flavour flavour,
+      String planName,
+      String version,
+      LoginMode login) {
+    // One organisation's creations queue here, so that two cannot both take one slug.
+    em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
+        .setParameter(1, "instances:" + org)
+        .getSingleResult();
+    checkFree(org, request);
     OffsetDateTime now = OffsetDateTime.now();
     Instance i = new Instance();
-    i.id = UUID.randomUUID();
-    // The organisation's plan in billing decides how many instances it may have and how much
-    // CPU, memory and storage they reserve together (ADR 12); all is given back if this
-    // transaction does not commit.
-    quota.claim(org, i.id, plan);
-    releaseIfRolledBack(org, i.id);
+    i.id = id;
     i.organizationSlug = org;
     i.slug = request.slug();
     i.displayName = request.displayName() == null ? request.slug() : request.displayName().strip();

@@ -1,4 +1,4 @@
-package coop.salons.billing.access;
+package coop.salons.common.security;
 
 import coop.salons.common.api.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -6,7 +6,8 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 
 /**
- * The hoster's operators: the realm role {@code platform-admin} (plans, the report's internals).
+ * The hoster's operators: the realm role {@code platform-admin} (plans, the cost report's
+ * internals, reconciling quotas).
  */
 @RequestScoped
 public class Hoster {
