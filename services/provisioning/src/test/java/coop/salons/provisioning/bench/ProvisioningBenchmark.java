@@ -7,8 +7,10 @@ import coop.salons.provisioning.KubernetesStandIn;
 import coop.salons.provisioning.model.ChatRenderer;
 import coop.salons.provisioning.model.InstanceSecrets;
 import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.model.KubernetesManifests;
 import coop.salons.provisioning.model.Placement;
 import coop.salons.provisioning.runtime.ChatRuntime;
+import coop.salons.provisioning.runtime.KubernetesRuntime;
 import coop.salons.provisioning.supervisor.Supervisor;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers.TestUser;
@@ -18,6 +20,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
@@ -91,6 +95,8 @@ class ProvisioningBenchmark {
   @Inject AgroalDataSource db;
   @Inject ChatRuntime runtime;
   @Inject coop.salons.provisioning.supervisor.BenchAccess access;
+
+  @KubernetesTestServer KubernetesServer kube;
 
   @io.quarkus.test.common.http.TestHTTPResource("/")
   java.net.URL root;
@@ -267,6 +273,11 @@ class ProvisioningBenchmark {
     int missing =
         Math.max(
             0, RESYNCED - (int) count("SELECT count(*) FROM instance WHERE state <> 'deleted'"));
+    // -Dbench.seed=api seeds through the stand-in's API instead (slow: it scans what it stores).
+    DirectSeed direct =
+        "api".equals(System.getProperty("bench.seed"))
+            ? null
+            : new DirectSeed(kube.getKubernetesMockServer());
     ExecutorService seeders = Executors.newFixedThreadPool(8);
     List<Callable<Void>> seeds = new ArrayList<>();
     for (int n = 0; n < missing; n++) {
@@ -278,6 +289,16 @@ class ProvisioningBenchmark {
             Placement p = runtime.placement(spec, null);
             Map<String, String> secrets = new HashMap<>(InstanceSecrets.generate(spec.flavour()));
             secrets.put(InstanceSecrets.OIDC_CLIENT_SECRET, InstanceSecrets.token(32));
+            if (direct != null) {
+              // Straight into the stand-in's store (see DirectSeed): what apply would have made.
+              direct.put(
+                  KubernetesManifests.render(
+                      spec,
+                      ChatRenderer.of(spec.flavour()).render(spec, p, secrets),
+                      ((KubernetesRuntime) runtime).cluster(),
+                      secrets));
+              return null;
+            }
             ChatRuntime.Secrets kept = runtime.secrets(spec, secrets);
             runtime.apply(
                 spec, p, ChatRenderer.of(spec.flavour()).render(spec, p, kept.values()), kept);
@@ -290,6 +311,11 @@ class ProvisioningBenchmark {
     }
     seeders.shutdown();
     line("  (seeded %d ready instances in %.0f s)", missing, (System.nanoTime() - seedStart) / 1e9);
+    if (direct != null) {
+      line(
+          "  (straight into the stand-in's store: %d objects, %d MB of JSON)",
+          direct.size(), direct.megabytes());
+    }
     // Readiness as a controller would report it (the stand-in has none).
     access.reportAllReady();
     // The supervisor sees them ready and settles them.
