@@ -177,12 +177,23 @@ public class MattermostAccounts {
     if (api.login(ADMIN, password)) {
       return;
     }
-    // A new server: the first account made becomes its system administrator.
+    // A new server that still lets the first account sign up makes it system administrator. A
+    // server with sign-up off (as rendered for this mode) needs the account made beforehand,
+    // with mmctl --local (see the operator guide).
     String host = URI.create(baseUrl).getHost();
     try {
       api.createUser(
           ADMIN + "@" + (host.contains(".") ? host : host + ".localdomain"), ADMIN, password);
     } catch (MattermostApi.Refused e) {
+      if (e.errorId.contains("signup_email_disabled")) {
+        throw new IllegalStateException(
+            "The platform's account "
+                + ADMIN
+                + " does not sign in on this Mattermost (missing, or its password changed) and"
+                + " the server's sign-up is off: create it, or set its password, with mmctl"
+                + " --local (user create --system-admin; the password is the instance secret"
+                + " mattermost-admin-password)");
+      }
       // The server has accounts already, and ours no longer signs in.
       throw refused(e.getMessage());
     }

@@ -87,10 +87,18 @@ class MattermostAccountsTest {
     String org = Fixture.organization(owner);
     UUID id = instance(owner, org);
     try (MattermostStandIn mm = new MattermostStandIn()) {
-      // First run on a new server: the platform's account is its first, hence system admin;
-      // the organisation's invite-only team is made; the owner gets an account and a link.
+      // Sign-up is off, as the platform renders it: without its account the sync says how to
+      // make it, and makes nothing.
+      IllegalStateException missing =
+          assertThrows(
+              IllegalStateException.class,
+              () -> accounts.sync(id, org, "Talk", mm.url(), PASSWORD));
+      assertTrue(missing.getMessage().contains("mmctl --local"), missing.getMessage());
+      assertTrue(mm.users.isEmpty() && mm.teams.isEmpty());
+      // Once the operator made it: the organisation's invite-only team is made; the owner gets
+      // an account and a link to choose a password.
+      MattermostStandIn.User admin = mm.bootstrapAdmin(MattermostAccounts.ADMIN, PASSWORD);
       assertEquals(new Outcome(1, 0, 0), accounts.sync(id, org, "Talk", mm.url(), PASSWORD));
-      MattermostStandIn.User admin = mm.byUsername(MattermostAccounts.ADMIN);
       assertTrue(admin.systemAdmin);
       MattermostStandIn.Team team = mm.teams.values().iterator().next();
       assertEquals(org, team.name());
@@ -150,7 +158,12 @@ class MattermostAccountsTest {
     String org = Fixture.organization(owner);
     UUID id = instance(owner, org);
     try (MattermostStandIn mm = new MattermostStandIn()) {
+      // A server whose sign-up is still open: the platform's account is its first account, hence
+      // its system administrator.
+      mm.signUpOpen = true;
       accounts.sync(id, org, "Talk", mm.url(), PASSWORD);
+      assertTrue(mm.byUsername(MattermostAccounts.ADMIN).systemAdmin);
+      mm.signUpOpen = false;
       mm.addUser("mma-camille", "someone-else@example.net");
       addMember(org, owner, camille, "member");
       assertEquals(new Outcome(1, 0, 0), accounts.sync(id, org, "Talk", mm.url(), PASSWORD));
@@ -166,7 +179,7 @@ class MattermostAccountsTest {
       assertTrue(
           mm.writes.subList(writes, mm.writes.size()).stream()
               .allMatch(w -> w.startsWith("POST /users")),
-          "only sign-in attempts and a refused first-account creation");
+          "only sign-in attempts and a refused account creation");
       assertEquals(4, mm.users.size());
     }
   }

@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
 
 /**
  * A stand-in for the part of Mattermost's REST API (v4) the {@code accounts} mode calls, written
- * from Mattermost's API reference, because no Mattermost server runs on these machines: sign-in
- * with a session token in the {@code Token} header, the first account made without a session
- * becomes system administrator and later ones need one, usernames (3-22 of a-z 0-9 . _ -, starting
- * with a letter) and emails unique with Mattermost's error ids, deactivation instead of deletion,
- * invite-only teams with scheme roles, password reset emails (recorded here).
+ * from Mattermost's API reference and its server's sign-up rules, because no Mattermost server runs
+ * on these machines: sign-in with a session token in the {@code Token} header; without a session an
+ * account can only be made by signing up, which a server with sign-up turned off (as the platform
+ * renders it in the {@code accounts} mode) refuses with {@code signup_email_disabled}, and which
+ * otherwise makes the first account system administrator; usernames (3-22 of a-z 0-9 . _ -,
+ * starting with a letter) and emails unique with Mattermost's error ids, deactivation instead of
+ * deletion, invite-only teams with scheme roles, password reset emails (recorded here).
  *
  * <p>What it cannot check: Mattermost's own permission schemes beyond "system admin", email
  * delivery, and any behaviour of a real server's version that differs from its reference.
@@ -52,6 +54,9 @@ final class MattermostStandIn implements AutoCloseable {
 
   final List<String> passwordResets = new ArrayList<>();
 
+  /** {@code EmailSettings.EnableSignUpWithEmail} and {@code TeamSettings.EnableUserCreation}. */
+  volatile boolean signUpOpen;
+
   /** Every call that changed something, as "METHOD path". */
   final List<String> writes = new ArrayList<>();
 
@@ -79,6 +84,14 @@ final class MattermostStandIn implements AutoCloseable {
         .filter(u -> u.email.equalsIgnoreCase(email))
         .findFirst()
         .orElse(null);
+  }
+
+  /** The platform's account, made the way an operator bootstraps it ({@code mmctl --local}). */
+  synchronized User bootstrapAdmin(String username, String password) {
+    User u = addUser(username, username + "@localhost.localdomain");
+    u.password = password;
+    u.systemAdmin = true;
+    return u;
   }
 
   /** Someone who made an account on their own (a name the platform will find taken). */
@@ -169,8 +182,12 @@ final class MattermostStandIn implements AutoCloseable {
     }
     if (method.equals("POST") && path.equals("/users")) {
       boolean first = users.isEmpty();
-      if (!first) {
+      if (x.getRequestHeaders().getFirst("Authorization") != null) {
         admin(x);
+      } else if (!signUpOpen) {
+        throw error(501, "api.user.create_user.signup_email_disabled.app_error");
+      } else if (!first) {
+        throw error(403, "api.user.create_user.no_open_server");
       }
       String username = body.path("username").asText();
       String email = body.path("email").asText();
@@ -191,7 +208,7 @@ final class MattermostStandIn implements AutoCloseable {
       }
       User u = addUser(username, email);
       u.password = body.path("password").asText();
-      u.systemAdmin = first;
+      u.systemAdmin = first && x.getRequestHeaders().getFirst("Authorization") == null;
       throw new Answer(201, view(u), null);
     }
     if (method.equals("GET") && (m = match("/users/email/([^/]+)", path)).matches()) {
