@@ -37,12 +37,7 @@ class MemberQuotaTest {
   static final TestUser OPERATOR = servers().operator("mq-operator");
 
   static int membersUsed(String org) {
-    return as(OWNER)
-        .get("/api/v1/organizations/" + org + "/quotas")
-        .then()
-        .statusCode(200)
-        .extract()
-        .path("find { it.quota == 'members' }.used");
+    return membersUsedBy(OWNER, org);
   }
 
   @Test
