@@ -60,6 +60,39 @@ public class QuotaClaims {
     }
   }
 
+  /**
+   * A claim younger than this may belong to an action still under way (a service claims before it
+   * writes): reconcilers leave it alone.
+   */
+  public static final java.time.Duration SETTLED = java.time.Duration.ofMinutes(10);
+
+  /** Whether a claim is old enough for a reconciler to judge it. */
+  public static boolean settled(BillingQuotas.HeldClaim claim, java.time.OffsetDateTime now) {
+    return claim.createdAt().isBefore(now.minus(SETTLED));
+  }
+
+  /**
+   * The organisation's claims on a quota whose keys start with {@code prefix}, by the rest of the
+   * key; empty when billing does not answer (a reconciler tries again at its next run).
+   */
+  public java.util.Optional<java.util.Map<String, BillingQuotas.HeldClaim>> byKey(
+      String org, String quota, String prefix) {
+    BillingQuotas.Held held;
+    try {
+      held = claims(org, quota);
+    } catch (RuntimeException e) {
+      Log.debugf("Claims of %s on %s not read: %s", org, quota, e.getMessage());
+      return java.util.Optional.empty();
+    }
+    java.util.Map<String, BillingQuotas.HeldClaim> byKey = new java.util.HashMap<>();
+    for (BillingQuotas.HeldClaim c : held.claims()) {
+      if (c.key().startsWith(prefix)) {
+        byKey.put(c.key().substring(prefix.length()), c);
+      }
+    }
+    return java.util.Optional.of(byKey);
+  }
+
   /** Lets go of what the key holds; holding nothing is fine. */
   public void release(String org, String quota, String key) {
     try (Response r = billing.release(org, quota, key)) {

@@ -1,9 +1,11 @@
 package coop.salons.portal;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The refusals a service's problem+json answer lists, as lines a person can read. */
 public final class Problems {
@@ -31,11 +33,13 @@ public final class Problems {
   }
 
   /**
-   * The status of a form page shown again with a service's refusal: 400 for the person's mistake,
-   * 502 when the service itself failed.
+   * A form page shown again with a service's refusal as lines: 400 for the person's mistake, 502
+   * when the service itself failed.
    */
-  public static int formStatus(WebApplicationException e) {
-    return e.getResponse().getStatus() >= 500 ? 502 : 400;
+  public static Response shownAgain(
+      WebApplicationException e, Function<List<String>, ?> pageWithErrors) {
+    int status = e.getResponse().getStatus() >= 500 ? 502 : 400;
+    return Response.status(status).entity(pageWithErrors.apply(lines(e))).build();
   }
 
   /** A form value without surrounding blanks; empty for none. */

@@ -1,6 +1,5 @@
 package coop.salons.identity.quota;
 
-import coop.salons.billingclient.BillingQuotas;
 import coop.salons.billingclient.QuotaClaims;
 import coop.salons.common.api.ProblemException;
 import coop.salons.identity.IdentityConfig;
@@ -10,7 +9,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
@@ -35,9 +33,6 @@ public class Quotas {
   static final String MEMBERS = "members";
   static final String INSTANCES = "instances";
   static final String MEMBER_PREFIX = "member-";
-
-  /** A claim younger than this may belong to an addition still under way. */
-  static final Duration SETTLED = Duration.ofMinutes(10);
 
   @Inject IdentityConfig config;
   @Inject QuotaClaims claims;
@@ -152,27 +147,18 @@ public class Quotas {
     int released = 0;
     int claimed = 0;
     for (Map.Entry<String, Set<String>> org : members.entrySet()) {
-      BillingQuotas.Held held;
-      try {
-        held = claims.claims(org.getKey(), MEMBERS);
-      } catch (RuntimeException e) {
-        Log.debugf("Members claims of %s not read: %s", org.getKey(), e.getMessage());
+      var held = claims.byKey(org.getKey(), MEMBERS, MEMBER_PREFIX).orElse(null);
+      if (held == null) {
         continue;
       }
-      Set<String> holding = new HashSet<>();
-      for (BillingQuotas.HeldClaim c : held.claims()) {
-        if (!c.key().startsWith(MEMBER_PREFIX)) {
-          continue;
-        }
-        String userId = c.key().substring(MEMBER_PREFIX.length());
-        holding.add(userId);
-        if (!org.getValue().contains(userId) && c.createdAt().isBefore(now.minus(SETTLED))) {
-          claims.releaseQuietly(org.getKey(), MEMBERS, c.key());
+      for (var c : held.entrySet()) {
+        if (!org.getValue().contains(c.getKey()) && QuotaClaims.settled(c.getValue(), now)) {
+          claims.releaseQuietly(org.getKey(), MEMBERS, MEMBER_PREFIX + c.getKey());
           released++;
         }
       }
       for (String userId : org.getValue()) {
-        if (!holding.contains(userId) && claimMemberQuietly(org.getKey(), userId)) {
+        if (!held.containsKey(userId) && claimMemberQuietly(org.getKey(), userId)) {
           claimed++;
         }
       }

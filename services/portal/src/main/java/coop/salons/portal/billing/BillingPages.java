@@ -124,9 +124,7 @@ public class BillingPages {
     try {
       billing.change(org, new BillingClient.Change(Problems.trim(planId), cents));
     } catch (WebApplicationException e) {
-      return Response.status(Problems.formStatus(e))
-          .entity(render(organization, null, null, headers, Problems.lines(e)))
-          .build();
+      return Problems.shownAgain(e, errors -> render(organization, null, null, headers, errors));
     }
     return Response.seeOther(URI.create("/app/organizations/" + org + "/billing")).build();
   }

@@ -88,11 +88,8 @@ public class DashboardResource {
           identity.create(new IdentityClient.Create(Problems.trim(slug), Problems.trim(name)));
       return Response.seeOther(URI.create("/app?created=" + org.slug())).build();
     } catch (WebApplicationException e) {
-      return Response.status(Problems.formStatus(e))
-          .entity(
-              page(
-                  null, headers, null, Problems.lines(e), Problems.trim(slug), Problems.trim(name)))
-          .build();
+      return Problems.shownAgain(
+          e, errors -> page(null, headers, null, errors, Problems.trim(slug), Problems.trim(name)));
     }
   }
 

@@ -106,10 +106,8 @@ public class InstancePages {
               URI.create("/app/organizations/" + org + "/instances/" + created.slug()))
           .build();
     } catch (WebApplicationException e) {
-      return Response.status(Problems.formStatus(e))
-          .entity(
-              orgPage(organization, null, headers, Problems.lines(e), Problems.trim(slug), name))
-          .build();
+      return Problems.shownAgain(
+          e, errors -> orgPage(organization, null, headers, errors, Problems.trim(slug), name));
     }
   }
 

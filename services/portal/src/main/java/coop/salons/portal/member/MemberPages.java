@@ -93,9 +93,8 @@ public class MemberPages {
                       + URLEncoder.encode(address, StandardCharsets.UTF_8)))
           .build();
     } catch (WebApplicationException e) {
-      return Response.status(Problems.formStatus(e))
-          .entity(render(organization, null, headers, "", Problems.lines(e), address))
-          .build();
+      return Problems.shownAgain(
+          e, errors -> render(organization, null, headers, "", errors, address));
     }
   }
 
@@ -117,9 +116,7 @@ public class MemberPages {
         identity.changeRole(org, member, new IdentityClient.ChangeRole(Problems.trim(role)));
       }
     } catch (WebApplicationException e) {
-      return Response.status(Problems.formStatus(e))
-          .entity(render(organization, null, headers, "", Problems.lines(e), ""))
-          .build();
+      return Problems.shownAgain(e, errors -> render(organization, null, headers, "", errors, ""));
     }
     return Response.seeOther(URI.create("/app/organizations/" + org + "/members")).build();
   }

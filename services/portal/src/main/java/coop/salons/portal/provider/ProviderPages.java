@@ -116,9 +116,8 @@ public class ProviderPages {
               "domain", Problems.trim(domain),
               "url", Problems.trim(url),
               "clientId", Problems.trim(clientId));
-      return Response.status(Problems.formStatus(e))
-          .entity(render(organization, null, headers, "", Problems.lines(e), form))
-          .build();
+      return Problems.shownAgain(
+          e, errors -> render(organization, null, headers, "", errors, form));
     }
   }
 
@@ -132,9 +131,8 @@ public class ProviderPages {
     try {
       identity.removeProvider(org, name);
     } catch (WebApplicationException e) {
-      return Response.status(Problems.formStatus(e))
-          .entity(render(organization, null, headers, "", Problems.lines(e), Map.of()))
-          .build();
+      return Problems.shownAgain(
+          e, errors -> render(organization, null, headers, "", errors, Map.of()));
     }
     return Response.seeOther(URI.create("/app/organizations/" + org + "/sign-in")).build();
   }

@@ -11,9 +11,9 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -33,9 +33,6 @@ public class InstanceQuota {
   static final List<String> RESOURCES =
       List.of(QUOTA, "cpu-millicores", "memory-mib", "storage-gb");
   static final String PREFIX = "instance-";
-
-  /** A claim younger than this may belong to a creation whose transaction is still open. */
-  static final Duration SETTLED = Duration.ofMinutes(10);
 
   @Inject QuotaClaims claims;
   @Inject EntityManager em;
@@ -103,20 +100,14 @@ public class InstanceQuota {
                         .getResultList());
     int released = 0;
     for (String org : organizations) {
-      BillingQuotas.Held held;
-      try {
-        held = claims.claims(org, QUOTA);
-      } catch (RuntimeException e) {
-        Log.debugf("Instance claims of %s not read: %s", org, e.getMessage());
-        continue;
-      }
-      for (BillingQuotas.HeldClaim c : held.claims()) {
-        UUID id = instanceOf(c.key());
-        if (id == null || c.createdAt().isAfter(now.minus(SETTLED)) || held(id)) {
+      var held = claims.byKey(org, QUOTA, PREFIX).orElse(Map.of());
+      for (var c : held.entrySet()) {
+        UUID id = uuid(c.getKey());
+        if (id == null || !QuotaClaims.settled(c.getValue(), now) || held(id)) {
           continue;
         }
         release(org, id);
-        Log.infof("Released %s of %s: no instance holds it", c.key(), org);
+        Log.infof("Released %s of %s: no instance holds it", PREFIX + c.getKey(), org);
         released++;
       }
     }
@@ -132,12 +123,9 @@ public class InstanceQuota {
             });
   }
 
-  private static UUID instanceOf(String key) {
-    if (!key.startsWith(PREFIX)) {
-      return null;
-    }
+  private static UUID uuid(String s) {
     try {
-      return UUID.fromString(key.substring(PREFIX.length()));
+      return UUID.fromString(s);
     } catch (IllegalArgumentException e) {
       return null;
     }
