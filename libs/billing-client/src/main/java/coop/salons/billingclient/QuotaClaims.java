@@ -19,6 +19,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class QuotaClaims {
 
   @Inject @RestClient BillingQuotas billing;
+  @Inject @RestClient BillingQuotaGroups groups;
 
   /** Holds {@code amount} of the quota under the key, or only checks there is room. */
   public void claim(String org, String quota, String key, long amount, boolean dryRun) {
@@ -44,6 +45,39 @@ public class QuotaClaims {
   /** Holds several quotas together or none of them (billing's refusal names the first one). */
   public void claimAll(String org, java.util.List<BillingQuotas.Claim> claims) {
     holding(() -> billing.claimAll(org, new BillingQuotas.Batch(claims, false)));
+  }
+
+  /**
+   * Holds each group (one organisation's claims, all or none) on its own, in one call: for each
+   * group in order, empty when held, or billing's refusal of it (403 quota-exceeded, 404). A
+   * billing that does not answer refuses them all (503).
+   */
+  public java.util.List<java.util.Optional<ProblemException>> claimGroups(
+      java.util.List<BillingQuotaGroups.Group> groups) {
+    BillingQuotaGroups.Outcomes outcomes;
+    try {
+      outcomes = this.groups.claim(new BillingQuotaGroups.Groups(groups));
+    } catch (WebApplicationException e) {
+      throw unavailable("HTTP " + e.getResponse().getStatus());
+    } catch (ProcessingException e) {
+      throw unavailable(e.getMessage());
+    }
+    if (outcomes == null
+        || outcomes.groups() == null
+        || outcomes.groups().size() != groups.size()) {
+      throw unavailable("an answer that does not match the groups sent");
+    }
+    return outcomes.groups().stream()
+        .map(
+            o ->
+                o.status() == 200 || o.status() == 201
+                    ? java.util.Optional.<ProblemException>empty()
+                    : java.util.Optional.of(
+                        o.status() == 403 || o.status() == 404
+                            ? ProblemException.relayed(
+                                o.status(), o.problem() == null ? java.util.Map.of() : o.problem())
+                            : unavailable("HTTP " + o.status())))
+        .toList();
   }
 
   /** A claim call: 200 or 201 is held; billing's 403 is passed on; anything else is a 503. */

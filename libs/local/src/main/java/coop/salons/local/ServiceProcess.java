@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -43,14 +45,12 @@ public final class ServiceProcess implements AutoCloseable {
     }
     Files.createDirectories(logDir);
     Path log = logDir.resolve(s.id() + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            List.of(
-                javaExecutable(),
-                "-XX:MaxRAMPercentage=8",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar.toString()));
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.addAll(jvmOptions());
+    command.add("-jar");
+    command.add(jar.toString());
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
     pb.redirectErrorStream(true);
@@ -94,6 +94,25 @@ public final class ServiceProcess implements AutoCloseable {
   public String url() {
     return "http://localhost:" + port;
   }
+
+  /**
+   * The services' JVM options: by default a small heap and the quick compiler only, which starts
+   * them fastest for tests and a local platform; {@code -Dsalons.service-jvm-options="..."} (or the
+   * environment's {@code SALONS_SERVICE_JVM_OPTIONS}) replaces them, as the benchmarks do to
+   * measure the services compiled as in production.
+   */
+  static List<String> jvmOptions() {
+    String given =
+        System.getProperty(
+            "salons.service-jvm-options", System.getenv("SALONS_SERVICE_JVM_OPTIONS"));
+    if (given == null) {
+      return DEFAULT_JVM_OPTIONS;
+    }
+    return Arrays.stream(given.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+  }
+
+  static final List<String> DEFAULT_JVM_OPTIONS =
+      List.of("-XX:MaxRAMPercentage=8", "-XX:TieredStopAtLevel=1");
 
   static String javaExecutable() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();

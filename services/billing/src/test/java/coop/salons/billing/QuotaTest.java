@@ -233,6 +233,76 @@ class QuotaTest {
   }
 
   @Test
+  void groupsOfManyOrganisationsAreHeldOrRefusedEachOnItsOwn() {
+    String small = organization(OWNER);
+    String other = organization(OWNER);
+    // The small plan has one instance: of two groups for the same organisation the second is
+    // refused; the other organisation's group is held; an unknown organisation is 404.
+    Map<String, Object> request =
+        Map.of(
+            "groups",
+            List.of(
+                group(small, "instance-a"),
+                group(small, "instance-b"),
+                group(other, "instance-c"),
+                group("no-such-org", "instance-d")));
+    asService(Service.PROVISIONING)
+        .body(request)
+        .post("/api/v1/quota-claim-groups")
+        .then()
+        .statusCode(200)
+        .body("groups.status", equalTo(List.of(201, 403, 201, 404)))
+        .body("groups[0].claims.quota", equalTo(List.of("instances", "cpu-millicores")))
+        .body("groups[1].problem.type", equalTo("urn:salons:problem:quota-exceeded"))
+        .body("groups[1].problem.quota", equalTo("instances"))
+        .body("groups[1].claims", equalTo(null))
+        .body("groups[3].problem.status", equalTo(404));
+    // What the refused group asked is not held, not even its CPU; the held ones are.
+    asService(Service.PROVISIONING)
+        .get(claims(small) + "/cpu-millicores")
+        .then()
+        .body("claims.key", equalTo(List.of("instance-a")));
+    asService(Service.PROVISIONING)
+        .get(claims(other) + "/instances")
+        .then()
+        .body("claims.key", equalTo(List.of("instance-c")));
+    // Sent again: the held groups hold once (200), the refused one is still refused.
+    asService(Service.PROVISIONING)
+        .body(request)
+        .post("/api/v1/quota-claim-groups")
+        .then()
+        .statusCode(200)
+        .body("groups.status", equalTo(List.of(200, 403, 200, 404)));
+    // Members may not use it; nor may a service that is not a platform's claimer.
+    as(OWNER)
+        .body(request)
+        .post("/api/v1/quota-claim-groups")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json");
+    asService(Service.PROVISIONING)
+        .body(Map.of("groups", List.of()))
+        .post("/api/v1/quota-claim-groups")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    asService(Service.PROVISIONING)
+        .body(Map.of("groups", List.of(Map.of("organization", "Bad Slug!", "claims", List.of()))))
+        .post("/api/v1/quota-claim-groups")
+        .then()
+        .statusCode(400)
+        .body("violations.field", hasItem("groups[0].organization"));
+  }
+
+  private static Map<String, Object> group(String org, String key) {
+    return Map.of(
+        "organization",
+        org,
+        "claims",
+        List.of(claim("instances", key, 1), claim("cpu-millicores", key, 100)));
+  }
+
+  @Test
   void twoParallelClaimsCannotBothTakeTheLastSlot() throws Exception {
     String org = organization(OWNER);
     String token = coop.salons.testing.Fixtures.servers().serviceToken(Service.PROVISIONING);

@@ -82,6 +82,11 @@ public class ProblemException extends RuntimeException {
     } catch (RuntimeException unreadable) {
       problem = Map.of();
     }
+    return relayed(answer.getStatus(), problem);
+  }
+
+  /** The same, from a problem document another service gave inside an answer (a batch's part). */
+  public static ProblemException relayed(int status, Map<String, Object> problem) {
     String type = String.valueOf(problem.getOrDefault("type", ""));
     String prefix = Problem.type("");
     String slug = type.startsWith(prefix) ? type.substring(prefix.length()) : "upstream";
@@ -93,12 +98,40 @@ public class ProblemException extends RuntimeException {
           }
         });
     return new ProblemException(
-        answer.getStatus(),
+        status,
         slug,
         String.valueOf(problem.getOrDefault("title", "Refused")),
-        String.valueOf(problem.getOrDefault("detail", "HTTP " + answer.getStatus())),
+        String.valueOf(problem.getOrDefault("detail", "HTTP " + status)),
         List.of(),
         extensions);
+  }
+
+  /**
+   * The problem document: type, title, status, detail, violations if any, then the extension
+   * members (in name order), as every Salons service writes it.
+   */
+  public Object document() {
+    Problem problem =
+        new Problem(
+            Problem.type(slug),
+            title,
+            status,
+            getMessage(),
+            null,
+            violations.isEmpty() ? null : violations);
+    if (extensions.isEmpty()) {
+      return problem;
+    }
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("type", problem.type());
+    body.put("title", problem.title());
+    body.put("status", problem.status());
+    body.put("detail", problem.detail());
+    if (problem.violations() != null) {
+      body.put("violations", problem.violations());
+    }
+    new java.util.TreeMap<>(extensions).forEach(body::putIfAbsent);
+    return body;
   }
 
   private static final java.util.Set<String> STANDARD_MEMBERS =

@@ -15,10 +15,7 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -35,27 +32,7 @@ public class ProblemMapper {
 
   @ServerExceptionMapper
   public Response problem(ProblemException e) {
-    Problem problem =
-        new Problem(
-            Problem.type(e.slug()),
-            e.title(),
-            e.status(),
-            e.getMessage(),
-            null,
-            e.violations().isEmpty() ? null : e.violations());
-    if (e.extensions().isEmpty()) {
-      return answer(problem);
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", problem.type());
-    body.put("title", problem.title());
-    body.put("status", problem.status());
-    body.put("detail", problem.detail());
-    if (problem.violations() != null) {
-      body.put("violations", problem.violations());
-    }
-    new TreeMap<>(e.extensions()).forEach(body::putIfAbsent);
-    return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body).build();
+    return Response.status(e.status()).type(Problem.MEDIA_TYPE).entity(e.document()).build();
   }
 
   @ServerExceptionMapper

@@ -108,18 +108,24 @@ public class QuotaClaimResource {
               + " exceed refuses all of it with 403 quota-exceeded, and nothing is held.")
   public Response claimAll(@PathParam("org") String org, @NotNull @Valid Batch batch) {
     ServiceCallers.require(token, CALLERS, "claim quotas");
-    List<Quotas.Item> items =
-        batch.claims().stream()
-            .map(c -> new Quotas.Item(Quota.parse(c.quota()).orElseThrow(), c.key(), c.amount()))
-            .toList();
-    if (items.stream().map(i -> i.quota() + "/" + i.key()).distinct().count() != items.size()) {
-      throw ProblemException.invalid("claims", "must not name the same quota and key twice");
-    }
+    List<Quotas.Item> items = items(batch.claims());
     List<ClaimAnswer> answers =
         quotas.claimAll(
             checked(org), items, Boolean.TRUE.equals(batch.dryRun()), token.getClaim("azp"));
     boolean created = answers.stream().anyMatch(ClaimAnswer::created);
     return Response.status(created ? 201 : 200).entity(new BatchAnswer(answers)).build();
+  }
+
+  /** A batch's claims as billing holds them; the same quota and key twice is refused. */
+  static List<Quotas.Item> items(List<Claim> claims) {
+    List<Quotas.Item> items =
+        claims.stream()
+            .map(c -> new Quotas.Item(Quota.parse(c.quota()).orElseThrow(), c.key(), c.amount()))
+            .toList();
+    if (items.stream().map(i -> i.quota() + "/" + i.key()).distinct().count() != items.size()) {
+      throw ProblemException.invalid("claims", "must not name the same quota and key twice");
+    }
+    return items;
   }
 
   /** How much of a quota the organisation's claims hold, and the claims themselves. */

@@ -13,6 +13,7 @@ import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,33 +85,59 @@ public class Quotas {
   @Transactional
   public ClaimAnswer claim(
       String organization, Quota quota, String key, long amount, boolean dryRun, String claimedBy) {
+    return claimAll(organization, List.of(new Item(quota, key, amount)), dryRun, claimedBy).get(0);
+  }
+
+  /** One part of a batch: a quota, the key that holds it, the amount. */
+  public record Item(Quota quota, String key, long amount) {}
+
+  /**
+   * Holds every item, or none: the first quota a batch would exceed refuses the whole of it (its
+   * 403 says which), in one transaction under the subscription's lock. Whatever the batch's size,
+   * it reads the plan once, what is held twice (the totals, and what its keys already hold) and
+   * writes once: an instance's four claims cost no more statements than one.
+   */
+  @Transactional
+  public List<ClaimAnswer> claimAll(
+      String organization, List<Item> items, boolean dryRun, String claimedBy) {
     Subscription s = subscriptions.locked(organization);
     Plan plan = Plan.findById(s.planId);
+    Map<Quota, Long> totals = used(organization);
+    Map<String, Long> existing = new HashMap<>();
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT resource, claim_key, amount FROM quota_claim WHERE organization_slug = ?1"
+                    + " AND claim_key IN (?2)")
+            .setParameter(1, organization)
+            .setParameter(2, items.stream().map(Item::key).distinct().toList())
+            .getResultList();
+    for (Object[] row : rows) {
+      existing.put(row[0] + "/" + row[1], ((Number) row[2]).longValue());
+    }
+    List<ClaimAnswer> answers = new ArrayList<>();
+    for (Item item : items) {
+      Long held = existing.get(item.quota().wire() + "/" + item.key());
+      long others = totals.getOrDefault(item.quota(), 0L) - (held == null ? 0 : held);
+      answers.add(answer(organization, plan, item, others, held, dryRun));
+      // The batch's later items see this one held.
+      totals.put(item.quota(), others + item.amount());
+    }
+    if (!dryRun) {
+      hold(organization, items, claimedBy);
+    }
+    return answers;
+  }
+
+  /** One item checked against the plan: its answer, or the 403 that refuses the batch. */
+  private ClaimAnswer answer(
+      String organization, Plan plan, Item item, long others, Long existing, boolean dryRun) {
+    Quota quota = item.quota();
+    long amount = item.amount();
     long limit = plan.limit(quota);
-    long others =
-        ((Number)
-                em.createNativeQuery(
-                        "SELECT coalesce(sum(amount), 0) FROM quota_claim WHERE organization_slug"
-                            + " = ?1 AND resource = ?2 AND claim_key <> ?3")
-                    .setParameter(1, organization)
-                    .setParameter(2, quota.wire())
-                    .setParameter(3, key)
-                    .getSingleResult())
-            .longValue();
-    Number existing =
-        (Number)
-            em.createNativeQuery(
-                    "SELECT amount FROM quota_claim WHERE organization_slug = ?1 AND resource = ?2"
-                        + " AND claim_key = ?3")
-                .setParameter(1, organization)
-                .setParameter(2, quota.wire())
-                .setParameter(3, key)
-                .getResultStream()
-                .findFirst()
-                .orElse(null);
     long after = others + amount;
-    if (after > limit && (existing == null || amount > existing.longValue())) {
-      long used = others + (existing == null ? 0 : existing.longValue());
+    if (after > limit && (existing == null || amount > existing)) {
+      long used = others + (existing == null ? 0 : existing);
       throw new ProblemException(
           403,
           "quota-exceeded",
@@ -147,24 +174,9 @@ public class Quotas {
               after - limit));
     }
     boolean created = existing == null;
-    if (!dryRun) {
-      OffsetDateTime now = OffsetDateTime.now();
-      em.createNativeQuery(
-              "INSERT INTO quota_claim (organization_slug, resource, claim_key, amount, claimed_by,"
-                  + " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"
-                  + " ON CONFLICT (organization_slug, resource, claim_key)"
-                  + " DO UPDATE SET amount = EXCLUDED.amount, updated_at = EXCLUDED.updated_at")
-          .setParameter(1, organization)
-          .setParameter(2, quota.wire())
-          .setParameter(3, key)
-          .setParameter(4, amount)
-          .setParameter(5, claimedBy)
-          .setParameter(6, now)
-          .executeUpdate();
-    }
     return new ClaimAnswer(
         quota,
-        key,
+        item.key(),
         amount,
         limit,
         after,
@@ -174,21 +186,40 @@ public class Quotas {
         created && !dryRun);
   }
 
-  /** One part of a batch: a quota, the key that holds it, the amount. */
-  public record Item(Quota quota, String key, long amount) {}
-
-  /**
-   * Holds every item, or none: the first quota a batch would exceed refuses the whole of it (its
-   * 403 says which), in one transaction under the subscription's lock.
-   */
-  @Transactional
-  public List<ClaimAnswer> claimAll(
-      String organization, List<Item> items, boolean dryRun, String claimedBy) {
-    List<ClaimAnswer> answers = new ArrayList<>();
-    for (Item item : items) {
-      answers.add(claim(organization, item.quota(), item.key(), item.amount(), dryRun, claimedBy));
+  /** Writes the batch's claims in one statement; a key sent again takes its new amount. */
+  private void hold(String organization, List<Item> items, String claimedBy) {
+    StringBuilder sql =
+        new StringBuilder(
+            "INSERT INTO quota_claim (organization_slug, resource, claim_key, amount, claimed_by,"
+                + " created_at, updated_at) VALUES ");
+    for (int i = 0; i < items.size(); i++) {
+      int p = 4 + i * 3;
+      sql.append(i == 0 ? "" : ", ")
+          .append("(?1, ?")
+          .append(p)
+          .append(", ?")
+          .append(p + 1)
+          .append(", ?")
+          .append(p + 2)
+          .append(", ?2, ?3, ?3)");
     }
-    return answers;
+    sql.append(
+        " ON CONFLICT (organization_slug, resource, claim_key)"
+            + " DO UPDATE SET amount = EXCLUDED.amount, updated_at = EXCLUDED.updated_at");
+    var insert =
+        em.createNativeQuery(sql.toString())
+            .setParameter(1, organization)
+            .setParameter(2, claimedBy)
+            .setParameter(3, OffsetDateTime.now());
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      int p = 4 + i * 3;
+      insert
+          .setParameter(p, item.quota().wire())
+          .setParameter(p + 1, item.key())
+          .setParameter(p + 2, item.amount());
+    }
+    insert.executeUpdate();
   }
 
   /** One claim as its holder sees it. */

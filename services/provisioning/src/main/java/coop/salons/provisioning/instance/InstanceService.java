@@ -14,7 +14,6 @@ import coop.salons.provisioning.model.LoginMode;
 import coop.salons.provisioning.model.PlanLimits;
 import coop.salons.provisioning.quota.InstanceQuota;
 import coop.salons.provisioning.webhook.Webhooks;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -23,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -44,12 +44,23 @@ public class InstanceService {
   @Inject EntityManager em;
   @Inject Webhooks webhooks;
   @Inject InstanceQuota quota;
+  @Inject Creations creations;
+
+  /** A creation checked against the plans and the versions, waiting to be claimed and written. */
+  public record Creation(
+      String org,
+      UUID id,
+      CreateInstance request,
+      Flavour flavour,
+      String planName,
+      PlanLimits plan,
+      String version,
+      LoginMode login) {}
 
   /**
-   * Asks for an instance: billing holds its slot and size first (docs/adr/0012), outside any
-   * transaction so that no database connection waits on billing; then one short transaction writes
-   * it. Anything that fails after the claim gives the claim back (a crash in between is left to
-   * {@link InstanceQuota#reconcile}).
+   * Asks for an instance: what the request alone can tell is checked here; then {@link Creations}
+   * claims its slot and size in billing (docs/adr/0012) and writes it, together with the other
+   * creations of the moment (docs/adr/0017).
    */
   public InstanceView create(String org, CreateInstance request) {
     Flavour flavour = Flavour.of(request.flavour()).orElseThrow();
@@ -62,61 +73,138 @@ public class InstanceService {
     LoginMode login = flavour == Flavour.MATRIX ? LoginMode.OPENID : plan.login();
     checkLogin(flavour, login, version);
     checkDomain(request.customDomain());
-    // A taken slug or domain is told as such, before billing is asked (checked again below).
-    QuarkusTransaction.requiringNew().run(() -> checkFree(org, request));
-    UUID id = UUID.randomUUID();
-    // The organisation's plan in billing decides how many instances it may have and how much
-    // CPU, memory and storage they reserve together; billing serialises one organisation's claims.
-    quota.claim(org, id, plan);
-    try {
-      return QuarkusTransaction.requiringNew()
-          .call(() -> insert(org, id, request, flavour, planName, version, login));
-    } catch (RuntimeException e) {
-      quota.releaseQuietly(org, id);
-      throw e;
-    }
+    return creations.submit(
+        new Creation(org, UUID.randomUUID(), request, flavour, planName, plan, version, login));
   }
 
-  private static void checkFree(String org, CreateInstance request) {
-    if (Instance.count(
-            "organizationSlug = ?1 and slug = ?2 and state <> 'deleted'", org, request.slug())
-        > 0) {
-      throw ProblemException.conflict(
-          "The organisation already has an instance '" + request.slug() + "'.");
+  /**
+   * For each creation, whether its slug or domain is taken (by a live instance, or by a creation
+   * before it in the list): told before billing is asked. One query for the whole batch.
+   */
+  public List<Optional<ProblemException>> taken(List<Creation> batch) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT organization_slug, slug, custom_domain FROM instance WHERE state <> 'deleted'"
+                + " AND ((organization_slug, slug) IN (");
+    List<Object> parameters = new ArrayList<>();
+    for (Creation c : batch) {
+      sql.append(parameters.isEmpty() ? "" : ", ").append("(?, ?)");
+      parameters.add(c.org());
+      parameters.add(c.request().slug());
+    }
+    sql.append(")");
+    List<String> domains =
+        batch.stream()
+            .map(c -> c.request().customDomain())
+            .filter(java.util.Objects::nonNull)
+            .toList();
+    if (!domains.isEmpty()) {
+      sql.append(" OR custom_domain IN (")
+          .append(String.join(", ", Collections.nCopies(domains.size(), "?")))
+          .append(")");
+      parameters.addAll(domains);
+    }
+    sql.append(")");
+    var query = em.createNativeQuery(sql.toString());
+    for (int p = 0; p < parameters.size(); p++) {
+      query.setParameter(p + 1, parameters.get(p));
+    }
+    Set<String> slugs = new java.util.HashSet<>();
+    Set<String> usedDomains = new java.util.HashSet<>();
+    for (Object row : query.getResultList()) {
+      Object[] r = (Object[]) row;
+      slugs.add(r[0] + "/" + r[1]);
+      if (r[2] != null) {
+        usedDomains.add((String) r[2]);
+      }
+    }
+    List<Optional<ProblemException>> answers = new ArrayList<>();
+    for (Creation c : batch) {
+      String domain = c.request().customDomain();
+      if (!slugs.add(c.org() + "/" + c.request().slug())) {
+        answers.add(Optional.of(slugTaken(c.request())));
+      } else if (domain != null && !usedDomains.add(domain)) {
+        answers.add(Optional.of(domainTaken(c.request())));
+      } else {
+        answers.add(Optional.empty());
+      }
+    }
+    return answers;
+  }
+
+  /**
+   * Writes claimed creations, in the caller's transaction, each checked once more under its
+   * organisation's lock (another replica may have written the same slug meanwhile).
+   */
+  public List<InstanceView> insertAll(List<Creation> batch) {
+    // One organisation's creations queue here, so that two cannot both take one slug; locks are
+    // taken in one order, so that two replicas' batches cannot wait on each other.
+    batch.stream()
+        .map(Creation::org)
+        .distinct()
+        .sorted()
+        .forEach(
+            org ->
+                em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
+                    .setParameter(1, "instances:" + org)
+                    .getSingleResult());
+    List<InstanceView> views = new ArrayList<>();
+    for (Creation c : batch) {
+      checkFree(c.org(), c.request());
+      views.add(insert(c));
+    }
+    return views;
+  }
+
+  private void checkFree(String org, CreateInstance request) {
+    if (taken(
+        "SELECT 1 FROM instance WHERE organization_slug = ?1 AND slug = ?2 AND state <> 'deleted'",
+        org,
+        request.slug())) {
+      throw slugTaken(request);
     }
     if (request.customDomain() != null
-        && Instance.count("customDomain = ?1 and state <> 'deleted'", request.customDomain()) > 0) {
-      throw ProblemException.conflict(
-          "The domain " + request.customDomain() + " is already used by an instance.");
+        && taken(
+            "SELECT 1 FROM instance WHERE custom_domain = ?1 AND state <> 'deleted'",
+            request.customDomain())) {
+      throw domainTaken(request);
     }
   }
 
-  private InstanceView insert(
-      String org,
-      UUID id,
-      CreateInstance request,
-      Flavour flavour,
-      String planName,
-      String version,
-      LoginMode login) {
-    // One organisation's creations queue here, so that two cannot both take one slug.
-    em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
-        .setParameter(1, "instances:" + org)
-        .getSingleResult();
-    checkFree(org, request);
+  private static ProblemException slugTaken(CreateInstance request) {
+    return ProblemException.conflict(
+        "The organisation already has an instance '" + request.slug() + "'.");
+  }
+
+  private static ProblemException domainTaken(CreateInstance request) {
+    return ProblemException.conflict(
+        "The domain " + request.customDomain() + " is already used by an instance.");
+  }
+
+  /** Whether the query finds a row. */
+  private boolean taken(String sql, Object... parameters) {
+    var query = em.createNativeQuery(sql + " LIMIT 1");
+    for (int p = 0; p < parameters.length; p++) {
+      query.setParameter(p + 1, parameters[p]);
+    }
+    return !query.getResultList().isEmpty();
+  }
+
+  private InstanceView insert(Creation c) {
+    CreateInstance request = c.request();
     OffsetDateTime now = OffsetDateTime.now();
     Instance i = new Instance();
-    i.id = id;
-    i.organizationSlug = org;
+    i.id = c.id();
+    i.organizationSlug = c.org();
     i.slug = request.slug();
     i.displayName = request.displayName() == null ? request.slug() : request.displayName().strip();
-    i.flavour = flavour.id();
-    i.plan = planName;
-    i.chatVersion = version;
+    i.flavour = c.flavour().id();
+    i.plan = c.planName();
+    i.chatVersion = c.version();
     i.customDomain = request.customDomain();
     i.federation = request.federation() == null ? "platform-only" : request.federation();
     i.retentionDays = request.retentionDays() == null ? 0 : request.retentionDays();
-    i.loginMode = login.id();
+    i.loginMode = c.login().id();
     i.desired = "running";
     i.state = InstanceState.REQUESTED.id();
     i.generation = 1;
@@ -127,6 +215,7 @@ public class InstanceService {
     i.updatedAt = now;
     i.persist();
     webhooks.stateChanged(i);
+    // Written now, so that the next creation's check sees it.
     em.flush();
     return view(i, List.of());
   }

@@ -84,6 +84,9 @@ class ProvisioningBenchmark {
       Boolean.parseBoolean(System.getProperty("bench.supervisor", "true"));
   static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 50);
 
+  /** Creations before the measured ones, in organisations of their own (see {@link #create}). */
+  static final int WARMUP = Integer.getInteger("bench.warmup", 1000);
+
   /**
    * How many instances the resync covers: those created above, plus seeded ones up to this number.
    * The stand-in slows down with every object it stores (each request scans them all), so seeding
@@ -128,7 +131,8 @@ class ProvisioningBenchmark {
                 "price",
                 Map.of("suggestedCents", 0, "minimumCents", 0, "solidaritySharePercent", 0)))
         .post("/api/v1/plans");
-    for (int c = 0; c < CONCURRENCY; c++) {
+    List<String> warmupOrgs = new ArrayList<>();
+    for (int c = 0; c < CONCURRENCY + (WARMUP > 0 ? CONCURRENCY : 0); c++) {
       String org = Fixture.organization(owner);
       Fixture.as(owner)
           .baseUri(billing)
@@ -136,9 +140,9 @@ class ProvisioningBenchmark {
           .put("/api/v1/organizations/" + org + "/subscription")
           .then()
           .statusCode(200);
-      orgs.add(org);
+      (orgs.size() < CONCURRENCY ? orgs : warmupOrgs).add(org);
     }
-    create(owner, orgs);
+    create(owner, orgs, warmupOrgs);
     if (SUPERVISOR) {
       resync(orgs.get(0));
     }
@@ -147,7 +151,7 @@ class ProvisioningBenchmark {
     System.out.println(report);
   }
 
-  private void create(TestUser owner, List<String> orgs) throws Exception {
+  private void create(TestUser owner, List<String> orgs, List<String> warmupOrgs) throws Exception {
     String token = Fixture.servers().token(owner);
     // A light client (the JDK's), so that the clients take little of the 2 cores the service has.
     java.net.http.HttpClient http =
@@ -163,40 +167,22 @@ class ProvisioningBenchmark {
             .statusCode(200);
       }
     }
-    ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY);
-    List<Callable<Long>> calls = new ArrayList<>();
-    for (int n = 0; n < CREATED; n++) {
-      String slug = "bench" + n;
-      String org = orgs.get(n % orgs.size());
-      String body = "{\"slug\":\"" + slug + "\",\"flavour\":\"matrix\",\"plan\":\"bench\"}";
-      java.net.http.HttpRequest request =
-          java.net.http.HttpRequest.newBuilder(
-                  java.net.URI.create(root.toString().replaceAll("/$", "") + Fixture.path(org)))
-              .header("Authorization", "Bearer " + token)
-              .header("Content-Type", "application/json")
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
-              .build();
-      calls.add(
-          () -> {
-            long t0 = System.nanoTime();
-            int code =
-                http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-            long micros = (System.nanoTime() - t0) / 1000;
-            if (code != 202) {
-              throw new IllegalStateException("HTTP " + code);
-            }
-            return micros;
-          });
+    if (WARMUP > 0) {
+      // The creation path itself, compiled by the JIT as in a service that has run for a while:
+      // instances in organisations of their own, not measured (nor counted below).
+      List<Long> warm = send(http, token, warmupOrgs, "warm", WARMUP);
+      line(
+          "  (warm-up: %d creations, p50 %.1f ms, p99 %.1f ms; not counted)",
+          WARMUP, pct(warm, 50) / 1000.0, pct(warm, 99) / 1000.0);
     }
+    // For a profiler to attach to the processes while the measured requests run
+    // (bench/profile-provisioning.sh).
+    Files.writeString(Path.of("target/bench-phase"), "measuring\n");
+    Map<Long, Duration> cpuBefore = cpuByProcess();
     long start = System.nanoTime();
-    List<Long> latencies = new ArrayList<>();
-    for (Future<Long> f : clients.invokeAll(calls)) {
-      latencies.add(f.get());
-    }
+    List<Long> latencies = send(http, token, orgs, "bench", CREATED);
+    cpuUsed(cpuBefore, (System.nanoTime() - start) / 1e9);
     double acceptSeconds = (System.nanoTime() - start) / 1e9;
-    clients.shutdown();
-    Collections.sort(latencies);
     line(
         (SUPERVISOR ? "" : "[supervisor off] ")
             + "create %d instances, %d at a time: accept p50 %.1f ms, p99 %.1f ms, max %.1f ms (%.1f s in"
@@ -213,6 +199,7 @@ class ProvisioningBenchmark {
       return;
     }
     // Every object applied: the "apply" step of each instance's first generation is done.
+    Map<Long, Duration> pipelineCpu = cpuByProcess();
     String ours = "i.plan = 'bench' AND i.slug LIKE 'bench%'";
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(20).toMillis();
     while (count(
@@ -241,6 +228,7 @@ class ProvisioningBenchmark {
     Collections.sort(applied);
     assertEquals(CREATED, applied.size(), "every instance applied");
     double allSeconds = (System.nanoTime() - start) / 1e9;
+    cpuUsed(pipelineCpu, allSeconds - acceptSeconds);
     line(
         "  time from accept to every object applied: p50 %.2f s, p99 %.2f s, max %.2f s; all %d"
             + " applied %.1f s after the first request",
@@ -265,6 +253,45 @@ class ProvisioningBenchmark {
             rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4));
       }
     }
+  }
+
+  /** {@code n} creations, {@link #CONCURRENCY} at a time; each one's latency in microseconds. */
+  private List<Long> send(
+      java.net.http.HttpClient http, String token, List<String> orgs, String prefix, int n)
+      throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY);
+    List<Callable<Long>> calls = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      String slug = prefix + k;
+      String org = orgs.get(k % orgs.size());
+      String body = "{\"slug\":\"" + slug + "\",\"flavour\":\"matrix\",\"plan\":\"bench\"}";
+      java.net.http.HttpRequest request =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(root.toString().replaceAll("/$", "") + Fixture.path(org)))
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      calls.add(
+          () -> {
+            long t0 = System.nanoTime();
+            int code =
+                http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+            long micros = (System.nanoTime() - t0) / 1000;
+            if (code != 202) {
+              throw new IllegalStateException("HTTP " + code);
+            }
+            return micros;
+          });
+    }
+    List<Long> latencies = new ArrayList<>();
+    for (Future<Long> f : clients.invokeAll(calls)) {
+      latencies.add(f.get());
+    }
+    clients.shutdown();
+    Collections.sort(latencies);
+    return latencies;
   }
 
   private void resync(String org) throws Exception {
@@ -364,6 +391,57 @@ class ProvisioningBenchmark {
         baseline / (1024 * 1024),
         peak.get() / (1024 * 1024),
         (peak.get() - baseline) / (1024 * 1024));
+  }
+
+  /** CPU time so far of every process this machine shows, by process id. */
+  private static Map<Long, Duration> cpuByProcess() {
+    Map<Long, Duration> cpu = new HashMap<>();
+    ProcessHandle.allProcesses()
+        .forEach(p -> p.info().totalCpuDuration().ifPresent(d -> cpu.put(p.pid(), d)));
+    return cpu;
+  }
+
+  /**
+   * Where the CPU went while the clients were sending: each process's CPU time since {@code
+   * before}, the largest first (this JVM holds the service, the clients and the stand-in).
+   */
+  private void cpuUsed(Map<Long, Duration> before, double seconds) {
+    long self = ProcessHandle.current().pid();
+    Map<String, Long> byName = new HashMap<>();
+    cpuByProcess()
+        .forEach(
+            (pid, d) -> {
+              String name =
+                  pid == self
+                      ? "provisioning+clients+stand-in"
+                      : ProcessHandle.of(pid)
+                          .flatMap(p -> p.info().commandLine())
+                          .map(ProvisioningBenchmark::shortName)
+                          .orElse("other");
+              byName.merge(
+                  name, d.minus(before.getOrDefault(pid, Duration.ZERO)).toMillis(), Long::sum);
+            });
+    List<Map.Entry<String, Long>> used = new ArrayList<>(byName.entrySet());
+    used.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, Long> e : used.subList(0, Math.min(6, used.size()))) {
+      b.append(String.format(Locale.ROOT, "%s %.1f s, ", e.getKey(), e.getValue() / 1000.0));
+    }
+    line(
+        "  CPU used meanwhile (%.1f s of wall time, 2 cores = %.1f s): %.1f s in all; %s",
+        seconds,
+        2 * seconds,
+        used.stream().mapToLong(Map.Entry::getValue).sum() / 1000.0,
+        b.toString().replaceAll(", $", ""));
+  }
+
+  private static String shortName(String commandLine) {
+    for (String service : List.of("billing", "identity", "keycloak", "postgres")) {
+      if (commandLine.contains(service)) {
+        return service;
+      }
+    }
+    return "other";
   }
 
   private long count(String sql) throws Exception {
