@@ -69,32 +69,54 @@ public class QuotaClaimGroupResource {
   public Outcomes claim(@NotNull @Valid Groups request) {
     ServiceCallers.require(token, QuotaClaimResource.CALLERS, "claim quotas");
     String by = token.getClaim("azp");
+    try {
+      // One transaction for all: a refusal writes nothing and leaves it usable, so the groups
+      // cost one commit together, not one each.
+      return QuarkusTransaction.requiringNew()
+          .call(
+              () ->
+                  new Outcomes(
+                      request.groups().stream().map(g -> hold(g, () -> claimAll(g, by))).toList()));
+    } catch (RuntimeException failed) {
+      Log.warnf("A batch of quota claim groups failed (%s); holding each group alone", failed);
+    }
     List<Outcome> outcomes = new ArrayList<>();
     for (Group group : request.groups()) {
-      outcomes.add(hold(group, by));
+      try {
+        outcomes.add(
+            hold(group, () -> QuarkusTransaction.requiringNew().call(() -> claimAll(group, by))));
+      } catch (RuntimeException e) {
+        Log.errorf(e, "A quota claim group for %s failed", group.organization());
+        outcomes.add(
+            new Outcome(
+                group.organization(),
+                500,
+                null,
+                new ProblemException(
+                        500,
+                        "internal",
+                        "Internal error",
+                        "The claim could not be made.",
+                        List.of())
+                    .document()));
+      }
     }
     return new Outcomes(outcomes);
   }
 
-  private Outcome hold(Group group, String by) {
+  private List<ClaimAnswer> claimAll(Group group, String by) {
+    return quotas.claimAll(
+        group.organization(), QuotaClaimResource.items(group.claims()), false, by);
+  }
+
+  /** One group's outcome: held, or refused by a problem; anything else fails the whole call. */
+  private static Outcome hold(Group group, java.util.function.Supplier<List<ClaimAnswer>> claim) {
     try {
-      List<Quotas.Item> items = QuotaClaimResource.items(group.claims());
-      List<ClaimAnswer> answers =
-          QuarkusTransaction.requiringNew()
-              .call(() -> quotas.claimAll(group.organization(), items, false, by));
+      List<ClaimAnswer> answers = claim.get();
       boolean created = answers.stream().anyMatch(ClaimAnswer::created);
       return new Outcome(group.organization(), created ? 201 : 200, answers, null);
     } catch (ProblemException e) {
       return new Outcome(group.organization(), e.status(), null, e.document());
-    } catch (RuntimeException e) {
-      Log.errorf(e, "A quota claim group for %s failed", group.organization());
-      return new Outcome(
-          group.organization(),
-          500,
-          null,
-          new ProblemException(
-                  500, "internal", "Internal error", "The claim could not be made.", List.of())
-              .document());
     }
   }
 }

@@ -80,9 +80,10 @@ public class Quotas {
 
   /**
    * Holds {@code amount} of a quota under a key, or only checks it ({@code dryRun}). Sending the
-   * same key again replaces the amount it holds (a volume that grows), checked again.
+   * same key again replaces the amount it holds (a volume that grows), checked again. A refusal
+   * writes nothing, and leaves a caller's transaction usable.
    */
-  @Transactional
+  @Transactional(dontRollbackOn = ProblemException.class)
   public ClaimAnswer claim(
       String organization, Quota quota, String key, long amount, boolean dryRun, String claimedBy) {
     return claimAll(organization, List.of(new Item(quota, key, amount)), dryRun, claimedBy).get(0);
@@ -95,9 +96,10 @@ public class Quotas {
    * Holds every item, or none: the first quota a batch would exceed refuses the whole of it (its
    * 403 says which), in one transaction under the subscription's lock. Whatever the batch's size,
    * it reads the plan once, what is held twice (the totals, and what its keys already hold) and
-   * writes once: an instance's four claims cost no more statements than one.
+   * writes once: an instance's four claims cost no more statements than one. A refusal writes
+   * nothing, and leaves a caller's transaction usable (see {@code QuotaClaimGroupResource}).
    */
-  @Transactional
+  @Transactional(dontRollbackOn = ProblemException.class)
   public List<ClaimAnswer> claimAll(
       String organization, List<Item> items, boolean dryRun, String claimedBy) {
     Subscription s = subscriptions.locked(organization);

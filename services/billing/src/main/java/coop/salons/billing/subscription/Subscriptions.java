@@ -32,8 +32,11 @@ public class Subscriptions {
   @Inject OrganizationAccess organizations;
   @Inject Quotas quotas;
 
-  /** The organisation's subscription, created on the default plan if identity knows it; or 404. */
-  @Transactional
+  /**
+   * The organisation's subscription, created on the default plan if identity knows it; or 404
+   * (which leaves a caller's transaction usable: a batch goes on with its other organisations).
+   */
+  @Transactional(dontRollbackOn = ProblemException.class)
   public Subscription of(String organization) {
     Subscription s = Subscription.findById(organization);
     if (s == null) {
@@ -47,7 +50,7 @@ public class Subscriptions {
   }
 
   /** The subscription, row-locked until the transaction ends: quota claims queue here. */
-  @Transactional(Transactional.TxType.MANDATORY)
+  @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = ProblemException.class)
   public Subscription locked(String organization) {
     Subscription s = of(organization);
     em.refresh(s, LockModeType.PESSIMISTIC_WRITE);

@@ -162,11 +162,19 @@ public class Creations {
       return written;
     }
     try {
-      List<InstanceView> views =
+      List<InstanceService.Written> all =
           QuarkusTransaction.requiringNew()
               .call(() -> instances.insertAll(claimed.stream().map(Pending::creation).toList()));
       for (int n = 0; n < claimed.size(); n++) {
-        written.put(claimed.get(n), views.get(n));
+        Pending p = claimed.get(n);
+        InstanceService.Written w = all.get(n);
+        if (w.instance() != null) {
+          written.put(p, w.instance());
+        } else {
+          // Taken meanwhile by another replica: refused, and its claim given back.
+          quota.releaseQuietly(p.creation().org(), p.creation().id());
+          refused.put(p, w.refusal());
+        }
       }
       return written;
     } catch (RuntimeException batchFailed) {
@@ -176,26 +184,26 @@ public class Creations {
     }
     for (Pending p : claimed) {
       try {
-        written.put(
-            p,
+        InstanceService.Written w =
             QuarkusTransaction.requiringNew()
-                .call(() -> instances.insertAll(List.of(p.creation())).get(0)));
+                .call(() -> instances.insertAll(List.of(p.creation())).get(0));
+        if (w.instance() != null) {
+          written.put(p, w.instance());
+          continue;
+        }
+        refused.put(p, w.refusal());
       } catch (RuntimeException e) {
-        quota.releaseQuietly(p.creation().org(), p.creation().id());
+        Log.errorf(e, "Writing instance %s failed", p.creation().id());
         refused.put(
             p,
-            e instanceof ProblemException problem
-                ? problem
-                : new ProblemException(
-                    500,
-                    "internal",
-                    "Internal error",
-                    "The instance could not be written; nothing is kept.",
-                    List.of()));
-        if (!(e instanceof ProblemException)) {
-          Log.errorf(e, "Writing instance %s failed", p.creation().id());
-        }
+            new ProblemException(
+                500,
+                "internal",
+                "Internal error",
+                "The instance could not be written; nothing is kept.",
+                List.of()));
       }
+      quota.releaseQuietly(p.creation().org(), p.creation().id());
     }
     return written;
   }

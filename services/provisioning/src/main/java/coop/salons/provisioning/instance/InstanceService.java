@@ -133,43 +133,39 @@ public class InstanceService {
   }
 
   /**
-   * Writes claimed creations, in the caller's transaction, each checked once more under its
-   * organisation's lock (another replica may have written the same slug meanwhile).
+   * Writes claimed creations in the caller's transaction: each organisation's lock is taken (in
+   * name order, so that two replicas' batches cannot wait on each other), the slugs and domains are
+   * checked once more under them (another replica may have written one meanwhile), then every free
+   * creation is inserted with its webhook deliveries. For each creation in order: its instance, or
+   * the 409 that refuses it.
    */
-  public List<InstanceView> insertAll(List<Creation> batch) {
-    // One organisation's creations queue here, so that two cannot both take one slug; locks are
-    // taken in one order, so that two replicas' batches cannot wait on each other.
-    batch.stream()
-        .map(Creation::org)
-        .distinct()
-        .sorted()
-        .forEach(
-            org ->
-                em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
-                    .setParameter(1, "instances:" + org)
-                    .getSingleResult());
-    List<InstanceView> views = new ArrayList<>();
-    for (Creation c : batch) {
-      checkFree(c.org(), c.request());
-      views.add(insert(c));
+  public List<Written> insertAll(List<Creation> batch) {
+    List<String> organizations = batch.stream().map(Creation::org).distinct().sorted().toList();
+    em.createNativeQuery(
+            "SELECT count(pg_advisory_xact_lock(hashtext('instances:' || o)))"
+                + " FROM (SELECT unnest(CAST(?1 AS text[])) AS o ORDER BY 1) AS ordered")
+        .setParameter(1, organizations.toArray(String[]::new))
+        .getSingleResult();
+    List<Optional<ProblemException>> taken = taken(batch);
+    List<Instance> inserted = new ArrayList<>();
+    for (int n = 0; n < batch.size(); n++) {
+      inserted.add(taken.get(n).isPresent() ? null : insert(batch.get(n)));
     }
-    return views;
+    webhooks.stateChanged(inserted.stream().filter(java.util.Objects::nonNull).toList());
+    em.flush();
+    List<Written> written = new ArrayList<>();
+    for (int n = 0; n < batch.size(); n++) {
+      Instance i = inserted.get(n);
+      written.add(
+          i == null
+              ? new Written(null, taken.get(n).get())
+              : new Written(view(i, List.of()), null));
+    }
+    return written;
   }
 
-  private void checkFree(String org, CreateInstance request) {
-    if (taken(
-        "SELECT 1 FROM instance WHERE organization_slug = ?1 AND slug = ?2 AND state <> 'deleted'",
-        org,
-        request.slug())) {
-      throw slugTaken(request);
-    }
-    if (request.customDomain() != null
-        && taken(
-            "SELECT 1 FROM instance WHERE custom_domain = ?1 AND state <> 'deleted'",
-            request.customDomain())) {
-      throw domainTaken(request);
-    }
-  }
+  /** A creation written (its instance), or refused (why). */
+  public record Written(InstanceView instance, ProblemException refusal) {}
 
   private static ProblemException slugTaken(CreateInstance request) {
     return ProblemException.conflict(
@@ -181,16 +177,7 @@ public class InstanceService {
         "The domain " + request.customDomain() + " is already used by an instance.");
   }
 
-  /** Whether the query finds a row. */
-  private boolean taken(String sql, Object... parameters) {
-    var query = em.createNativeQuery(sql + " LIMIT 1");
-    for (int p = 0; p < parameters.length; p++) {
-      query.setParameter(p + 1, parameters[p]);
-    }
-    return !query.getResultList().isEmpty();
-  }
-
-  private InstanceView insert(Creation c) {
+  private Instance insert(Creation c) {
     CreateInstance request = c.request();
     OffsetDateTime now = OffsetDateTime.now();
     Instance i = new Instance();
@@ -214,10 +201,7 @@ public class InstanceService {
     i.createdAt = now;
     i.updatedAt = now;
     i.persist();
-    webhooks.stateChanged(i);
-    // Written now, so that the next creation's check sees it.
-    em.flush();
-    return view(i, List.of());
+    return i;
   }
 
   @Transactional

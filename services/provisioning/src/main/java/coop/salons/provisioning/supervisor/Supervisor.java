@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +42,11 @@ public class Supervisor {
   private final String owner = "supervisor-" + UUID.randomUUID();
   private ExecutorService workers;
 
+  /** Workers free to take an instance; the scheduled feed claims no more than these. */
+  private Semaphore idle;
+
   void start(@Observes StartupEvent event) {
+    idle = new Semaphore(config.supervisor().workers());
     workers =
         Executors.newFixedThreadPool(
             config.supervisor().workers(),
@@ -77,11 +82,46 @@ public class Supervisor {
       return;
     }
     try {
-      while (runOnce(owner) == config.supervisor().batchSize()) {
-        // a full batch: there may be more due at once
-      }
+      feed();
     } catch (RuntimeException e) {
       Log.warnf("Supervisor pass failed: %s", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Keeps the workers busy while work is due: claims only as many instances as workers are idle,
+   * and claims again as soon as one is done, so that a slow instance (a Keycloak that takes its
+   * time) never holds back the others, and no claimed instance waits in a queue while its lease
+   * runs. Returns when nothing is due, or when no worker got free for a second.
+   */
+  void feed() throws InterruptedException {
+    while (true) {
+      int free = idle.drainPermits();
+      if (free == 0) {
+        if (!idle.tryAcquire(1, TimeUnit.SECONDS)) {
+          return;
+        }
+        free = 1 + idle.drainPermits();
+      }
+      List<UUID> claimed = claim(owner, Math.min(free, config.supervisor().batchSize()));
+      idle.release(free - claimed.size());
+      if (claimed.isEmpty()) {
+        return;
+      }
+      for (UUID id : claimed) {
+        workers.submit(
+            () -> {
+              try {
+                reconciler.reconcile(id, owner);
+              } catch (RuntimeException e) {
+                Log.warnf("A reconcile ended abruptly: %s", e);
+              } finally {
+                idle.release();
+              }
+            });
+      }
     }
   }
 

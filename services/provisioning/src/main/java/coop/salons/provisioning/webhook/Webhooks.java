@@ -21,7 +21,22 @@ public class Webhooks {
   @Inject ObjectMapper json;
 
   public void stateChanged(Instance i) {
-    List<Webhook> subscribers = Webhook.list("organizationSlug", i.organizationSlug);
+    stateChanged(i, Webhook.list("organizationSlug", i.organizationSlug));
+  }
+
+  /** The same for several instances, their organisations' webhooks read at once. */
+  public void stateChanged(List<Instance> instances) {
+    List<String> organizations =
+        instances.stream().map(i -> i.organizationSlug).distinct().toList();
+    Map<String, List<Webhook>> byOrganization =
+        Webhook.<Webhook>list("organizationSlug in ?1", organizations).stream()
+            .collect(java.util.stream.Collectors.groupingBy(w -> w.organizationSlug));
+    for (Instance i : instances) {
+      stateChanged(i, byOrganization.getOrDefault(i.organizationSlug, List.of()));
+    }
+  }
+
+  private void stateChanged(Instance i, List<Webhook> subscribers) {
     if (subscribers.isEmpty()) {
       return;
     }
