@@ -2,11 +2,16 @@ package coop.salons.membership;
 
 import coop.salons.common.api.ProblemException;
 import coop.salons.common.api.Slugs;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -24,6 +29,7 @@ public class OrganizationAccess {
 
   @Inject MembershipFollower follower;
   @Inject EntityManager em;
+  @Inject AgroalDataSource dataSource;
 
   /** Refuses unless the user is a member of the organisation with at least the given role. */
   public String require(String organization, String userId, String atLeast) {
@@ -78,16 +84,23 @@ public class OrganizationAccess {
         .longValue();
   }
 
-  @Transactional
+  /**
+   * The user's role, or null. Every request asks it first: a plain read on a pooled connection,
+   * outside any transaction (one statement, no transaction to begin and end).
+   */
   String roleOf(String organization, String userId) {
-    return (String)
-        em.createNativeQuery(
-                "SELECT role FROM organization_member WHERE organization_slug = ?1 AND user_id = ?2")
-            .setParameter(1, organization)
-            .setParameter(2, userId)
-            .getResultStream()
-            .findFirst()
-            .orElse(null);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT role FROM organization_member WHERE organization_slug = ? AND user_id = ?")) {
+      ps.setString(1, organization);
+      ps.setString(2, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading a role failed: " + e.getMessage(), e);
+    }
   }
 
   private static ProblemException notFound(String organization) {

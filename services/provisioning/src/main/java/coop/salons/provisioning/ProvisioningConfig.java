@@ -44,6 +44,13 @@ public interface ProvisioningConfig {
   @WithDefault("P7D")
   Duration deletionGracePeriod();
 
+  /**
+   * How many threads write the creations that arrive together, each a batch at a time
+   * (docs/adr/0017): with two, one batch is checked with billing while another commits.
+   */
+  @WithDefault("2")
+  int creationWriters();
+
   /** The largest page a list endpoint answers. */
   @WithDefault("100")
   int maxPageSize();

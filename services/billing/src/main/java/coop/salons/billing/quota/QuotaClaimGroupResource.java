@@ -18,7 +18,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -69,25 +68,37 @@ public class QuotaClaimGroupResource {
   public Outcomes claim(@NotNull @Valid Groups request) {
     ServiceCallers.require(token, QuotaClaimResource.CALLERS, "claim quotas");
     String by = token.getClaim("azp");
+    // Held organisation by organisation (a stable sort keeps one organisation's groups in the
+    // order asked): two batches lock the subscriptions they share in the same order.
+    List<Integer> order =
+        java.util.stream.IntStream.range(0, request.groups().size())
+            .boxed()
+            .sorted(java.util.Comparator.comparing(n -> request.groups().get(n).organization()))
+            .toList();
+    Outcome[] outcomes = new Outcome[order.size()];
     try {
       // One transaction for all: a refusal writes nothing and leaves it usable, so the groups
       // cost one commit together, not one each.
-      return QuarkusTransaction.requiringNew()
-          .call(
-              () ->
-                  new Outcomes(
-                      request.groups().stream().map(g -> hold(g, () -> claimAll(g, by))).toList()));
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                for (int n : order) {
+                  Group g = request.groups().get(n);
+                  outcomes[n] = hold(g, () -> claimAll(g, by));
+                }
+              });
+      return new Outcomes(List.of(outcomes));
     } catch (RuntimeException failed) {
       Log.warnf("A batch of quota claim groups failed (%s); holding each group alone", failed);
     }
-    List<Outcome> outcomes = new ArrayList<>();
-    for (Group group : request.groups()) {
+    for (int n : order) {
+      Group group = request.groups().get(n);
       try {
-        outcomes.add(
-            hold(group, () -> QuarkusTransaction.requiringNew().call(() -> claimAll(group, by))));
+        outcomes[n] =
+            hold(group, () -> QuarkusTransaction.requiringNew().call(() -> claimAll(group, by)));
       } catch (RuntimeException e) {
         Log.errorf(e, "A quota claim group for %s failed", group.organization());
-        outcomes.add(
+        outcomes[n] =
             new Outcome(
                 group.organization(),
                 500,
@@ -98,10 +109,10 @@ public class QuotaClaimGroupResource {
                         "Internal error",
                         "The claim could not be made.",
                         List.of())
-                    .document()));
+                    .document());
       }
     }
-    return new Outcomes(outcomes);
+    return new Outcomes(List.of(outcomes));
   }
 
   private List<ClaimAnswer> claimAll(Group group, String by) {

@@ -95,27 +95,35 @@ public class Quotas {
   /**
    * Holds every item, or none: the first quota a batch would exceed refuses the whole of it (its
    * 403 says which), in one transaction under the subscription's lock. Whatever the batch's size,
-   * it reads the plan once, what is held twice (the totals, and what its keys already hold) and
-   * writes once: an instance's four claims cost no more statements than one. A refusal writes
-   * nothing, and leaves a caller's transaction usable (see {@code QuotaClaimGroupResource}).
+   * it locks the subscription, reads the plan, reads what is held (the totals, and what its keys
+   * already hold) and writes, once each: an instance's four claims cost no more statements than
+   * one. A refusal writes nothing, and leaves a caller's transaction usable (see {@code
+   * QuotaClaimGroupResource}).
    */
   @Transactional(dontRollbackOn = ProblemException.class)
   public List<ClaimAnswer> claimAll(
       String organization, List<Item> items, boolean dryRun, String claimedBy) {
     Subscription s = subscriptions.locked(organization);
     Plan plan = Plan.findById(s.planId);
-    Map<Quota, Long> totals = used(organization);
+    // In one statement: the totals held per quota, and what the batch's keys already hold.
+    Map<Quota, Long> totals = new EnumMap<>(Quota.class);
     Map<String, Long> existing = new HashMap<>();
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(
-                "SELECT resource, claim_key, amount FROM quota_claim WHERE organization_slug = ?1"
-                    + " AND claim_key IN (?2)")
+                "SELECT resource, sum(amount), CAST(NULL AS text), CAST(NULL AS bigint)"
+                    + " FROM quota_claim WHERE organization_slug = ?1 GROUP BY resource"
+                    + " UNION ALL SELECT resource, CAST(NULL AS numeric), claim_key, amount"
+                    + " FROM quota_claim WHERE organization_slug = ?1 AND claim_key IN (?2)")
             .setParameter(1, organization)
             .setParameter(2, items.stream().map(Item::key).distinct().toList())
             .getResultList();
     for (Object[] row : rows) {
-      existing.put(row[0] + "/" + row[1], ((Number) row[2]).longValue());
+      if (row[2] == null) {
+        Quota.parse((String) row[0]).ifPresent(q -> totals.put(q, ((Number) row[1]).longValue()));
+      } else {
+        existing.put(row[0] + "/" + row[2], ((Number) row[3]).longValue());
+      }
     }
     List<ClaimAnswer> answers = new ArrayList<>();
     for (Item item : items) {

@@ -52,8 +52,12 @@ public class Subscriptions {
   /** The subscription, row-locked until the transaction ends: quota claims queue here. */
   @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = ProblemException.class)
   public Subscription locked(String organization) {
-    Subscription s = of(organization);
-    em.refresh(s, LockModeType.PESSIMISTIC_WRITE);
+    // Read and locked in one statement when it exists (the usual case).
+    Subscription s = em.find(Subscription.class, organization, LockModeType.PESSIMISTIC_WRITE);
+    if (s == null) {
+      s = of(organization);
+      em.refresh(s, LockModeType.PESSIMISTIC_WRITE);
+    }
     return s;
   }
 

@@ -1,6 +1,7 @@
 package coop.salons.provisioning.instance;
 
 import coop.salons.common.api.ProblemException;
+import coop.salons.provisioning.ProvisioningConfig;
 import coop.salons.provisioning.instance.InstanceDtos.InstanceView;
 import coop.salons.provisioning.quota.InstanceQuota;
 import io.quarkus.logging.Log;
@@ -23,12 +24,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Creations that arrive together are written together (docs/adr/0017): each request, once checked,
- * waits here; one writer takes every creation waiting, asks billing for all their claims in one
- * call (each instance's claims held whole or refused on its own), then inserts the accepted ones in
- * one transaction. Fifty volunteers asking at once cost one call to billing and one commit, not
- * fifty, and each still gets its own answer: 202, or the refusal that concerns it alone (403 over
- * quota, 409 slug taken). A batch that fails as a whole is retried one creation at a time, so that
- * one bad creation never refuses the others; whatever is not written gives its claim back.
+ * waits here; a writer (two by default, {@code salons.provisioning.creation-writers}) takes every
+ * creation waiting, asks billing for all their claims in one call (each instance's claims held
+ * whole or refused on its own), then inserts the accepted ones in one transaction. Fifty volunteers
+ * asking at once cost one call to billing and one commit, not fifty, and each still gets its own
+ * answer: 202, or the refusal that concerns it alone (403 over quota, 409 slug taken). A batch that
+ * fails as a whole is retried one creation at a time, so that one bad creation never refuses the
+ * others; whatever is not written gives its claim back.
  */
 @ApplicationScoped
 public class Creations {
@@ -44,20 +46,25 @@ public class Creations {
 
   @Inject InstanceQuota quota;
   @Inject InstanceService instances;
+  @Inject ProvisioningConfig config;
 
   private final LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+  private final List<Thread> writers = new ArrayList<>();
   private volatile boolean running = true;
-  private Thread writer;
 
   void start(@Observes StartupEvent event) {
-    writer = new Thread(this::write, "instance-creations");
-    writer.setDaemon(true);
-    writer.start();
+    // A few writers, so that one batch is checked with billing while another commits.
+    for (int n = 0; n < config.creationWriters(); n++) {
+      Thread writer = new Thread(this::write, "instance-creations-" + n);
+      writer.setDaemon(true);
+      writer.start();
+      writers.add(writer);
+    }
   }
 
   void stop(@Observes ShutdownEvent event) {
     running = false;
-    writer.interrupt();
+    writers.forEach(Thread::interrupt);
     List<Pending> left = new ArrayList<>();
     waiting.drainTo(left);
     left.forEach(p -> p.answer().completeExceptionally(stopping()));
