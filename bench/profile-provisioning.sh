@@ -16,8 +16,7 @@ lib=target/async-profiler/linux-x64/libasyncProfiler.so
 lib=$(realpath "$lib")
 out=services/provisioning/target
 rm -f "$out/bench-phase" "$out"/profile-*.txt
-bench/provisioning.sh -Dbench.supervisor=false \
-  "-Dsalons.service-jvm-options=-XX:MaxRAMPercentage=8" "$@" > "$out/profile-bench.log" 2>&1 &
+bench/provisioning.sh -Dbench.supervisor=false "$@" > "$out/profile-bench.log" 2>&1 &
 bench=$!
 until [ -f "$out/bench-phase" ]; do
   kill -0 $bench 2>/dev/null || { tail -20 "$out/profile-bench.log"; exit 1; }
