@@ -80,7 +80,7 @@ public class MembershipFollower {
     }
   }
 
-  @Transactional
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   long position() {
     Object last =
         em.createNativeQuery("SELECT last_id FROM feed_position WHERE feed = ?1")
@@ -91,7 +91,12 @@ public class MembershipFollower {
     return ((Number) last).longValue();
   }
 
-  @Transactional
+  /**
+   * In a transaction of its own, committed before the caller goes on: a request that catches up
+   * inside its own transaction (billing's claims do) must not hide the new members from every other
+   * request until it commits, nor take them back if it rolls back.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   void apply(List<Event> events) {
     for (Event e : events) {
       switch (e.kind()) {
