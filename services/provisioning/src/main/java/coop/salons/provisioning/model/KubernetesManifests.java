@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -93,22 +94,26 @@ public final class KubernetesManifests {
     return l;
   }
 
+  /** The instance's namespace, restricted by the pod security admission. */
+  public static Namespace namespaceObject(InstanceSpec spec) {
+    return new NamespaceBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withName(namespace(spec))
+                .withLabels(labels(spec))
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                .addToAnnotations("salons.coop/display-name", spec.displayName())
+                .build())
+        .build();
+  }
+
   public static List<HasMetadata> render(
       InstanceSpec spec, Rendered rendered, Cluster cluster, Map<String, String> secrets) {
     String ns = namespace(spec);
     String name = spec.flavour() == Flavour.MATRIX ? "synapse" : "mattermost";
     List<HasMetadata> objects = new ArrayList<>();
-    objects.add(
-        new NamespaceBuilder()
-            .withMetadata(
-                new ObjectMetaBuilder()
-                    .withName(ns)
-                    .withLabels(labels(spec))
-                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                    .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
-                    .addToAnnotations("salons.coop/display-name", spec.displayName())
-                    .build())
-            .build());
+    objects.add(namespaceObject(spec));
     PlanLimits plan = spec.plan();
     objects.add(
         new ResourceQuotaBuilder()

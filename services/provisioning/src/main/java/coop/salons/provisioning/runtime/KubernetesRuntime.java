@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -20,6 +19,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
@@ -132,6 +132,7 @@ public class KubernetesRuntime implements ChatRuntime {
   @Override
   public Secrets secrets(InstanceSpec spec, Map<String, String> fresh) {
     Secret existing = readSecret(spec);
+    boolean first = false;
     Map<String, String> values = kept(existing);
     List<String> generated = new ArrayList<>();
     fresh.forEach(
@@ -142,9 +143,9 @@ public class KubernetesRuntime implements ChatRuntime {
           }
         });
     if (!generated.isEmpty()) {
-      keep(spec, existing, values);
+      first = keep(spec, existing, values);
     }
-    return new Secrets(values, generated);
+    return new Secrets(values, generated, first);
   }
 
   @Override
@@ -152,20 +153,15 @@ public class KubernetesRuntime implements ChatRuntime {
     keep(spec, readSecret(spec), Map.of(name, value));
   }
 
-  /** Writes secrets at once (before anything uses them), creating the namespace if needed. */
-  private void keep(InstanceSpec spec, Secret existing, Map<String, String> values) {
+  /**
+   * Writes secrets at once (before anything uses them), creating the namespace if needed; answers
+   * whether it created both the namespace and the Secret (the instance had nothing here before).
+   */
+  private boolean keep(InstanceSpec spec, Secret existing, Map<String, String> values) {
     String ns = KubernetesManifests.namespace(spec);
-    if (client.namespaces().withName(ns).get() == null) {
-      client
-          .resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName(ns)
-                  .withLabels(KubernetesManifests.labels(spec))
-                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                  .endMetadata()
-                  .build())
-          .create();
+    boolean newNamespace = client.namespaces().withName(ns).get() == null;
+    if (newNamespace) {
+      client.resource(KubernetesManifests.namespaceObject(spec)).create();
     }
     if (existing == null) {
       Map<String, String> data = new LinkedHashMap<>();
@@ -190,6 +186,7 @@ public class KubernetesRuntime implements ChatRuntime {
       updated.setData(data);
       client.resource(updated).update();
     }
+    return newNamespace && existing == null;
   }
 
   @Override
@@ -198,6 +195,9 @@ public class KubernetesRuntime implements ChatRuntime {
     List<HasMetadata> desired =
         KubernetesManifests.render(spec, rendered, cluster(), secrets.values());
     List<String> changes = new ArrayList<>();
+    if (secrets.first() && createAll(desired, changes)) {
+      return changes;
+    }
     Set<String> wanted = new HashSet<>();
     for (HasMetadata object : desired) {
       wanted.add(key(object));
@@ -216,6 +216,36 @@ public class KubernetesRuntime implements ChatRuntime {
       }
     }
     return changes;
+  }
+
+  /**
+   * The first apply, in the pass that made the namespace: everything but the namespace and the
+   * Secret (made a moment ago by {@link #secrets}) is created without being read first, and nothing
+   * is pruned, since nothing else can be in a namespace this pass created (the lease keeps other
+   * replicas away). About half the requests of read-compare-write. Answers false, having created
+   * what it could, if an object was there after all (409): the caller then reads, compares and
+   * prunes everything as usual.
+   */
+  private boolean createAll(List<HasMetadata> desired, List<String> changes) {
+    for (HasMetadata object : desired) {
+      if (object instanceof Namespace || object instanceof Secret) {
+        String change = write(client.resource(object).get(), object);
+        if (change != null) {
+          changes.add(change);
+        }
+        continue;
+      }
+      try {
+        client.resource(object).create();
+        changes.add("created " + key(object));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        return false;
+      }
+    }
+    return true;
   }
 
   /** What one instance wants, rendered, for a bulk resync. */

@@ -115,6 +115,7 @@ public class LocalRuntime implements ChatRuntime {
   @Override
   public synchronized Secrets secrets(InstanceSpec spec, Map<String, String> fresh) {
     Properties kept = loadSecrets(spec);
+    boolean first = kept.isEmpty();
     List<String> generated = new ArrayList<>();
     fresh.forEach(
         (k, v) -> {
@@ -128,7 +129,7 @@ public class LocalRuntime implements ChatRuntime {
     }
     Map<String, String> values = new LinkedHashMap<>();
     kept.stringPropertyNames().forEach(k -> values.put(k, kept.getProperty(k)));
-    return new Secrets(values, generated);
+    return new Secrets(values, generated, first && !generated.isEmpty());
   }
 
   @Override

@@ -279,7 +279,9 @@ public class Reconciler {
     var values = new java.util.LinkedHashMap<>(secrets.values());
     values.put(InstanceSecrets.OIDC_CLIENT_SECRET, secret);
     return new Result<>(
-        new ChatRuntime.Secrets(values, secrets.generated()), changed, spec.clientId());
+        new ChatRuntime.Secrets(values, secrets.generated(), secrets.first()),
+        changed,
+        spec.clientId());
   }
 
   private void purge(Snapshot s) {

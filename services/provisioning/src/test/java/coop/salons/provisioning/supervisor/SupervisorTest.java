@@ -22,11 +22,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -42,6 +45,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +67,7 @@ class SupervisorTest {
   @Inject KubernetesClient kube;
   @Inject TenantDatabases databases;
   @Inject UsageReporter usage;
+  @KubernetesTestServer KubernetesServer server;
 
   TestUser owner;
   String org;
@@ -311,6 +316,44 @@ class SupervisorTest {
 
   private List<Sample> samplesOf(UUID id) {
     return usage.samples(Instant.now()).stream().filter(s -> s.instanceId().equals(id)).toList();
+  }
+
+  /** The requests the stand-in received about the instance's namespace since the last call. */
+  private List<String> requests(UUID id) throws InterruptedException {
+    List<String> seen = new ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+      String path = r.getPath();
+      if (path.contains(ns(id))) {
+        seen.add(r.getMethod() + " " + path.replace(ns(id), "NS"));
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void theFirstApplyCreatesWithoutReadingAndLaterOnesReadCompareAndPrune() throws Exception {
+    UUID id = create("chat", "matrix");
+    requests(id); // what came before
+    supervisor.runOnce(supervisor.owner());
+    List<String> first = requests(id);
+    // The 14 objects in the namespace created once each, nothing listed (so nothing pruned), none
+    // read but the Secret the pass itself created (and the namespace, outside this count).
+    assertEquals(14, first.stream().filter(r -> r.startsWith("POST ")).count(), first.toString());
+    assertTrue(first.stream().noneMatch(r -> r.contains("labelSelector")), first.toString());
+    assertTrue(first.stream().noneMatch(r -> r.contains("/configmaps/")), first.toString());
+    assertEquals(14, objects(id).size());
+
+    // A new generation reads and compares every object, and prunes what is no longer wanted.
+    as(owner).body(Map.of("plan", "large")).patch(path(org) + "/chat").then().statusCode(202);
+    dueNow();
+    supervisor.runOnce(supervisor.owner());
+    List<String> next = requests(id);
+    assertTrue(
+        next.contains("GET /api/v1/namespaces/NS/configmaps/synapse-config"), next.toString());
+    assertTrue(next.stream().anyMatch(r -> r.contains("labelSelector")), next.toString());
+    assertTrue(
+        next.contains("DELETE /api/v1/namespaces/NS/resourcequotas/plan-medium"), next.toString());
   }
 
   @Test
