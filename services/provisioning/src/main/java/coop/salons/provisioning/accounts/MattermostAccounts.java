@@ -109,11 +109,14 @@ public class MattermostAccounts {
       return new Outcome(0, 0, 0);
     }
     Placement placement = runtime.placement(t.spec(), t.localPort());
+    // Only read: the supervisor generates and keeps the instance's secrets, never this sync.
     String password =
-        runtime
-            .secrets(t.spec(), InstanceSecrets.generate(t.spec().flavour()))
-            .values()
-            .get(InstanceSecrets.MATTERMOST_ADMIN_PASSWORD);
+        runtime.secrets(t.spec(), Map.of()).values().get(InstanceSecrets.MATTERMOST_ADMIN_PASSWORD);
+    if (password == null) {
+      throw new IllegalStateException(
+          "The instance has no password for the platform's Mattermost account yet; the supervisor"
+              + " keeps it with the instance's other secrets.");
+    }
     return sync(
         instanceId, t.spec().organization(), t.spec().displayName(), placement.baseUrl(), password);
   }

@@ -39,7 +39,7 @@ public interface ChatRuntime {
 
   /**
    * The instance's secrets: those kept from before, completed with {@code fresh} values for any
-   * missing, which are kept at once.
+   * missing, which are kept at once ({@code Map.of()} only reads).
    */
   Secrets secrets(InstanceSpec spec, Map<String, String> fresh);
 
