@@ -272,8 +272,9 @@ public class InstanceService {
       PlanLimits plan = plans.require(request.plan());
       if (!request.plan().equals(i.plan)) {
         // The organisation's plan in billing must have room for the new size (the old amounts
-        // are replaced). A refusal leaves the instance as it was.
-        quota.claim(org, i.id, plan);
+        // are replaced). A refusal leaves the instance as it was; so does a change refused
+        // after this point (billing gets the old size back).
+        quota.resize(org, i.id, plans.require(i.plan), plan);
       }
       i.plan = request.plan();
       if (flavour == Flavour.MATTERMOST) {

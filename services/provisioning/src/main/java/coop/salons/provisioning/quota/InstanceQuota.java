@@ -14,6 +14,9 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,7 @@ public class InstanceQuota {
 
   @Inject QuotaClaims claims;
   @Inject EntityManager em;
+  @Inject TransactionSynchronizationRegistry transactions;
 
   public static String key(UUID instance) {
     return PREFIX + instance;
@@ -52,6 +56,36 @@ public class InstanceQuota {
    */
   public void claim(String org, UUID instance, PlanLimits plan) {
     claims.claimAll(org, of(instance, plan));
+  }
+
+  /**
+   * Moves the instance to another plan's size inside the caller's transaction: claims {@code to}
+   * now (refused with a 403 if the organisation has no room), and if that transaction does not
+   * commit — a later check refused the change, or the commit failed — claims {@code from} again, so
+   * that billing holds what the instance really has.
+   */
+  public void resize(String org, UUID instance, PlanLimits from, PlanLimits to) {
+    claim(org, instance, to);
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              return;
+            }
+            try {
+              claim(org, instance, from);
+            } catch (RuntimeException e) {
+              Log.warnf(
+                  "Instance %s: a refused plan change could not give back its new size in"
+                      + " billing: %s",
+                  instance, e.getMessage());
+            }
+          }
+        });
   }
 
   /**

@@ -3,6 +3,7 @@ package coop.salons.provisioning.quota;
 import static coop.salons.provisioning.Fixture.as;
 import static coop.salons.provisioning.Fixture.asService;
 import static coop.salons.provisioning.Fixture.path;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -88,5 +90,60 @@ class InstanceQuotaTest {
         .post(path(crashed))
         .then()
         .statusCode(202);
+  }
+
+  /** What billing holds for the instance, quota by quota. */
+  private static Map<String, Integer> held(String org, String id) {
+    Map<String, Integer> amounts = new java.util.TreeMap<>();
+    for (String q : List.of("cpu-millicores", "memory-mib", "storage-gb")) {
+      List<Map<String, Object>> claims =
+          asService(Service.PROVISIONING)
+              .baseUri(Fixture.servers().billingUrl())
+              .get("/api/v1/organizations/" + org + "/quota-claims/" + q)
+              .then()
+              .statusCode(200)
+              .extract()
+              .path("claims");
+      for (Map<String, Object> c : claims) {
+        if (InstanceQuota.key(UUID.fromString(id)).equals(c.get("key"))) {
+          amounts.put(q, ((Number) c.get("amount")).intValue());
+        }
+      }
+    }
+    return amounts;
+  }
+
+  @Test
+  void aPlanChangeRefusedAfterItsClaimGivesBillingTheOldSizeBack() {
+    TestUser owner = Fixture.user("iq-resize");
+    String org = Fixture.organization(owner);
+    Fixture.onPlan(org, owner, "large", 2000);
+    String id =
+        as(owner)
+            .body(Map.of("slug", "talk", "flavour", "mattermost", "plan", "small"))
+            .post(path(org))
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    Map<String, Integer> small =
+        Map.of("cpu-millicores", 500, "memory-mib", 1024, "storage-gb", 10);
+    assertEquals(small, held(org, id));
+
+    // The plan "legacy" signs in through GitLab, which this Mattermost version no longer offers:
+    // refused after billing held the new size, which must be given back.
+    as(owner)
+        .body(Map.of("plan", "legacy"))
+        .patch(path(org) + "/talk")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    assertEquals(small, held(org, id));
+    as(owner).get(path(org) + "/talk").then().statusCode(200).body("plan", equalTo("small"));
+
+    // An accepted change holds the new size.
+    as(owner).body(Map.of("plan", "medium")).patch(path(org) + "/talk").then().statusCode(202);
+    assertEquals(
+        Map.of("cpu-millicores", 1000, "memory-mib", 2048, "storage-gb", 50), held(org, id));
   }
 }
