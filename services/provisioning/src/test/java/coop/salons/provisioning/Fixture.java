@@ -18,6 +18,19 @@ public final class Fixture extends Fixtures {
         .statusCode(200);
   }
 
+  /** Asks for an instance as {@code owner} (202 expected); answers its id. */
+  public static java.util.UUID instance(
+      TestUser owner, String org, String slug, String flavour, String plan) {
+    return java.util.UUID.fromString(
+        as(owner)
+            .body(java.util.Map.of("slug", slug, "flavour", flavour, "plan", plan))
+            .post(path(org))
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id"));
+  }
+
   public static String path(String org) {
     return "/api/v1/organizations/" + org + "/instances";
   }

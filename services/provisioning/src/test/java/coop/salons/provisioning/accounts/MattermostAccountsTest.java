@@ -2,7 +2,6 @@ package coop.salons.provisioning.accounts;
 
 import static coop.salons.provisioning.Fixture.addMember;
 import static coop.salons.provisioning.Fixture.as;
-import static coop.salons.provisioning.Fixture.path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -48,14 +47,7 @@ class MattermostAccountsTest {
   @Inject EntityManager em;
 
   private UUID instance(TestUser owner, String org) {
-    return UUID.fromString(
-        as(owner)
-            .body(Map.of("slug", "talk", "flavour", "mattermost", "plan", "small"))
-            .post(path(org))
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id"));
+    return Fixture.instance(owner, org, "talk", "mattermost", "small");
   }
 
   private static void setRole(String org, TestUser owner, TestUser member, String role) {

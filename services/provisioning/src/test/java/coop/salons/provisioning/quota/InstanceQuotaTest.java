@@ -93,7 +93,7 @@ class InstanceQuotaTest {
   }
 
   /** What billing holds for the instance, quota by quota. */
-  private static Map<String, Integer> held(String org, String id) {
+  private static Map<String, Integer> held(String org, UUID id) {
     Map<String, Integer> amounts = new java.util.TreeMap<>();
     for (String q : List.of("cpu-millicores", "memory-mib", "storage-gb")) {
       List<Map<String, Object>> claims =
@@ -105,7 +105,7 @@ class InstanceQuotaTest {
               .extract()
               .path("claims");
       for (Map<String, Object> c : claims) {
-        if (InstanceQuota.key(UUID.fromString(id)).equals(c.get("key"))) {
+        if (InstanceQuota.key(id).equals(c.get("key"))) {
           amounts.put(q, ((Number) c.get("amount")).intValue());
         }
       }
@@ -118,14 +118,7 @@ class InstanceQuotaTest {
     TestUser owner = Fixture.user("iq-resize");
     String org = Fixture.organization(owner);
     Fixture.onPlan(org, owner, "large", 2000);
-    String id =
-        as(owner)
-            .body(Map.of("slug", "talk", "flavour", "mattermost", "plan", "small"))
-            .post(path(org))
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
+    UUID id = Fixture.instance(owner, org, "talk", "mattermost", "small");
     Map<String, Integer> small =
         Map.of("cpu-millicores", 500, "memory-mib", 1024, "storage-gb", 10);
     assertEquals(small, held(org, id));

@@ -86,15 +86,7 @@ class SupervisorTest {
   }
 
   private UUID create(String slug, String flavour) {
-    String id =
-        as(owner)
-            .body(Map.of("slug", slug, "flavour", flavour, "plan", "medium"))
-            .post(path(org))
-            .then()
-            .statusCode(202)
-            .extract()
-            .path("id");
-    return UUID.fromString(id);
+    return Fixture.instance(owner, org, slug, flavour, "medium");
   }
 
   /** Passes of the supervisor until nothing is due (the instance waits for readiness). */
