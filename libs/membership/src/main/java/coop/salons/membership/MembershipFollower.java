@@ -45,6 +45,14 @@ public class MembershipFollower {
 
   private volatile boolean read;
 
+  /** How many times this process applied changes: a role remembered before is stale after. */
+  private volatile long changes;
+
+  /** Counts the changes this process applied (see {@link OrganizationAccess}). */
+  public long changes() {
+    return changes;
+  }
+
   /**
    * Reads the feed to its end unless a read that began after {@code since} (a nanoTime) already
    * did: a burst of requests for a new organisation makes one call to identity, not one each.
@@ -68,6 +76,7 @@ public class MembershipFollower {
       if (events.isEmpty() || events.size() < PAGE) {
         if (!events.isEmpty()) {
           apply(events);
+          changes++;
           applied += events.size();
         }
         // Only a read that reached the end serves the requests that waited for it.
@@ -76,6 +85,7 @@ public class MembershipFollower {
         return applied;
       }
       apply(events);
+      changes++;
       applied += events.size();
     }
   }

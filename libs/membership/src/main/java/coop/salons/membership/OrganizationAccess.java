@@ -12,7 +12,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The wall between organisations, as in identity: a user who is not a member gets a 404 (the
@@ -30,6 +34,9 @@ public class OrganizationAccess {
   @Inject MembershipFollower follower;
   @Inject EntityManager em;
   @Inject AgroalDataSource dataSource;
+
+  @ConfigProperty(name = "salons.membership.role-cache", defaultValue = "1s")
+  Duration roleCache;
 
   /** Refuses unless the user is a member of the organisation with at least the given role. */
   public String require(String organization, String userId, String atLeast) {
@@ -84,11 +91,38 @@ public class OrganizationAccess {
         .longValue();
   }
 
+  /** A role read a moment ago, while the follower had applied {@code changes} changes. */
+  private record Remembered(String role, long changes, long until) {}
+
+  private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
   /**
-   * The user's role, or null. Every request asks it first: a plain read on a pooled connection,
-   * outside any transaction (one statement, no transaction to begin and end).
+   * The user's role, or null. Every request asks it first. A role read less than {@code
+   * salons.membership.role-cache} ago (1 s by default; 0 turns it off) is taken again as it was,
+   * unless this process applied membership changes since: a burst of one script's requests costs
+   * one read. Another replica applying a change makes it visible here within that time (and the
+   * feed itself is read every few seconds). Only roles found are remembered.
    */
   String roleOf(String organization, String userId) {
+    String key = organization + '\n' + userId;
+    long now = System.nanoTime();
+    long changes = follower.changes();
+    Remembered r = remembered.get(key);
+    if (r != null && r.changes() == changes && now - r.until() < 0) {
+      return r.role();
+    }
+    String role = readRole(organization, userId);
+    if (role != null && !roleCache.isZero()) {
+      if (remembered.size() >= 10_000) {
+        remembered.clear();
+      }
+      remembered.put(key, new Remembered(role, changes, now + roleCache.toNanos()));
+    }
+    return role;
+  }
+
+  /** A plain read on a pooled connection, outside any transaction (one statement). */
+  private String readRole(String organization, String userId) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(

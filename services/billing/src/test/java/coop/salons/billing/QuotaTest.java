@@ -273,6 +273,32 @@ class QuotaTest {
         .then()
         .statusCode(200)
         .body("groups.status", equalTo(List.of(200, 403, 200, 404)));
+    // In one call: a group sent twice holds once (the second sees the first), and a malformed group
+    // (the same quota and key twice) is refused alone.
+    String third = organization(OWNER);
+    asService(Service.PROVISIONING)
+        .body(
+            Map.of(
+                "groups",
+                List.of(
+                    group(third, "instance-e"),
+                    group(third, "instance-e"),
+                    Map.of(
+                        "organization",
+                        third,
+                        "claims",
+                        List.of(
+                            claim("instances", "instance-f", 1),
+                            claim("instances", "instance-f", 1))))))
+        .post("/api/v1/quota-claim-groups")
+        .then()
+        .statusCode(200)
+        .body("groups.status", equalTo(List.of(201, 200, 400)))
+        .body("groups[2].problem.status", equalTo(400));
+    asService(Service.PROVISIONING)
+        .get(claims(third) + "/instances")
+        .then()
+        .body("claims.key", equalTo(List.of("instance-e")));
     // Members may not use it; nor may a service that is not a platform's claimer.
     as(OWNER)
         .body(request)
