@@ -26,9 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * Many organisations' claims in one call, for a service that gathers the creations arriving at the
  * same moment (provisioning, docs/adr/0017): each group is one organisation's all-or-nothing batch,
- * held or refused on its own, in the order given; one group's refusal leaves the others held. All
- * groups are held in one transaction and a few statements ({@link Quotas#claimGroups}); if that
- * transaction fails, each group is held again in a transaction of its own.
+ * held or refused on its own, in its own transaction, in the order given; one group's refusal
+ * leaves the others held.
  */
 @Path("/api/v1/quota-claim-groups")
 @Authenticated
@@ -69,41 +68,31 @@ public class QuotaClaimGroupResource {
   public Outcomes claim(@NotNull @Valid Groups request) {
     ServiceCallers.require(token, QuotaClaimResource.CALLERS, "claim quotas");
     String by = token.getClaim("azp");
-    Outcome[] outcomes = new Outcome[request.groups().size()];
-    // The groups whose claims are well formed (a malformed one is refused alone, with a 400).
-    List<Integer> asked = new java.util.ArrayList<>();
-    List<Quotas.Group> groups = new java.util.ArrayList<>();
-    for (int n = 0; n < outcomes.length; n++) {
-      Group g = request.groups().get(n);
-      try {
-        groups.add(new Quotas.Group(g.organization(), QuotaClaimResource.items(g.claims())));
-        asked.add(n);
-      } catch (ProblemException e) {
-        outcomes[n] = refused(g, e);
-      }
-    }
+    // Held organisation by organisation (a stable sort keeps one organisation's groups in the
+    // order asked): two batches lock the subscriptions they share in the same order.
+    List<Integer> order =
+        java.util.stream.IntStream.range(0, request.groups().size())
+            .boxed()
+            .sorted(java.util.Comparator.comparing(n -> request.groups().get(n).organization()))
+            .toList();
+    Outcome[] outcomes = new Outcome[order.size()];
     try {
-      // One transaction and a few statements for all: a refusal writes nothing and leaves it
-      // usable, so the groups cost one lock statement, one read, one write and one commit.
-      List<Quotas.GroupOutcome> held =
-          groups.isEmpty()
-              ? List.of()
-              : QuarkusTransaction.requiringNew().call(() -> quotas.claimGroups(groups, false, by));
-      for (int i = 0; i < asked.size(); i++) {
-        Group g = request.groups().get(asked.get(i));
-        Quotas.GroupOutcome o = held.get(i);
-        outcomes[asked.get(i)] =
-            o.refusal() != null ? refused(g, o.refusal()) : held(g, o.answers());
-      }
+      // One transaction for all: a refusal writes nothing and leaves it usable, so the groups
+      // cost one commit together, not one each.
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                for (int n : order) {
+                  Group g = request.groups().get(n);
+                  outcomes[n] = hold(g, () -> claimAll(g, by));
+                }
+              });
       return new Outcomes(List.of(outcomes));
     } catch (RuntimeException failed) {
       Log.warnf("A batch of quota claim groups failed (%s); holding each group alone", failed);
     }
-    for (int n = 0; n < outcomes.length; n++) {
+    for (int n : order) {
       Group group = request.groups().get(n);
-      if (!asked.contains(n)) {
-        continue; // refused already (malformed)
-      }
       try {
         outcomes[n] =
             hold(group, () -> QuarkusTransaction.requiringNew().call(() -> claimAll(group, by)));
@@ -134,18 +123,11 @@ public class QuotaClaimGroupResource {
   /** One group's outcome: held, or refused by a problem; anything else fails the whole call. */
   private static Outcome hold(Group group, java.util.function.Supplier<List<ClaimAnswer>> claim) {
     try {
-      return held(group, claim.get());
+      List<ClaimAnswer> answers = claim.get();
+      boolean created = answers.stream().anyMatch(ClaimAnswer::created);
+      return new Outcome(group.organization(), created ? 201 : 200, answers, null);
     } catch (ProblemException e) {
-      return refused(group, e);
+      return new Outcome(group.organization(), e.status(), null, e.document());
     }
-  }
-
-  private static Outcome held(Group group, List<ClaimAnswer> answers) {
-    boolean created = answers.stream().anyMatch(ClaimAnswer::created);
-    return new Outcome(group.organization(), created ? 201 : 200, answers, null);
-  }
-
-  private static Outcome refused(Group group, ProblemException e) {
-    return new Outcome(group.organization(), e.status(), null, e.document());
   }
 }

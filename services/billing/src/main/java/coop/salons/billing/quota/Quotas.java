@@ -14,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -95,141 +94,50 @@ public class Quotas {
 
   /**
    * Holds every item, or none: the first quota a batch would exceed refuses the whole of it (its
-   * 403 says which), in one transaction under the subscription's lock. A refusal writes nothing,
-   * and leaves a caller's transaction usable. A group of one for {@link #claimGroups}.
+   * 403 says which), in one transaction under the subscription's lock. Whatever the batch's size,
+   * it locks the subscription, reads the plan, reads what is held (the totals, and what its keys
+   * already hold) and writes, once each: an instance's four claims cost no more statements than
+   * one. A refusal writes nothing, and leaves a caller's transaction usable (see {@code
+   * QuotaClaimGroupResource}).
    */
   @Transactional(dontRollbackOn = ProblemException.class)
   public List<ClaimAnswer> claimAll(
       String organization, List<Item> items, boolean dryRun, String claimedBy) {
-    GroupOutcome outcome =
-        claimGroups(List.of(new Group(organization, items)), dryRun, claimedBy).get(0);
-    if (outcome.refusal() != null) {
-      throw outcome.refusal();
-    }
-    return outcome.answers();
-  }
-
-  /** One organisation's items, held together or not at all. */
-  public record Group(String organization, List<Item> items) {}
-
-  /** What became of a group: its answers, or the problem that refused it (then nothing held). */
-  public record GroupOutcome(List<ClaimAnswer> answers, ProblemException refusal) {}
-
-  /**
-   * Holds each group whole or not at all, in the caller's transaction, in as many statements
-   * whatever the number of groups and organisations: one locks every subscription concerned (in
-   * name order, so two calls sharing organisations queue instead of deadlocking), one reads what
-   * they hold (the totals, and what the groups' keys already hold), one writes every group held.
-   * Groups are checked in the order given, each seeing those before it (a key sent twice holds
-   * once). An organisation billing does not know refuses its groups with a 404.
-   */
-  @Transactional(dontRollbackOn = ProblemException.class)
-  public List<GroupOutcome> claimGroups(List<Group> groups, boolean dryRun, String claimedBy) {
-    List<String> orgs = groups.stream().map(Group::organization).distinct().sorted().toList();
-    Map<String, Plan> plans = locked(orgs);
-    Map<String, Map<Quota, Long>> totals = new HashMap<>();
+    Subscription s = subscriptions.locked(organization);
+    Plan plan = Plan.findById(s.planId);
+    // In one statement: the totals held per quota, and what the batch's keys already hold.
+    Map<Quota, Long> totals = new EnumMap<>(Quota.class);
     Map<String, Long> existing = new HashMap<>();
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(
-                "SELECT organization_slug, resource, sum(amount), CAST(NULL AS text),"
-                    + " CAST(NULL AS bigint) FROM quota_claim WHERE organization_slug IN (?1)"
-                    + " GROUP BY organization_slug, resource"
-                    + " UNION ALL SELECT organization_slug, resource, CAST(NULL AS numeric),"
-                    + " claim_key, amount FROM quota_claim"
-                    + " WHERE organization_slug IN (?1) AND claim_key IN (?2)")
-            .setParameter(1, orgs)
-            .setParameter(
-                2,
-                groups.stream().flatMap(g -> g.items().stream()).map(Item::key).distinct().toList())
+                "SELECT resource, sum(amount), CAST(NULL AS text), CAST(NULL AS bigint)"
+                    + " FROM quota_claim WHERE organization_slug = ?1 GROUP BY resource"
+                    + " UNION ALL SELECT resource, CAST(NULL AS numeric), claim_key, amount"
+                    + " FROM quota_claim WHERE organization_slug = ?1 AND claim_key IN (?2)")
+            .setParameter(1, organization)
+            .setParameter(2, items.stream().map(Item::key).distinct().toList())
             .getResultList();
     for (Object[] row : rows) {
-      String org = (String) row[0];
-      if (row[3] == null) {
-        Quota.parse((String) row[1])
-            .ifPresent(
-                q ->
-                    totals
-                        .computeIfAbsent(org, o -> new EnumMap<>(Quota.class))
-                        .put(q, ((Number) row[2]).longValue()));
+      if (row[2] == null) {
+        Quota.parse((String) row[0]).ifPresent(q -> totals.put(q, ((Number) row[1]).longValue()));
       } else {
-        existing.put(org + "/" + row[1] + "/" + row[3], ((Number) row[4]).longValue());
+        existing.put(row[0] + "/" + row[2], ((Number) row[3]).longValue());
       }
     }
-    List<GroupOutcome> outcomes = new ArrayList<>();
-    // What to write, by organisation/quota/key: a key held twice in one call is written once.
-    Map<String, Held> written = new LinkedHashMap<>();
-    for (Group group : groups) {
-      String org = group.organization();
-      Plan plan = plans.get(org);
-      if (plan == null) {
-        outcomes.add(
-            new GroupOutcome(null, ProblemException.notFound("No organisation '" + org + "'.")));
-        continue;
-      }
-      Map<Quota, Long> held = totals.computeIfAbsent(org, o -> new EnumMap<>(Quota.class));
-      Map<Quota, Long> after = new EnumMap<>(Quota.class);
-      after.putAll(held);
-      try {
-        List<ClaimAnswer> answers = new ArrayList<>();
-        for (Item item : group.items()) {
-          Long before = existing.get(org + "/" + item.quota().wire() + "/" + item.key());
-          long others = after.getOrDefault(item.quota(), 0L) - (before == null ? 0 : before);
-          answers.add(answer(org, plan, item, others, before, dryRun));
-          // The group's later items see this one held.
-          after.put(item.quota(), others + item.amount());
-        }
-        if (!dryRun) {
-          held.putAll(after);
-          for (Item item : group.items()) {
-            String k = org + "/" + item.quota().wire() + "/" + item.key();
-            existing.put(k, item.amount());
-            written.put(k, new Held(org, item));
-          }
-        }
-        outcomes.add(new GroupOutcome(answers, null));
-      } catch (ProblemException refused) {
-        outcomes.add(new GroupOutcome(null, refused));
-      }
+    List<ClaimAnswer> answers = new ArrayList<>();
+    for (Item item : items) {
+      Long held = existing.get(item.quota().wire() + "/" + item.key());
+      long others = totals.getOrDefault(item.quota(), 0L) - (held == null ? 0 : held);
+      answers.add(answer(organization, plan, item, others, held, dryRun));
+      // The batch's later items see this one held.
+      totals.put(item.quota(), others + item.amount());
     }
-    if (!written.isEmpty()) {
-      hold(List.copyOf(written.values()), claimedBy);
+    if (!dryRun) {
+      hold(organization, items, claimedBy);
     }
-    return outcomes;
+    return answers;
   }
-
-  /**
-   * Locks the subscriptions of these organisations (sorted) in one statement, subscribing those
-   * identity knows and billing did not yet; answers each known one's plan.
-   */
-  private Map<String, Plan> locked(List<String> orgs) {
-    Map<String, Plan> plans = new HashMap<>();
-    lockInto(orgs, plans);
-    if (plans.size() < orgs.size()) {
-      List<String> missing = orgs.stream().filter(o -> !plans.containsKey(o)).toList();
-      lockInto(List.copyOf(subscriptions.known(missing)), plans);
-    }
-    return plans;
-  }
-
-  private void lockInto(List<String> orgs, Map<String, Plan> plans) {
-    if (orgs.isEmpty()) {
-      return;
-    }
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows =
-        em.createNativeQuery(
-                "SELECT organization_slug, plan_id FROM subscription"
-                    + " WHERE organization_slug IN (?1) ORDER BY organization_slug FOR UPDATE")
-            .setParameter(1, orgs)
-            .getResultList();
-    for (Object[] row : rows) {
-      plans.put((String) row[0], Plan.findById(row[1]));
-    }
-  }
-
-  /** A claim to write: an organisation's item. */
-  private record Held(String organization, Item item) {}
 
   /** One item checked against the plan: its answer, or the 403 that refuses the batch. */
   private ClaimAnswer answer(
@@ -288,40 +196,38 @@ public class Quotas {
         created && !dryRun);
   }
 
-  /** Writes the claims in one statement; a key sent again takes its new amount. */
-  private void hold(List<Held> claims, String claimedBy) {
+  /** Writes the batch's claims in one statement; a key sent again takes its new amount. */
+  private void hold(String organization, List<Item> items, String claimedBy) {
     StringBuilder sql =
         new StringBuilder(
             "INSERT INTO quota_claim (organization_slug, resource, claim_key, amount, claimed_by,"
                 + " created_at, updated_at) VALUES ");
-    for (int i = 0; i < claims.size(); i++) {
-      int p = 3 + i * 4;
+    for (int i = 0; i < items.size(); i++) {
+      int p = 4 + i * 3;
       sql.append(i == 0 ? "" : ", ")
-          .append("(?")
+          .append("(?1, ?")
           .append(p)
           .append(", ?")
           .append(p + 1)
           .append(", ?")
           .append(p + 2)
-          .append(", ?")
-          .append(p + 3)
-          .append(", ?1, ?2, ?2)");
+          .append(", ?2, ?3, ?3)");
     }
     sql.append(
         " ON CONFLICT (organization_slug, resource, claim_key)"
             + " DO UPDATE SET amount = EXCLUDED.amount, updated_at = EXCLUDED.updated_at");
     var insert =
         em.createNativeQuery(sql.toString())
-            .setParameter(1, claimedBy)
-            .setParameter(2, OffsetDateTime.now());
-    for (int i = 0; i < claims.size(); i++) {
-      Held c = claims.get(i);
-      int p = 3 + i * 4;
+            .setParameter(1, organization)
+            .setParameter(2, claimedBy)
+            .setParameter(3, OffsetDateTime.now());
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      int p = 4 + i * 3;
       insert
-          .setParameter(p, c.organization())
-          .setParameter(p + 1, c.item().quota().wire())
-          .setParameter(p + 2, c.item().key())
-          .setParameter(p + 3, c.item().amount());
+          .setParameter(p, item.quota().wire())
+          .setParameter(p + 1, item.key())
+          .setParameter(p + 2, item.amount());
     }
     insert.executeUpdate();
   }
