@@ -58,6 +58,7 @@ public class Reconciler {
   @Inject Webhooks webhooks;
   @Inject InstanceQuota quota;
   @Inject EntityManager em;
+  @Inject SupervisorMetrics metrics;
 
   /** Fault injection for the crash tests: stop dead right after the step of this name. */
   static volatile String crashAfterStep;
@@ -333,15 +334,19 @@ public class Reconciler {
 
   private <T> T step(Snapshot s, String name, Supplier<Result<T>> work) {
     OffsetDateTime started = OffsetDateTime.now();
+    long t0 = System.nanoTime();
     Result<T> result;
     try {
       result = work.get();
     } catch (NotReady e) {
       throw e;
     } catch (RuntimeException e) {
+      metrics.step(name, "failed", Duration.ofNanos(System.nanoTime() - t0));
       record(s, name, "failed", describe(e), started);
       throw e;
     }
+    metrics.step(
+        name, result.changed() ? "done" : "unchanged", Duration.ofNanos(System.nanoTime() - t0));
     // A resync records only what it had to correct; a new generation records every step.
     if (s.newGeneration() || s.purgeDue() || result.changed()) {
       record(s, name, result.changed() ? "done" : "unchanged", result.detail(), started);

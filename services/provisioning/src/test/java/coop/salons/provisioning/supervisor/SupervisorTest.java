@@ -68,6 +68,7 @@ class SupervisorTest {
   @Inject TenantDatabases databases;
   @Inject UsageReporter usage;
   @KubernetesTestServer KubernetesServer server;
+  @Inject SupervisorMetrics metrics;
 
   TestUser owner;
   String org;
@@ -346,6 +347,40 @@ class SupervisorTest {
     assertTrue(next.stream().anyMatch(r -> r.contains("labelSelector")), next.toString());
     assertTrue(
         next.contains("DELETE /api/v1/namespaces/NS/resourcequotas/plan-medium"), next.toString());
+  }
+
+  /** One sample of the Prometheus scrape, or 0 when the series is not there yet. */
+  private static double metric(String series) {
+    String scrape =
+        io.restassured.RestAssured.given()
+            .get("/q/metrics")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(series + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+        .findFirst()
+        .orElse(0);
+  }
+
+  @Test
+  void operatorsSeeTheStatesTheBacklogAndTheStepsInPrometheus() {
+    String requested = "salons_instances{state=\"requested\"}";
+    String applied = "salons_instance_step_seconds_count{outcome=\"done\",step=\"apply\"}";
+    double appliedBefore = metric(applied);
+    create("chat", "matrix");
+    metrics.refresh();
+    double requestedBefore = metric(requested);
+    assertTrue(requestedBefore >= 1, "the new instance is counted as requested");
+    assertTrue(metric("salons_supervisor_backlog") >= 1, "and as due for the supervisor");
+    supervisor.runOnce(supervisor.owner());
+    metrics.refresh();
+    assertTrue(metric(requested) < requestedBefore, "no longer requested once claimed");
+    assertTrue(metric("salons_instances{state=\"provisioning\"}") >= 1);
+    assertTrue(metric(applied) > appliedBefore, "its apply step is timed");
   }
 
   @Test
