@@ -9,10 +9,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -35,20 +37,33 @@ public class SupervisorMetrics {
 
   private final Map<InstanceState, AtomicLong> byState = new EnumMap<>(InstanceState.class);
   private final AtomicLong backlog = new AtomicLong();
+  private final List<Gauge> gauges = new ArrayList<>();
 
   @PostConstruct
   void register() {
     for (InstanceState state : InstanceState.values()) {
       AtomicLong count = new AtomicLong();
       byState.put(state, count);
-      Gauge.builder("salons.instances", count, AtomicLong::get)
-          .description("Instances in each state")
-          .tag("state", state.id())
-          .register(registry);
+      gauges.add(
+          Gauge.builder("salons.instances", count, AtomicLong::get)
+              .description("Instances in each state")
+              .tag("state", state.id())
+              .register(registry));
     }
-    Gauge.builder("salons.supervisor.backlog", backlog, AtomicLong::get)
-        .description("Instances due for the supervisor now, waiting for a worker")
-        .register(registry);
+    gauges.add(
+        Gauge.builder("salons.supervisor.backlog", backlog, AtomicLong::get)
+            .description("Instances due for the supervisor now, waiting for a worker")
+            .register(registry));
+  }
+
+  /**
+   * Takes the gauges away with the application: a registry that outlives it (tests restart the
+   * application in one JVM) would otherwise keep gauges reading this instance's counters, and
+   * ignore the next application's.
+   */
+  @PreDestroy
+  void unregister() {
+    gauges.forEach(registry::remove);
   }
 
   /** One step of one instance, timed (outcome: done, unchanged or failed). */
