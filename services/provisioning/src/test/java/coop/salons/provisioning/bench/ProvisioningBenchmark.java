@@ -395,6 +395,20 @@ class ProvisioningBenchmark {
         baseline / (1024 * 1024),
         peak.get() / (1024 * 1024),
         (peak.get() - baseline) / (1024 * 1024));
+    // What those writes were: each corrected object, and how many instances needed it.
+    try (Connection c = db.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT change, count(*) FROM instance_step,"
+                    + " unnest(string_to_array(detail, ', ')) AS change"
+                    + " WHERE name = 'resync' AND started_at >= '"
+                    + mark
+                    + "' GROUP BY change ORDER BY count(*) DESC LIMIT 5")) {
+      while (rs.next()) {
+        line("  corrected: %s (%d instances)", rs.getString(1), rs.getLong(2));
+      }
+    }
   }
 
   /** CPU time so far of every process this machine shows, by process id. */
