@@ -257,6 +257,33 @@ class ChartTest {
   }
 
   @Test
+  void alertsOnTheSupervisorAreRenderedOnlyWhenAsked() throws IOException {
+    assertTrue(kind(render(t -> t), "PrometheusRule").isEmpty(), "off by default");
+    List<JsonNode> rules =
+        kind(
+            render(
+                t ->
+                    t.set("monitoring.prometheusRule.enabled", true)
+                        .set("monitoring.prometheusRule.labels.release", "prometheus")
+                        .set("monitoring.prometheusRule.backlog", 20)),
+            "PrometheusRule");
+    assertEquals(1, rules.size());
+    JsonNode rule = rules.get(0);
+    assertEquals("prometheus", rule.path("metadata").path("labels").path("release").asText());
+    Map<String, String> alerts = new java.util.HashMap<>();
+    rule.path("spec")
+        .path("groups")
+        .get(0)
+        .path("rules")
+        .forEach(r -> alerts.put(r.path("alert").asText(), r.path("expr").asText()));
+    assertEquals(
+        Set.of("SalonsInstanceFailed", "SalonsStepsFailing", "SalonsSupervisorBacklog"),
+        alerts.keySet());
+    assertEquals("max(salons_supervisor_backlog) > 20", alerts.get("SalonsSupervisorBacklog"));
+    assertTrue(alerts.get("SalonsInstanceFailed").contains("salons_instances{state=\"failed\"}"));
+  }
+
+  @Test
   void anExternalKeycloakWithoutItsUrlIsRefusedByName() {
     Exception e =
         assertThrows(Exception.class, () -> render(t -> t.set("keycloak.bundled.enabled", false)));
@@ -297,6 +324,7 @@ class ChartTest {
     for (UnaryOperator<TemplateCommand> bad :
         List.<UnaryOperator<TemplateCommand>>of(
             t -> t.set("services.portal.replicas", "three"),
+            t -> t.set("monitoring.prometheusRule.backlog", -1),
             t -> t.set("publicUrl", "javascript:alert(1)"),
             t -> t.set("ingress.className", "Bad Class; rm -rf"),
             t -> t.set("postgresql.host", "db.example.org\nkind: Secret"),
