@@ -216,19 +216,13 @@ class ProvisioningBenchmark {
       Thread.sleep(500);
     }
     List<Long> applied = new ArrayList<>();
-    try (Connection c = db.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT EXTRACT(EPOCH FROM (min(s.finished_at) - i.created_at)) * 1000"
-                    + " FROM instance_step s JOIN instance i ON i.id = s.instance_id"
-                    + " WHERE s.name = 'apply' AND s.outcome <> 'failed' AND "
-                    + ours
-                    + " GROUP BY i.id, i.created_at")) {
-      while (rs.next()) {
-        applied.add((long) rs.getDouble(1));
-      }
-    }
+    eachRow(
+        "SELECT EXTRACT(EPOCH FROM (min(s.finished_at) - i.created_at)) * 1000"
+            + " FROM instance_step s JOIN instance i ON i.id = s.instance_id"
+            + " WHERE s.name = 'apply' AND s.outcome <> 'failed' AND "
+            + ours
+            + " GROUP BY i.id, i.created_at",
+        rs -> applied.add((long) rs.getDouble(1)));
     Collections.sort(applied);
     assertEquals(CREATED, applied.size(), "every instance applied");
     double allSeconds = (System.nanoTime() - start) / 1e9;
@@ -241,22 +235,17 @@ class ProvisioningBenchmark {
         applied.get(applied.size() - 1) / 1000.0,
         CREATED,
         allSeconds);
-    try (Connection c = db.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT s.name, avg(EXTRACT(EPOCH FROM (s.finished_at - s.started_at)) * 1000),"
-                    + " percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM"
-                    + " (s.finished_at - s.started_at)) * 1000), count(*)"
-                    + " FROM instance_step s JOIN instance i ON i.id = s.instance_id WHERE "
-                    + ours
-                    + " GROUP BY s.name ORDER BY min(s.id)")) {
-      while (rs.next()) {
-        line(
-            "  step %-12s mean %7.1f ms, p99 %7.1f ms (%d)",
-            rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4));
-      }
-    }
+    eachRow(
+        "SELECT s.name, avg(EXTRACT(EPOCH FROM (s.finished_at - s.started_at)) * 1000),"
+            + " percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM"
+            + " (s.finished_at - s.started_at)) * 1000), count(*)"
+            + " FROM instance_step s JOIN instance i ON i.id = s.instance_id WHERE "
+            + ours
+            + " GROUP BY s.name ORDER BY min(s.id)",
+        rs ->
+            line(
+                "  step %-12s mean %7.1f ms, p99 %7.1f ms (%d)",
+                rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4)));
   }
 
   /** {@code n} creations, {@link #CONCURRENCY} at a time; each one's latency in microseconds. */
@@ -396,19 +385,13 @@ class ProvisioningBenchmark {
         peak.get() / (1024 * 1024),
         (peak.get() - baseline) / (1024 * 1024));
     // What those writes were: each corrected object, and how many instances needed it.
-    try (Connection c = db.getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT change, count(*) FROM instance_step,"
-                    + " unnest(string_to_array(detail, ', ')) AS change"
-                    + " WHERE name = 'resync' AND started_at >= '"
-                    + mark
-                    + "' GROUP BY change ORDER BY count(*) DESC LIMIT 5")) {
-      while (rs.next()) {
-        line("  corrected: %s (%d instances)", rs.getString(1), rs.getLong(2));
-      }
-    }
+    eachRow(
+        "SELECT change, count(*) FROM instance_step,"
+            + " unnest(string_to_array(detail, ', ')) AS change"
+            + " WHERE name = 'resync' AND started_at >= '"
+            + mark
+            + "' GROUP BY change ORDER BY count(*) DESC LIMIT 5",
+        rs -> line("  corrected: %s (%d instances)", rs.getString(1), rs.getLong(2)));
   }
 
   /** CPU time so far of every process this machine shows, by process id. */
@@ -463,11 +446,24 @@ class ProvisioningBenchmark {
   }
 
   private long count(String sql) throws Exception {
+    long[] n = new long[1];
+    eachRow(sql, rs -> n[0] = rs.getLong(1));
+    return n[0];
+  }
+
+  /** Reads one row of a query. */
+  private interface Row {
+    void read(ResultSet rs) throws java.sql.SQLException;
+  }
+
+  /** Runs a query on the service's database, each row to {@code row}. */
+  private void eachRow(String sql, Row row) throws Exception {
     try (Connection c = db.getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
+      while (rs.next()) {
+        row.read(rs);
+      }
     }
   }
 
