@@ -201,10 +201,7 @@ public class KubernetesRuntime implements ChatRuntime {
     Set<String> wanted = new HashSet<>();
     for (HasMetadata object : desired) {
       wanted.add(key(object));
-      String change = write(client.resource(object).get(), object);
-      if (change != null) {
-        changes.add(change);
-      }
+      readCompareWrite(object, changes);
     }
     String ns = KubernetesManifests.namespace(spec);
     for (Class<? extends HasMetadata> kind : PRUNED) {
@@ -229,10 +226,7 @@ public class KubernetesRuntime implements ChatRuntime {
   private boolean createAll(List<HasMetadata> desired, List<String> changes) {
     for (HasMetadata object : desired) {
       if (object instanceof Namespace || object instanceof Secret) {
-        String change = write(client.resource(object).get(), object);
-        if (change != null) {
-          changes.add(change);
-        }
+        readCompareWrite(object, changes);
         continue;
       }
       try {
@@ -392,6 +386,14 @@ public class KubernetesRuntime implements ChatRuntime {
       removed.add("deleted Namespace/" + ns);
     }
     return removed;
+  }
+
+  /** Reads the object, writes it if it differs or is missing, and notes what it did. */
+  private void readCompareWrite(HasMetadata desired, List<String> changes) {
+    String change = write(client.resource(desired).get(), desired);
+    if (change != null) {
+      changes.add(change);
+    }
   }
 
   /**
