@@ -9,6 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class PostgresServer implements AutoCloseable {
 
+  private static final Pattern SETTING =
+      Pattern.compile("([a-z_.]{1,63})=([A-Za-z0-9_.,-]{1,200})");
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
   private final EmbeddedPostgres postgres;
@@ -32,15 +37,36 @@ public final class PostgresServer implements AutoCloseable {
    */
   public static PostgresServer start(Path dataDir, int port, boolean clean) throws IOException {
     Files.createDirectories(dataDir.getParent());
-    EmbeddedPostgres pg =
+    EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setPort(port)
             .setDataDirectory(dataDir)
             .setCleanDataDirectory(clean)
             .setServerConfig("max_connections", "300")
-            .setServerConfig("fsync", clean ? "off" : "on")
-            .start();
-    return new PostgresServer(pg);
+            .setServerConfig("fsync", clean ? "off" : "on");
+    extraSettings(System.getenv("SALONS_POSTGRES_SETTINGS")).forEach(builder::setServerConfig);
+    return new PostgresServer(builder.start());
+  }
+
+  /**
+   * Settings added for a measurement, {@code name=value} separated by spaces (for example {@code
+   * SALONS_POSTGRES_SETTINGS=shared_preload_libraries=pg_stat_statements}, which {@code
+   * bench/profile-provisioning.sh} uses to list the statements that cost most).
+   */
+  static Map<String, String> extraSettings(String spec) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (spec == null || spec.isBlank()) {
+      return settings;
+    }
+    for (String pair : spec.trim().split("\\s+")) {
+      Matcher m = SETTING.matcher(pair);
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "SALONS_POSTGRES_SETTINGS: expected name=value, got " + pair);
+      }
+      settings.put(m.group(1), m.group(2));
+    }
+    return settings;
   }
 
   public int port() {
