@@ -11,7 +11,7 @@ public class IdempotencyCleanup {
 
   @Inject Idempotency idempotency;
 
-  @Scheduled(every = "1h", delayed = "5m")
+  @Scheduled(every = "1h", delayed = "5m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void expire() {
     idempotency.expire();
   }

@@ -188,7 +188,8 @@ public class GitLabShape {
   @Scheduled(
       every = "1m",
       delayed = "20s",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void numberNewMembers() {
     try {
       List<String> organizations =

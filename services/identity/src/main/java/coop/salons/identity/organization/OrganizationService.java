@@ -230,7 +230,8 @@ public class OrganizationService {
   @Scheduled(
       every = "10m",
       delayed = "1m",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   public void purgeExpired() {
     idsWhere("deletionScheduledAt < ?1", OffsetDateTime.now()).forEach(this::purge);
   }
@@ -277,7 +278,8 @@ public class OrganizationService {
   @Scheduled(
       every = "1m",
       delayed = "30s",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   public void reconcile() {
     List<UUID> pending =
         idsWhere(

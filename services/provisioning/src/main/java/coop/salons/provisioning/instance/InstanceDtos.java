@@ -76,6 +76,7 @@ public final class InstanceDtos {
       String version,
       String plan,
       String customDomain,
+      String dnsTarget,
       String federation,
       int retentionDays,
       String login,

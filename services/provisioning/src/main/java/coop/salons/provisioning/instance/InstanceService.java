@@ -432,12 +432,18 @@ public class InstanceService {
 
   /** The host name an instance is reached at. */
   public static String host(Instance i, String baseDomain) {
-    return i.customDomain != null
-        ? i.customDomain
-        : i.slug + "." + i.organizationSlug + "." + baseDomain;
+    return i.customDomain != null ? i.customDomain : platformHost(i, baseDomain);
   }
 
-  static InstanceView view(Instance i, List<InstanceStep> steps) {
+  /**
+   * The instance's name under the platform's domain, which the operator's wildcard record points at
+   * the ingress controller: the target of the CNAME record that brings a custom domain to it.
+   */
+  static String platformHost(Instance i, String baseDomain) {
+    return i.slug + "." + i.organizationSlug + "." + baseDomain;
+  }
+
+  private InstanceView view(Instance i, List<InstanceStep> steps) {
     InstanceState s = i.state();
     boolean ready = s == InstanceState.READY;
     boolean progressing = i.generation != i.observedGeneration && s.live();
@@ -475,6 +481,7 @@ public class InstanceService {
         i.chatVersion,
         i.plan,
         i.customDomain,
+        i.customDomain == null ? null : platformHost(i, config.baseDomain()),
         i.federation,
         i.retentionDays,
         i.loginMode,

@@ -94,6 +94,49 @@ class InstanceApiTest {
     as(member).get(path(org)).then().statusCode(200).body("items.slug", equalTo(List.of("chat")));
   }
 
+  /**
+   * A custom domain is the instance's address; the answer names the record its owners create (a
+   * CNAME to the instance's name under the platform's domain), and no other instance may take it.
+   */
+  @Test
+  void aCustomDomainIsAnsweredWithItsDnsTargetAndCannotBeTakenTwice() {
+    String domain = "salon." + org + ".example.net";
+    Map<String, Object> body = matrix("chat");
+    body.put("customDomain", domain);
+    as(owner)
+        .body(body)
+        .post(path(org))
+        .then()
+        .statusCode(202)
+        .body("customDomain", equalTo(domain))
+        .body("dnsTarget", equalTo("chat." + org + ".chat.example.org"));
+    as(member)
+        .get(path(org) + "/chat")
+        .then()
+        .statusCode(200)
+        .body("customDomain", equalTo(domain));
+    TestUser otherOwner = Fixture.user("hedy");
+    String otherOrg = Fixture.organization(otherOwner);
+    Map<String, Object> same = matrix("chat");
+    same.put("customDomain", domain);
+    as(otherOwner)
+        .body(same)
+        .post(path(otherOrg))
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("detail", containsString(domain));
+    as(otherOwner).get(path(otherOrg)).then().statusCode(200).body("items", hasSize(0));
+    // Without a custom domain, nothing to point.
+    as(otherOwner)
+        .body(matrix("chat"))
+        .post(path(otherOrg))
+        .then()
+        .statusCode(202)
+        .body("customDomain", equalTo(null))
+        .body("dnsTarget", equalTo(null));
+  }
+
   @Test
   void aRepeatedIdempotencyKeyReplaysTheFirstAnswer() {
     String first =
