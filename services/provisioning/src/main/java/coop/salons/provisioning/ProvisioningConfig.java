@@ -69,6 +69,9 @@ public interface ProvisioningConfig {
   /** The supervisor that converges instances to their desired state. */
   Supervisor supervisor();
 
+  /** The look-up of custom domains in DNS. */
+  Domains domains();
+
   /** The PostgreSQL server on which each instance gets a role and a database. */
   TenantDatabase tenantDatabase();
 
@@ -129,6 +132,29 @@ public interface ProvisioningConfig {
     /** How often every READY instance is checked for drift. */
     @WithDefault("PT10M")
     Duration resyncEvery();
+  }
+
+  /**
+   * Custom domains are looked up in DNS to tell their owners whether the domain leads to the
+   * platform yet (a CNAME to the instance's name under the base domain, or the same addresses).
+   */
+  interface Domains {
+    /**
+     * How often the domains not pointed yet are looked up ({@code off}: never; the instance then
+     * says nothing of its domain).
+     */
+    @WithDefault("5m")
+    String checkEvery();
+
+    /** How long a domain found pointed is trusted before it is looked up again. */
+    @WithDefault("PT1H")
+    Duration recheckAfter();
+
+    /**
+     * The DNS server asked, {@code host} or {@code host:port}; by default the first this machine
+     * uses.
+     */
+    Optional<String> dnsServer();
   }
 
   /** The tenants' PostgreSQL server, as the hoster registered it. */

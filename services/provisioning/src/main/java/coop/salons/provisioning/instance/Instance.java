@@ -91,6 +91,13 @@ public class Instance extends PanacheEntityBase {
   @Column(name = "local_port")
   public Integer localPort;
 
+  /** Whether the custom domain led to the platform when last looked up (null: not yet). */
+  @Column(name = "domain_pointed")
+  public Boolean domainPointed;
+
+  @Column(name = "domain_checked_at")
+  public OffsetDateTime domainCheckedAt;
+
   @Column(name = "created_at", nullable = false)
   public OffsetDateTime createdAt;
 

@@ -110,6 +110,18 @@ public class InstanceResource {
     return accepted(instances.resume(org, instance));
   }
 
+  @POST
+  @Path("/{instance}/domain-check")
+  @Operation(
+      summary =
+          "Look the instance's custom domain up in DNS now (owners and admins): its DomainPointed"
+              + " condition says whether the domain leads to the platform")
+  public Response checkDomain(
+      @PathParam("org") String org, @PathParam("instance") String instance) {
+    access.require(org, caller.id(), "admin");
+    return ok(instances.lookUpDomain(org, instance));
+  }
+
   @DELETE
   @Path("/{instance}")
   @Operation(

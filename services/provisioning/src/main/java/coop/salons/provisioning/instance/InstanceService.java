@@ -4,6 +4,7 @@ import coop.salons.common.api.Cursors;
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
 import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.provisioning.domain.DomainChecks;
 import coop.salons.provisioning.instance.InstanceDtos.Condition;
 import coop.salons.provisioning.instance.InstanceDtos.CreateInstance;
 import coop.salons.provisioning.instance.InstanceDtos.InstanceView;
@@ -14,6 +15,7 @@ import coop.salons.provisioning.model.LoginMode;
 import coop.salons.provisioning.model.PlanLimits;
 import coop.salons.provisioning.quota.InstanceQuota;
 import coop.salons.provisioning.webhook.Webhooks;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -45,6 +47,7 @@ public class InstanceService {
   @Inject Webhooks webhooks;
   @Inject InstanceQuota quota;
   @Inject Creations creations;
+  @Inject DomainChecks domains;
 
   /** A creation checked against the plans and the versions, waiting to be claimed and written. */
   public record Creation(
@@ -296,6 +299,16 @@ public class InstanceService {
     return view(i, List.of());
   }
 
+  /** Looks the instance's custom domain up in DNS now; answers the instance as it then is. */
+  public InstanceView lookUpDomain(String org, String slug) {
+    Instance i = QuarkusTransaction.requiringNew().call(() -> require(org, slug));
+    if (i.customDomain == null) {
+      throw ProblemException.conflict("The instance has no custom domain to look up.");
+    }
+    domains.check(i);
+    return get(org, slug);
+  }
+
   @Transactional
   public InstanceView suspend(String org, String slug) {
     Instance i = requireChangeable(org, slug, null);
@@ -430,6 +443,42 @@ public class InstanceService {
     }
   }
 
+  /** What DNS said of the instance's custom domain when it was last looked up. */
+  private static Condition domainCondition(Instance i, String target) {
+    String record =
+        "create the record "
+            + i.customDomain
+            + ". CNAME "
+            + target
+            + ". (at the top of a zone: the same A/AAAA records as "
+            + target
+            + ")";
+    if (i.domainPointed == null) {
+      return new Condition(
+          "DomainPointed",
+          "Unknown",
+          "NotLookedUp",
+          "Not looked up yet, or DNS did not answer; " + record + ".",
+          i.observedGeneration,
+          i.domainCheckedAt);
+    }
+    return i.domainPointed
+        ? new Condition(
+            "DomainPointed",
+            "True",
+            "Pointed",
+            i.customDomain + " leads to the platform.",
+            i.observedGeneration,
+            i.domainCheckedAt)
+        : new Condition(
+            "DomainPointed",
+            "False",
+            "NotPointed",
+            i.customDomain + " does not lead to the platform yet: " + record + ".",
+            i.observedGeneration,
+            i.domainCheckedAt);
+  }
+
   /** The host name an instance is reached at. */
   public static String host(Instance i, String baseDomain) {
     return i.customDomain != null ? i.customDomain : platformHost(i, baseDomain);
@@ -439,7 +488,7 @@ public class InstanceService {
    * The instance's name under the platform's domain, which the operator's wildcard record points at
    * the ingress controller: the target of the CNAME record that brings a custom domain to it.
    */
-  static String platformHost(Instance i, String baseDomain) {
+  public static String platformHost(Instance i, String baseDomain) {
     return i.slug + "." + i.organizationSlug + "." + baseDomain;
   }
 
@@ -457,21 +506,25 @@ public class InstanceService {
           default -> "Converging";
         };
     List<Condition> conditions =
-        List.of(
-            new Condition(
-                "Ready",
-                ready ? "True" : "False",
-                readyReason,
-                i.reason,
-                i.observedGeneration,
-                i.lastTransitionAt),
-            new Condition(
-                "Progressing",
-                progressing ? "True" : "False",
-                progressing ? "NewGeneration" : "Converged",
-                null,
-                i.observedGeneration,
-                i.lastTransitionAt));
+        new ArrayList<>(
+            List.of(
+                new Condition(
+                    "Ready",
+                    ready ? "True" : "False",
+                    readyReason,
+                    i.reason,
+                    i.observedGeneration,
+                    i.lastTransitionAt),
+                new Condition(
+                    "Progressing",
+                    progressing ? "True" : "False",
+                    progressing ? "NewGeneration" : "Converged",
+                    null,
+                    i.observedGeneration,
+                    i.lastTransitionAt)));
+    if (i.customDomain != null) {
+      conditions.add(domainCondition(i, platformHost(i, config.baseDomain())));
+    }
     return new InstanceView(
         i.id,
         i.organizationSlug,

@@ -383,6 +383,7 @@ class InstanceApiTest {
     as(outsider).post(base + "/chat/resume").then().statusCode(404);
     as(outsider).delete(base + "/chat").then().statusCode(404);
     as(outsider).post(base + "/chat/restore").then().statusCode(404);
+    as(outsider).post(base + "/chat/domain-check").then().statusCode(404);
     as(outsider).get("/api/v1/organizations/" + org + "/webhooks").then().statusCode(404);
     as(outsider)
         .body(Map.of("url", "https://hooks.example.org/x"))
@@ -405,6 +406,7 @@ class InstanceApiTest {
     as(member).body(Map.of("retentionDays", 1)).patch(base + "/chat").then().statusCode(403);
     as(member).post(base + "/chat/suspend").then().statusCode(403);
     as(member).post(base + "/chat/resume").then().statusCode(403);
+    as(member).post(base + "/chat/domain-check").then().statusCode(403);
     as(member).delete(base + "/chat").then().statusCode(403);
     as(member).get("/api/v1/organizations/" + org + "/webhooks").then().statusCode(403);
     as(admin).delete(base + "/chat").then().statusCode(403);

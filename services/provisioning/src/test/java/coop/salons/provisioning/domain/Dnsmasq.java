@@ -1,0 +1,102 @@
+package coop.salons.provisioning.domain;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real DNS server (dnsmasq, installed by {@code ./salons test}) on a free port, holding what an
+ * operator and three associations would have put in DNS: the platform's wildcard record (every name
+ * under {@code chat.example.org}, the stand-in profile's base domain, leads to the ingress), a
+ * domain with the ingress's address, a domain with a CNAME to a name of the platform, a domain
+ * elsewhere; any other name under {@code example.net} does not exist.
+ */
+public class Dnsmasq implements QuarkusTestResourceLifecycleManager {
+
+  static final String INGRESS = "10.20.30.40";
+
+  private Process process;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      int port;
+      try (DatagramSocket probe = new DatagramSocket(0)) {
+        port = probe.getLocalPort();
+      }
+      Path dir = Files.createTempDirectory("dnsmasq");
+      process =
+          new ProcessBuilder(
+                  List.of(
+                      binary(),
+                      "--keep-in-foreground",
+                      "--port=" + port,
+                      "--listen-address=127.0.0.1",
+                      "--bind-interfaces",
+                      "--conf-file=/dev/null",
+                      "--no-resolv",
+                      "--no-hosts",
+                      "--no-poll",
+                      "--pid-file=" + dir.resolve("dnsmasq.pid"),
+                      "--user=" + System.getProperty("user.name"),
+                      // Answered here, never forwarded: a name not listed does not exist.
+                      "--local=/example.net/",
+                      "--local=/chat.example.org/",
+                      "--address=/chat.example.org/" + INGRESS,
+                      "--host-record=ingress.chat.example.org," + INGRESS,
+                      "--address=/by-address.example.net/" + INGRESS,
+                      "--cname=by-cname.example.net,ingress.chat.example.org",
+                      "--address=/elsewhere.example.net/10.9.9.9"))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("dnsmasq.log").toFile())
+              .start();
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+      DomainLookup lookup = new DomainLookup(vertx, "127.0.0.1:" + port);
+      Instant until = Instant.now().plus(Duration.ofSeconds(15));
+      while (true) {
+        try {
+          if (lookup.leadsTo("ingress.chat.example.org", "any.chat.example.org")) {
+            break;
+          }
+        } catch (DomainLookup.Failed notYet) {
+          // not listening yet
+        }
+        if (!process.isAlive() || Instant.now().isAfter(until)) {
+          vertx.close();
+          throw new IllegalStateException(
+              "dnsmasq did not answer: " + Files.readString(dir.resolve("dnsmasq.log")));
+        }
+        Thread.sleep(100);
+      }
+      vertx.close();
+      return Map.of("salons.provisioning.domains.dns-server", "127.0.0.1:" + port);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String binary() {
+    for (String candidate : List.of("/usr/sbin/dnsmasq", "/usr/bin/dnsmasq")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    return "dnsmasq";
+  }
+
+  @Override
+  public void stop() {
+    if (process != null) {
+      process.destroy();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package coop.salons.provisioning.domain;
+
+import static coop.salons.provisioning.Fixture.as;
+import static coop.salons.provisioning.Fixture.path;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import coop.salons.provisioning.Fixture;
+import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Custom domains looked up on a real DNS server ({@link Dnsmasq}) holding the platform's wildcard
+ * record and what three associations did with their domains: each instance's {@code DomainPointed}
+ * condition tells its owners whether the domain leads to the platform, and which record is missing.
+ */
+@QuarkusTest
+@TestProfile(KubernetesStandIn.class)
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "provisioning"))
+@QuarkusTestResource(value = Dnsmasq.class, restrictToAnnotatedClass = true)
+class DomainChecksTest {
+
+  @Inject DomainChecks checks;
+
+  /** An organisation of its own with one Matrix instance at {@code domain}; answers the org. */
+  private static String instanceAt(TestUser owner, String domain) {
+    String org = Fixture.organization(owner);
+    as(owner)
+        .body(Map.of("slug", "chat", "flavour", "matrix", "customDomain", domain))
+        .post(path(org))
+        .then()
+        .statusCode(202)
+        .body("conditions.find { it.type == 'DomainPointed' }.status", equalTo("Unknown"));
+    return org;
+  }
+
+  private static ValidatableResponse domainCondition(TestUser who, String org) {
+    return as(who)
+        .get(path(org) + "/chat")
+        .then()
+        .statusCode(200)
+        .body(
+            "conditions.find { it.type == 'DomainPointed' }.lastTransitionTime",
+            not(equalTo(null)));
+  }
+
+  @Test
+  void eachDomainIsToldWhetherItLeadsToThePlatformAndWhatIsMissing() {
+    TestUser owner = Fixture.user("dns-owner");
+    String byAddress = instanceAt(owner, "by-address.example.net");
+    String byCname = instanceAt(owner, "by-cname.example.net");
+    String elsewhere = instanceAt(owner, "elsewhere.example.net");
+    String nowhere = instanceAt(owner, "nowhere.example.net");
+
+    assertTrue(checks.checkDue() >= 4);
+
+    // The same address as the platform's names, and a CNAME to one of them: pointed.
+    domainCondition(owner, byAddress)
+        .body("conditions.find { it.type == 'DomainPointed' }.status", equalTo("True"))
+        .body("conditions.find { it.type == 'DomainPointed' }.reason", equalTo("Pointed"));
+    domainCondition(owner, byCname)
+        .body("conditions.find { it.type == 'DomainPointed' }.status", equalTo("True"));
+    // Another address, and a name that does not exist: the record to create is named.
+    domainCondition(owner, elsewhere)
+        .body("conditions.find { it.type == 'DomainPointed' }.status", equalTo("False"))
+        .body("conditions.find { it.type == 'DomainPointed' }.reason", equalTo("NotPointed"))
+        .body(
+            "conditions.find { it.type == 'DomainPointed' }.message",
+            containsString(
+                "create the record elsewhere.example.net. CNAME chat."
+                    + elsewhere
+                    + ".chat.example.org."));
+    domainCondition(owner, nowhere)
+        .body("conditions.find { it.type == 'DomainPointed' }.status", equalTo("False"));
+  }
+
+  @Test
+  void anAdminAsksForALookUpNowAndTheAnswerChangesTheEtag() {
+    TestUser owner = Fixture.user("dns-asker");
+    TestUser admin = Fixture.user("dns-admin");
+    String org = instanceAt(owner, "www.by-address.example.net");
+    Fixture.addMember(org, owner, admin, "admin");
+    String before = as(owner).get(path(org) + "/chat").then().extract().header("ETag");
+    as(admin)
+        .post(path(org) + "/chat/domain-check")
+        .then()
+        .statusCode(200)
+        .header("ETag", not(equalTo(before)))
+        .body("conditions.find { it.type == 'DomainPointed' }.status", equalTo("True"));
+
+    // An instance without a custom domain has nothing to look up.
+    String plain = Fixture.organization(owner);
+    as(owner)
+        .body(Map.of("slug", "chat", "flavour", "matrix"))
+        .post(path(plain))
+        .then()
+        .statusCode(202)
+        .body("conditions.type", not(hasItem("DomainPointed")));
+    as(owner)
+        .post(path(plain) + "/chat/domain-check")
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json");
+  }
+}
