@@ -3,6 +3,7 @@ package coop.salons.provisioning;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,6 +40,13 @@ public interface ProvisioningConfig {
   /** How often instance claims no instance holds any more are released in billing. */
   @WithDefault("10m")
   String quotaReconcileEvery();
+
+  /**
+   * When, each day (UTC), the commons' federation list is settled: Matrix servers made since the
+   * last time join the others' lists then, and the servers whose list changed restart (ADR 19).
+   */
+  @WithDefault("03:00")
+  LocalTime federationListAt();
 
   /** How long a deleted instance can still be restored before it is purged. */
   @WithDefault("P7D")

@@ -24,13 +24,18 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Every Kubernetes object an instance needs, in the order they are applied: the namespace and its
@@ -38,6 +43,23 @@ import java.util.Optional;
  * workload, and how it is reached. Pure: spec in, objects out.
  */
 public final class KubernetesManifests {
+
+  /** SHA-256 of the configuration files, names and contents, in name order (hex). */
+  static String checksum(Map<String, String> files) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
+        for (String part : List.of(f.getKey(), f.getValue())) {
+          byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+          sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+          sha.update(bytes);
+        }
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   public static final String CONFIG_DIR = "/config";
   public static final String DATA_DIR = "/data";
@@ -311,6 +333,8 @@ public final class KubernetesManifests {
             .withNewMetadata()
             .withLabels(labels(spec))
             .addToAnnotations("salons.coop/generation", String.valueOf(spec.generation()))
+            // The server reads its configuration when it starts: a new one restarts it (ADR 19).
+            .addToAnnotations("salons.coop/config-checksum", checksum(rendered.configFiles()))
             .endMetadata()
             .withNewSpec()
             .withAutomountServiceAccountToken(false)

@@ -2,6 +2,7 @@ package coop.salons.provisioning.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,6 +116,56 @@ class RenderersGoldenTest {
         KubernetesManifests.render(
             suspended, render(suspended), Specs.cluster(), Specs.secrets(Flavour.MATTERMOST));
     Golden.assertMatches("kubernetes-mattermost-suspended.yaml", documents(objects));
+  }
+
+  /**
+   * A server reads its configuration when it starts: the pod template carries its checksum, which
+   * changes with the commons' list (the server then restarts) and with nothing that is not in it.
+   */
+  @Test
+  void thePodTemplateChangesWhenTheConfigurationDoes() {
+    InstanceSpec spec = Specs.matrix(Federation.PLATFORM_ONLY, 0);
+    InstanceSpec joined =
+        new InstanceSpec(
+            spec.id(),
+            spec.organization(),
+            spec.slug(),
+            spec.displayName(),
+            spec.flavour(),
+            spec.image(),
+            spec.version(),
+            spec.host(),
+            spec.plan(),
+            spec.federation(),
+            spec.retentionDays(),
+            List.of("salon.jardins.chat.example.org", "chat.velo.chat.example.org", "b.new.org"),
+            spec.suspended(),
+            spec.database(),
+            spec.issuer(),
+            spec.generation());
+    String before = checksum(spec, Specs.secrets(Flavour.MATRIX));
+    assertEquals(before, checksum(spec, Specs.secrets(Flavour.MATRIX)));
+    assertNotEquals(before, checksum(joined, Specs.secrets(Flavour.MATRIX)));
+    Map<String, String> otherSecrets = new java.util.HashMap<>(Specs.secrets(Flavour.MATRIX));
+    otherSecrets.replaceAll((k, v) -> v + "-rotated");
+    assertEquals(before, checksum(spec, otherSecrets), "secrets are not in the ConfigMap");
+  }
+
+  private static String checksum(InstanceSpec spec, Map<String, String> secrets) {
+    Rendered r =
+        ChatRenderer.of(spec.flavour()).render(spec, KubernetesManifests.placement(spec), secrets);
+    return KubernetesManifests.render(spec, r, Specs.cluster(), secrets).stream()
+        .filter(o -> o instanceof io.fabric8.kubernetes.api.model.apps.Deployment)
+        .map(
+            o ->
+                ((io.fabric8.kubernetes.api.model.apps.Deployment) o)
+                    .getSpec()
+                    .getTemplate()
+                    .getMetadata()
+                    .getAnnotations()
+                    .get("salons.coop/config-checksum"))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
