@@ -94,24 +94,7 @@ class RenderersGoldenTest {
   @Test
   void kubernetesObjectsOfASuspendedMattermostInstance() {
     InstanceSpec s = Specs.mattermost(LoginMode.ACCOUNTS, "Équipe");
-    InstanceSpec suspended =
-        new InstanceSpec(
-            s.id(),
-            s.organization(),
-            s.slug(),
-            s.displayName(),
-            s.flavour(),
-            s.image(),
-            s.version(),
-            s.host(),
-            s.plan(),
-            s.federation(),
-            s.retentionDays(),
-            s.platformServers(),
-            true,
-            s.database(),
-            s.issuer(),
-            s.generation());
+    InstanceSpec suspended = Specs.with(s, s.displayName(), s.platformServers(), true);
     List<HasMetadata> objects =
         KubernetesManifests.render(
             suspended, render(suspended), Specs.cluster(), Specs.secrets(Flavour.MATTERMOST));
@@ -126,23 +109,11 @@ class RenderersGoldenTest {
   void thePodTemplateChangesWhenTheConfigurationDoes() {
     InstanceSpec spec = Specs.matrix(Federation.PLATFORM_ONLY, 0);
     InstanceSpec joined =
-        new InstanceSpec(
-            spec.id(),
-            spec.organization(),
-            spec.slug(),
+        Specs.with(
+            spec,
             spec.displayName(),
-            spec.flavour(),
-            spec.image(),
-            spec.version(),
-            spec.host(),
-            spec.plan(),
-            spec.federation(),
-            spec.retentionDays(),
             List.of("salon.jardins.chat.example.org", "chat.velo.chat.example.org", "b.new.org"),
-            spec.suspended(),
-            spec.database(),
-            spec.issuer(),
-            spec.generation());
+            spec.suspended());
     String before = checksum(spec, Specs.secrets(Flavour.MATRIX));
     assertEquals(before, checksum(spec, Specs.secrets(Flavour.MATRIX)));
     assertNotEquals(before, checksum(joined, Specs.secrets(Flavour.MATRIX)));
@@ -208,24 +179,7 @@ class RenderersGoldenTest {
     assertTrue(config.at("/TeamSettings/SiteName").isTextual());
 
     InstanceSpec spec = Specs.matrix(Federation.OFF, 0);
-    InstanceSpec named =
-        new InstanceSpec(
-            spec.id(),
-            spec.organization(),
-            spec.slug(),
-            text,
-            spec.flavour(),
-            spec.image(),
-            spec.version(),
-            spec.host(),
-            spec.plan(),
-            spec.federation(),
-            spec.retentionDays(),
-            spec.platformServers(),
-            false,
-            spec.database(),
-            spec.issuer(),
-            spec.generation());
+    InstanceSpec named = Specs.with(spec, text, spec.platformServers(), false);
     List<HasMetadata> objects =
         KubernetesManifests.render(
             named, render(named), Specs.cluster(), Specs.secrets(Flavour.MATRIX));

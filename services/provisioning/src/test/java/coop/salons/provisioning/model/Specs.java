@@ -56,6 +56,28 @@ final class Specs {
         1);
   }
 
+  /** The same spec with another display name, list of the commons' servers, or suspension. */
+  static InstanceSpec with(
+      InstanceSpec s, String displayName, List<String> platformServers, boolean suspended) {
+    return new InstanceSpec(
+        s.id(),
+        s.organization(),
+        s.slug(),
+        displayName,
+        s.flavour(),
+        s.image(),
+        s.version(),
+        s.host(),
+        s.plan(),
+        s.federation(),
+        s.retentionDays(),
+        platformServers,
+        suspended,
+        s.database(),
+        s.issuer(),
+        s.generation());
+  }
+
   static Map<String, String> secrets(Flavour flavour) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put(InstanceSecrets.DB_PASSWORD, "dbPASSWORD0123456789");
