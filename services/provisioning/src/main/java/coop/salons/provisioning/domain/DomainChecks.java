@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Looks the instances' custom domains up in DNS and records whether each leads to the platform, so
@@ -80,13 +81,21 @@ public class DomainChecks {
       pointed = i.domainPointed;
     }
     Boolean found = pointed;
+    OffsetDateTime now = OffsetDateTime.now();
     QuarkusTransaction.requiringNew()
         .run(
-            () ->
+            () -> {
+              if (Objects.equals(found, i.domainPointed)) {
+                // Nothing the API answers changed: neither its version nor its ETag does.
+                Instance.update("domainCheckedAt = ?1 where id = ?2", now, i.id);
+              } else {
                 Instance.update(
-                    "domainPointed = ?1, domainCheckedAt = ?2, version = version + 1 where id = ?3",
+                    "domainPointed = ?1, domainChangedAt = ?2, domainCheckedAt = ?2,"
+                        + " version = version + 1 where id = ?3",
                     found,
-                    OffsetDateTime.now(),
-                    i.id));
+                    now,
+                    i.id);
+              }
+            });
   }
 }

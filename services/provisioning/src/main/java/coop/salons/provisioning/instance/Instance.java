@@ -95,6 +95,11 @@ public class Instance extends PanacheEntityBase {
   @Column(name = "domain_pointed")
   public Boolean domainPointed;
 
+  /** When {@link #domainPointed} last changed. */
+  @Column(name = "domain_changed_at")
+  public OffsetDateTime domainChangedAt;
+
+  /** When the custom domain was last looked up (what the next look-up is planned from). */
   @Column(name = "domain_checked_at")
   public OffsetDateTime domainCheckedAt;
 

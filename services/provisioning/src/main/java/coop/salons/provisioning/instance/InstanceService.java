@@ -460,7 +460,7 @@ public class InstanceService {
           "NotLookedUp",
           "Not looked up yet, or DNS did not answer; " + record + ".",
           i.observedGeneration,
-          i.domainCheckedAt);
+          i.domainChangedAt);
     }
     return i.domainPointed
         ? new Condition(
@@ -469,14 +469,14 @@ public class InstanceService {
             "Pointed",
             i.customDomain + " leads to the platform.",
             i.observedGeneration,
-            i.domainCheckedAt)
+            i.domainChangedAt)
         : new Condition(
             "DomainPointed",
             "False",
             "NotPointed",
             i.customDomain + " does not lead to the platform yet: " + record + ".",
             i.observedGeneration,
-            i.domainCheckedAt);
+            i.domainChangedAt);
   }
 
   /** The host name an instance is reached at. */
