@@ -163,6 +163,37 @@ class ChartTest {
             .path("value")
             .asText()
             .startsWith("jdbc:postgresql://"));
+    assertEquals("03:00", env.get("SALONS_PROVISIONING_FEDERATION_LIST_AT").path("value").asText());
+    assertEquals("5m", env.get("SALONS_PROVISIONING_DOMAINS_CHECK_EVERY").path("value").asText());
+    assertFalse(env.containsKey("SALONS_PROVISIONING_DOMAINS_DNS_SERVER"), "the pod's resolver");
+  }
+
+  @Test
+  void theCommonsSettlingTimeAndTheDnsLookUpsAreTheOperatorsToSet() throws IOException {
+    JsonNode d =
+        kind(
+                render(
+                    t ->
+                        t.set("instances.federationListAt", "04:30")
+                            .set("instances.domains.checkEvery", "off")
+                            .set("instances.domains.dnsServer", "dns.internal.example.org:5353")),
+                "Deployment")
+            .stream()
+            .filter(o -> o.path("metadata").path("name").asText().equals("salons-provisioning"))
+            .findFirst()
+            .orElseThrow();
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    d.path("spec")
+        .path("template")
+        .path("spec")
+        .path("containers")
+        .get(0)
+        .path("env")
+        .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+    assertEquals("04:30", env.get("SALONS_PROVISIONING_FEDERATION_LIST_AT"));
+    assertEquals("off", env.get("SALONS_PROVISIONING_DOMAINS_CHECK_EVERY"));
+    assertEquals(
+        "dns.internal.example.org:5353", env.get("SALONS_PROVISIONING_DOMAINS_DNS_SERVER"));
   }
 
   @Test
@@ -331,6 +362,9 @@ class ChartTest {
             t -> t.set("instances.baseDomain", "chat.example.org\nkind: Secret"),
             t -> t.set("instances.baseDomain", "*.example.org"),
             t -> t.set("instances.tenantDatabase.adminUser", "postgres; DROP ROLE x"),
+            t -> t.set("instances.federationListAt", "25:00"),
+            t -> t.set("instances.domains.checkEvery", "5 minutes"),
+            t -> t.set("instances.domains.dnsServer", "dns.example.org\nkind: Secret"),
             t -> t.set("costs.prices.coreHour", "0.02\nsalons.billing.currency=XXX"),
             t -> t.set("costs.prices.gibHour", "-1"),
             t -> t.set("costs.fixedCosts.bad_name", "1.00"),
