@@ -118,6 +118,8 @@ class LocalPlatformE2E {
         assertThat(page.locator("#instances-none")).isVisible();
         page.locator("#instance-name").fill("Le salon des amis");
         page.locator("#instance-slug").fill("salon");
+        // At a domain of the association's own (here one that never exists in DNS).
+        page.locator("#instance-domain").fill("salon.amis-terre.invalid");
         page.locator("#create-instance").click();
         page.waitForURL("http://localhost:8080/app/organizations/amis-terre/instances/salon");
         assertThat(page.locator("#progress")).isVisible();
@@ -132,6 +134,15 @@ class LocalPlatformE2E {
         assertThat(page.locator("#steps li.done")).hasCount(5);
         page.screenshot(
             new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/instance-ready.png")));
+        // The page names the DNS record that would bring the domain here; looking it up again
+        // finds it does not lead here (or that DNS does not answer, on a machine without one).
+        assertThat(page.locator("#domain-record"))
+            .hasText("salon.amis-terre.invalid. CNAME salon.amis-terre.chat.localhost.");
+        page.locator("#domain-check").click();
+        page.waitForURL("http://localhost:8080/app/organizations/amis-terre/instances/salon");
+        assertThat(page.locator("#domain"))
+            .hasAttribute("data-status", java.util.regex.Pattern.compile("False|Unknown"));
+        assertThat(page.locator("#domain-record")).isVisible();
         String chat = page.locator("#open-chat").getAttribute("href");
         HttpResponse<String> versions =
             http.send(

@@ -139,6 +139,33 @@ public interface Messages {
   @Message("Only this instance's members")
   String federation_off();
 
+  @Message("Your own domain (optional)")
+  String instance_domain_label();
+
+  @Message(
+      "for example chat.your-association.org; it cannot be changed later. The instance page then"
+          + " says which DNS record to create.")
+  String instance_domain_help();
+
+  @Message("Your domain {domain}")
+  String domain_title(String domain);
+
+  @Message("{domain} leads to your chat.")
+  String domain_pointed(String domain);
+
+  @Message("Your domain does not lead here yet. Create this record in its DNS zone:")
+  String domain_not_pointed();
+
+  @Message("Not looked up yet (the platform looks every few minutes). The record to create:")
+  String domain_unknown();
+
+  @Message(
+      "At the top of a zone, where a CNAME is not allowed: the same A and AAAA records as {target}.")
+  String domain_apex(String target);
+
+  @Message("Look it up now")
+  String domain_check();
+
   @Message("Create the instance")
   String instance_create_button();
 

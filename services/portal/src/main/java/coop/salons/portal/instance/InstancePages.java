@@ -90,6 +90,7 @@ public class InstancePages {
       @FormParam("flavour") String flavour,
       @FormParam("displayName") String displayName,
       @FormParam("federation") String federation,
+      @FormParam("customDomain") String customDomain,
       @Context HttpHeaders headers) {
     IdentityClient.Organization organization = pages.organizationOr404(org);
     String name = Problems.trim(displayName);
@@ -101,7 +102,8 @@ public class InstancePages {
                   Problems.trim(slug),
                   Problems.trim(flavour),
                   name.isEmpty() ? null : name,
-                  Problems.trim(federation).isEmpty() ? null : Problems.trim(federation)));
+                  Problems.trim(federation).isEmpty() ? null : Problems.trim(federation),
+                  Problems.trim(customDomain).isEmpty() ? null : Problems.trim(customDomain)));
       return Response.seeOther(
               URI.create("/app/organizations/" + org + "/instances/" + created.slug()))
           .build();
@@ -156,7 +158,7 @@ public class InstancePages {
   }
 
   @POST
-  @Path("/instances/{slug}/{action:suspend|resume|delete|restore}")
+  @Path("/instances/{slug}/{action:suspend|resume|delete|restore|domain-check}")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Operation(hidden = true)
   public Response change(
@@ -169,6 +171,7 @@ public class InstancePages {
         case "suspend" -> provisioning.suspend(org, slug);
         case "resume" -> provisioning.resume(org, slug);
         case "delete" -> provisioning.delete(org, slug);
+        case "domain-check" -> provisioning.checkDomain(org, slug);
         default -> provisioning.restore(org, slug);
       }
     } catch (WebApplicationException e) {

@@ -39,7 +39,24 @@ public interface ProvisioningClient {
       String reason,
       long generation,
       java.time.OffsetDateTime deletionScheduledAt,
-      List<Step> steps) {
+      List<Step> steps,
+      String customDomain,
+      String dnsTarget,
+      List<Condition> conditions) {
+
+    /**
+     * What DNS said of the custom domain: {@code True} (it leads here), {@code False} or {@code
+     * Unknown} (not looked up yet, or DNS did not answer).
+     */
+    public String domainStatus() {
+      return conditions == null
+          ? "Unknown"
+          : conditions.stream()
+              .filter(c -> "DomainPointed".equals(c.type()))
+              .map(Condition::status)
+              .findFirst()
+              .orElse("Unknown");
+    }
 
     public boolean deletionScheduled() {
       return "deletion-requested".equals(state);
@@ -67,10 +84,14 @@ public interface ProvisioningClient {
     }
   }
 
+  /** One of an instance's conditions. */
+  record Condition(String type, String status, String reason, String message) {}
+
   record Page(List<Instance> items, String nextCursor) {}
 
   /** What the form asks for. */
-  record Create(String slug, String flavour, String displayName, String federation) {}
+  record Create(
+      String slug, String flavour, String displayName, String federation, String customDomain) {}
 
   @GET
   Page list(@PathParam("org") String org, @QueryParam("limit") int limit);
@@ -97,4 +118,8 @@ public interface ProvisioningClient {
   @POST
   @Path("/{slug}/restore")
   Instance restore(@PathParam("org") String org, @PathParam("slug") String slug);
+
+  @POST
+  @Path("/{slug}/domain-check")
+  Instance checkDomain(@PathParam("org") String org, @PathParam("slug") String slug);
 }

@@ -32,7 +32,12 @@ public class DomainChecks {
 
   @PostConstruct
   void start() {
-    lookup = new DomainLookup(vertx, config.domains().dnsServer().orElse(""));
+    try {
+      lookup = new DomainLookup(vertx, config.domains().dnsServer().orElse(""));
+    } catch (RuntimeException e) {
+      // No DNS client (no resolver configured on this machine): the domains stay Unknown.
+      Log.warnf("Custom domains will not be looked up: %s", e.getMessage());
+    }
   }
 
   @Scheduled(
@@ -73,6 +78,9 @@ public class DomainChecks {
   public void check(Instance i) {
     Boolean pointed;
     try {
+      if (lookup == null) {
+        throw new DomainLookup.Failed(i.customDomain, new IllegalStateException("no DNS client"));
+      }
       pointed =
           lookup.leadsTo(i.customDomain, InstanceService.platformHost(i, config.baseDomain()));
     } catch (DomainLookup.Failed e) {
