@@ -53,6 +53,25 @@ class ChartTest {
     return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
   }
 
+  /** The environment of a service's container, by variable name (each entry as rendered). */
+  private static Map<String, JsonNode> env(List<JsonNode> objects, String service) {
+    JsonNode deployment =
+        kind(objects, "Deployment").stream()
+            .filter(o -> o.path("metadata").path("name").asText().equals("salons-" + service))
+            .findFirst()
+            .orElseThrow();
+    Map<String, JsonNode> env = new java.util.LinkedHashMap<>();
+    deployment
+        .path("spec")
+        .path("template")
+        .path("spec")
+        .path("containers")
+        .get(0)
+        .path("env")
+        .forEach(e -> env.put(e.path("name").asText(), e));
+    return env;
+  }
+
   @Test
   void lintsCleanInStrictMode() {
     LintResult result = new Helm(CHART).lint().strict().call();
@@ -138,15 +157,8 @@ class ChartTest {
 
   @Test
   void provisioningRunsInstancesOnKubernetesWithTheTenantsServer() throws IOException {
-    JsonNode d =
-        kind(render(t -> t.set("instances.baseDomain", "chat.salons.example.org")), "Deployment")
-            .stream()
-            .filter(o -> o.path("metadata").path("name").asText().equals("salons-provisioning"))
-            .findFirst()
-            .orElseThrow();
-    JsonNode container = d.path("spec").path("template").path("spec").path("containers").get(0);
-    java.util.Map<String, JsonNode> env = new java.util.HashMap<>();
-    container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+    Map<String, JsonNode> env =
+        env(render(t -> t.set("instances.baseDomain", "chat.salons.example.org")), "provisioning");
     assertEquals("kubernetes", env.get("SALONS_PROVISIONING_RUNTIME").path("value").asText());
     assertEquals(
         "chat.salons.example.org",
@@ -170,30 +182,19 @@ class ChartTest {
 
   @Test
   void theCommonsSettlingTimeAndTheDnsLookUpsAreTheOperatorsToSet() throws IOException {
-    JsonNode d =
-        kind(
-                render(
-                    t ->
-                        t.set("instances.federationListAt", "04:30")
-                            .set("instances.domains.checkEvery", "off")
-                            .set("instances.domains.dnsServer", "dns.internal.example.org:5353")),
-                "Deployment")
-            .stream()
-            .filter(o -> o.path("metadata").path("name").asText().equals("salons-provisioning"))
-            .findFirst()
-            .orElseThrow();
-    java.util.Map<String, String> env = new java.util.HashMap<>();
-    d.path("spec")
-        .path("template")
-        .path("spec")
-        .path("containers")
-        .get(0)
-        .path("env")
-        .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
-    assertEquals("04:30", env.get("SALONS_PROVISIONING_FEDERATION_LIST_AT"));
-    assertEquals("off", env.get("SALONS_PROVISIONING_DOMAINS_CHECK_EVERY"));
+    Map<String, JsonNode> env =
+        env(
+            render(
+                t ->
+                    t.set("instances.federationListAt", "04:30")
+                        .set("instances.domains.checkEvery", "off")
+                        .set("instances.domains.dnsServer", "dns.internal.example.org:5353")),
+            "provisioning");
+    assertEquals("04:30", env.get("SALONS_PROVISIONING_FEDERATION_LIST_AT").path("value").asText());
+    assertEquals("off", env.get("SALONS_PROVISIONING_DOMAINS_CHECK_EVERY").path("value").asText());
     assertEquals(
-        "dns.internal.example.org:5353", env.get("SALONS_PROVISIONING_DOMAINS_DNS_SERVER"));
+        "dns.internal.example.org:5353",
+        env.get("SALONS_PROVISIONING_DOMAINS_DNS_SERVER").path("value").asText());
   }
 
   @Test
@@ -267,24 +268,13 @@ class ChartTest {
                     .set("postgresql.bundled.enabled", false)
                     .set("postgresql.host", "db.example.org"));
     assertTrue(kind(objects, "StatefulSet").isEmpty());
-    JsonNode identity =
-        kind(objects, "Deployment").stream()
-            .filter(d -> d.path("metadata").path("name").asText().equals("salons-identity"))
-            .findFirst()
-            .orElseThrow();
-    Map<String, String> env = new java.util.HashMap<>();
-    identity
-        .path("spec")
-        .path("template")
-        .path("spec")
-        .path("containers")
-        .get(0)
-        .path("env")
-        .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+    Map<String, JsonNode> env = env(objects, "identity");
     assertEquals(
-        "https://login.example.org/realms/salons", env.get("QUARKUS_OIDC_AUTH_SERVER_URL"));
+        "https://login.example.org/realms/salons",
+        env.get("QUARKUS_OIDC_AUTH_SERVER_URL").path("value").asText());
     assertEquals(
-        "jdbc:postgresql://db.example.org:5432/identity", env.get("QUARKUS_DATASOURCE_JDBC_URL"));
+        "jdbc:postgresql://db.example.org:5432/identity",
+        env.get("QUARKUS_DATASOURCE_JDBC_URL").path("value").asText());
   }
 
   @Test
@@ -333,20 +323,7 @@ class ChartTest {
     assertTrue(properties.contains("salons.billing.prices.core-hour=0.0250\n"), properties);
     assertTrue(
         properties.contains("salons.billing.fixed-costs.offsite-backups=12.00\n"), properties);
-    JsonNode billing =
-        kind(objects, "Deployment").stream()
-            .filter(o -> o.path("metadata").path("name").asText().equals("salons-billing"))
-            .findFirst()
-            .orElseThrow();
-    String env =
-        billing
-            .path("spec")
-            .path("template")
-            .path("spec")
-            .path("containers")
-            .get(0)
-            .path("env")
-            .toString();
+    String env = env(objects, "billing").values().toString();
     assertTrue(env.contains("file:/etc/salons/billing.properties"), env);
   }
 
