@@ -453,30 +453,20 @@ public class InstanceService {
             + ". (at the top of a zone: the same A/AAAA records as "
             + target
             + ")";
-    if (i.domainPointed == null) {
-      return new Condition(
-          "DomainPointed",
-          "Unknown",
-          "NotLookedUp",
-          "Not looked up yet, or DNS did not answer; " + record + ".",
-          i.observedGeneration,
-          i.domainChangedAt);
-    }
-    return i.domainPointed
-        ? new Condition(
-            "DomainPointed",
-            "True",
-            "Pointed",
-            i.customDomain + " leads to the platform.",
-            i.observedGeneration,
-            i.domainChangedAt)
-        : new Condition(
-            "DomainPointed",
-            "False",
-            "NotPointed",
-            i.customDomain + " does not lead to the platform yet: " + record + ".",
-            i.observedGeneration,
-            i.domainChangedAt);
+    Boolean pointed = i.domainPointed;
+    String message =
+        pointed == null
+            ? "Not looked up yet, or DNS did not answer; " + record + "."
+            : pointed
+                ? i.customDomain + " leads to the platform."
+                : i.customDomain + " does not lead to the platform yet: " + record + ".";
+    return new Condition(
+        "DomainPointed",
+        pointed == null ? "Unknown" : pointed ? "True" : "False",
+        pointed == null ? "NotLookedUp" : pointed ? "Pointed" : "NotPointed",
+        message,
+        i.observedGeneration,
+        i.domainChangedAt);
   }
 
   /** The host name an instance is reached at. */
