@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,9 +57,17 @@ public final class MailCatcher implements AutoCloseable {
     MimeMessage[] messages = greenMail.getReceivedMessages();
     for (; written < messages.length; written++) {
       Path file = folder.resolve(String.format("%05d.eml", written + 1));
-      try (OutputStream out = Files.newOutputStream(file)) {
+      // Written aside, then moved in place: a reader never sees half a message.
+      Path part = folder.resolve(file.getFileName() + ".part");
+      try (OutputStream out = Files.newOutputStream(part)) {
         messages[written].writeTo(out);
       } catch (IOException | MessagingException e) {
+        Progress.say("could not write a caught email: " + e.getMessage());
+        continue;
+      }
+      try {
+        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
         Progress.say("could not write a caught email: " + e.getMessage());
       }
     }

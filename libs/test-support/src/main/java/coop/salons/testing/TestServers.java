@@ -107,7 +107,8 @@ public final class TestServers {
     long deadline = System.currentTimeMillis() + 15_000;
     do {
       try (var files = Files.list(folder)) {
-        for (Path f : files.sorted().toList()) {
+        for (Path f :
+            files.filter(f -> f.getFileName().toString().endsWith(".eml")).sorted().toList()) {
           String mail = Files.readString(f);
           if (mail.contains("To: " + address)) {
             return java.util.Optional.of(mail);
