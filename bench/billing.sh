@@ -6,6 +6,4 @@
 #   bench/billing.sh -Dbench.organizations=1000 -Dbench.batch=2000 -Dbench.clients=2
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./salons test -pl services/billing -Pbench -Dtest='*Benchmark' -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false "$@"
-cat services/billing/target/bench-billing.txt
+exec bench/service-benchmark.sh billing services/billing/target/bench-billing.txt "$@"

@@ -5,6 +5,4 @@
 #   bench/identity.sh -Dbench.organisations=100
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./salons test -pl services/identity -Pbench -Dtest='*Benchmark' -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false "$@"
-cat services/identity/target/bench/identity.txt
+exec bench/service-benchmark.sh identity services/identity/target/bench/identity.txt "$@"

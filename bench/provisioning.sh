@@ -12,7 +12,4 @@
 #   bench/profile-provisioning.sh                    (the same with async-profiler attached)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./salons test -pl services/provisioning -Pbench -Dtest='*Benchmark' -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false \
-  "-Dsalons.service-jvm-options=-XX:MaxRAMPercentage=8" "$@"
-cat services/provisioning/target/bench-provisioning.txt
+exec bench/service-benchmark.sh provisioning services/provisioning/target/bench-provisioning.txt "-Dsalons.service-jvm-options=-XX:MaxRAMPercentage=8" "$@"
