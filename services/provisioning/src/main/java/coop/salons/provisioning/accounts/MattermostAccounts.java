@@ -5,6 +5,7 @@ import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.InstanceSecrets;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.LoginMode;
+import coop.salons.provisioning.model.MattermostRenderer;
 import coop.salons.provisioning.model.Placement;
 import coop.salons.provisioning.runtime.ChatRuntime;
 import coop.salons.provisioning.supervisor.Reconciler;
@@ -44,7 +45,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class MattermostAccounts {
 
   /** The platform's own account on each Mattermost instance. */
-  static final String ADMIN = "salons-admin";
+  static final String ADMIN = MattermostRenderer.ADMIN;
 
   private static final Set<String> RESERVED =
       Set.of("all", "channel", "here", "matterbot", "system", "valid", "sysadmin", ADMIN);
@@ -181,21 +182,19 @@ public class MattermostAccounts {
       return;
     }
     // A new server that still lets the first account sign up makes it system administrator. A
-    // server with sign-up off (as rendered for this mode) needs the account made beforehand,
-    // with mmctl --local (see the operator guide).
-    String host = URI.create(baseUrl).getHost();
+    // server with sign-up off (as rendered for this mode) has the account made at its start,
+    // through its local mode (MattermostRenderer.BOOTSTRAP), or by the operator with mmctl --local.
     try {
-      api.createUser(
-          ADMIN + "@" + (host.contains(".") ? host : host + ".localdomain"), ADMIN, password);
+      api.createUser(MattermostRenderer.adminEmail(URI.create(baseUrl).getHost()), ADMIN, password);
     } catch (MattermostApi.Refused e) {
       if (e.errorId.contains("signup_email_disabled")) {
         throw new IllegalStateException(
             "The platform's account "
                 + ADMIN
-                + " does not sign in on this Mattermost (missing, or its password changed) and"
-                + " the server's sign-up is off: create it, or set its password, with mmctl"
-                + " --local (user create --system-admin; the password is the instance secret"
-                + " mattermost-admin-password)");
+                + " does not sign in on this Mattermost (not made yet by the server's start-up"
+                + " command, or its password changed) and the server's sign-up is off: make it,"
+                + " or set its password, with mmctl --local (user create --system-admin; the"
+                + " password is the instance secret mattermost-admin-password)");
       }
       // The server has accounts already, and ours no longer signs in.
       throw refused(e.getMessage());

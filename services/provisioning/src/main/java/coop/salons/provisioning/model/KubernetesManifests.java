@@ -64,6 +64,10 @@ public final class KubernetesManifests {
   public static final String CONFIG_DIR = "/config";
   public static final String DATA_DIR = "/data";
   public static final String SECRETS_DIR = "/secrets";
+
+  /** The container's /tmp: an emptyDir, so the root filesystem stays read-only. */
+  public static final String RUN_DIR = "/tmp";
+
   public static final String ORG_LABEL = "salons.coop/org";
   public static final String INSTANCE_LABEL = "salons.coop/instance";
   public static final String MANAGED_BY = "salons-provisioning";
@@ -91,7 +95,8 @@ public final class KubernetesManifests {
         "https://" + spec.host() + "/",
         CONFIG_DIR,
         DATA_DIR,
-        SECRETS_DIR);
+        SECRETS_DIR,
+        RUN_DIR);
   }
 
   /** The labels every object of the instance carries. */
@@ -316,8 +321,18 @@ public final class KubernetesManifests {
             .endVolumeMount()
             .addNewVolumeMount()
             .withName("tmp")
-            .withMountPath("/tmp")
+            .withMountPath(RUN_DIR)
             .endVolumeMount();
+    if (!rendered.afterStart().isEmpty()) {
+      server
+          .withNewLifecycle()
+          .withNewPostStart()
+          .withNewExec()
+          .withCommand(rendered.afterStart())
+          .endExec()
+          .endPostStart()
+          .endLifecycle();
+    }
     DeploymentBuilder d =
         new DeploymentBuilder()
             .withMetadata(meta(spec, name))

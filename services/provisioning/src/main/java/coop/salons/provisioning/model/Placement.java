@@ -3,6 +3,9 @@ package coop.salons.provisioning.model;
 /**
  * Where a runtime runs an instance: the address it listens on, its public URL and the folders the
  * configuration names. On Kubernetes these are the container's paths; locally, folders on disk.
+ *
+ * @param runDir a folder for what lives only while the server runs (its local-mode socket), empty
+ *     at each start on Kubernetes; never a network volume
  */
 public record Placement(
     String bindAddress,
@@ -10,7 +13,8 @@ public record Placement(
     String publicUrl,
     String configDir,
     String dataDir,
-    String secretsDir) {
+    String secretsDir,
+    String runDir) {
 
   /** The public URL without its trailing slash. */
   public String baseUrl() {

@@ -11,6 +11,9 @@ import java.util.Map;
  * @param healthPath an HTTP path that answers 200 once the server is ready
  * @param writableConfig the server rewrites its configuration file: run it from a copy in the data
  *     folder (Mattermost), not from the read-only configuration folder
+ * @param afterStart a command run beside the server each time it starts (empty: none), which waits
+ *     for the server itself and always ends in success: on Kubernetes the container's {@code
+ *     postStart} hook, locally a process of its own
  */
 public record Rendered(
     Map<String, String> configFiles,
@@ -20,4 +23,5 @@ public record Rendered(
     int port,
     String healthPath,
     int runAsUser,
-    boolean writableConfig) {}
+    boolean writableConfig,
+    List<String> afterStart) {}

@@ -76,7 +76,8 @@ public final class SynapseRenderer implements ChatRenderer {
         PORT,
         "/health",
         991,
-        false);
+        false,
+        List.of());
   }
 
   private static Map<String, Object> listener(InstanceSpec spec, Placement placement) {

@@ -57,7 +57,8 @@ public class LocalRuntime implements ChatRuntime {
   /** The servers this process started, with the fingerprint of the configuration they run. */
   private final Map<UUID, Running> running = new ConcurrentHashMap<>();
 
-  private record Running(Process process, String fingerprint, String healthPath) {}
+  /** A server started here, and the command run beside it at its start (or null). */
+  private record Running(Process process, Process helper, String fingerprint, String healthPath) {}
 
   @Override
   public boolean usesLocalPorts() {
@@ -109,7 +110,8 @@ public class LocalRuntime implements ChatRuntime {
         "http://localhost:" + localPort + "/",
         f.resolve("config").toString(),
         f.resolve("data").toString(),
-        f.resolve("secrets").toString());
+        f.resolve("secrets").toString(),
+        f.resolve("run").toString());
   }
 
   @Override
@@ -183,6 +185,7 @@ public class LocalRuntime implements ChatRuntime {
       Files.createDirectories(dataDir);
       Files.createDirectories(secretsDir);
       Files.setPosixFilePermissions(secretsDir, PosixFilePermissions.fromString("rwx------"));
+      Files.createDirectories(Path.of(placement.runDir()));
       for (var e : rendered.configFiles().entrySet()) {
         if (write(configDir.resolve(e.getKey()), e.getValue(), false)) {
           changes.add("wrote config/" + e.getKey());
@@ -242,7 +245,20 @@ public class LocalRuntime implements ChatRuntime {
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
     Process p = pb.start();
-    running.put(spec.id(), new Running(p, fingerprint, rendered.healthPath()));
+    Process helper = null;
+    if (!rendered.afterStart().isEmpty()) {
+      // Beside the server, as Kubernetes runs the container's postStart hook; the server's own
+      // folder comes first on its PATH (Mattermost's mmctl sits next to its server binary).
+      ProcessBuilder after = new ProcessBuilder(rendered.afterStart());
+      after.directory(dataDir.toFile());
+      Path bin = Path.of(command.get(0)).toAbsolutePath().getParent();
+      after.environment().merge("PATH", bin.toString(), (old, dir) -> dir + ":" + old);
+      after.redirectErrorStream(true);
+      after.redirectOutput(
+          ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
+      helper = after.start();
+    }
+    running.put(spec.id(), new Running(p, helper, fingerprint, rendered.healthPath()));
     Log.infof("Instance %s/%s: server started (pid %d)", spec.organization(), spec.slug(), p.pid());
   }
 
@@ -352,6 +368,9 @@ public class LocalRuntime implements ChatRuntime {
     Running r = running.remove(id);
     if (r == null) {
       return;
+    }
+    if (r.helper() != null) {
+      r.helper().destroyForcibly();
     }
     Process p = r.process();
     p.destroy();

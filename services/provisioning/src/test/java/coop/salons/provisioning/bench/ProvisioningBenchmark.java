@@ -44,6 +44,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,13 @@ class ProvisioningBenchmark {
   static final boolean SUPERVISOR =
       Boolean.parseBoolean(System.getProperty("bench.supervisor", "true"));
   static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 50);
+
+  /**
+   * Creations per second, sent at that steady pace instead of {@link #CONCURRENCY} at a time (0: as
+   * fast as the clients can): how long one instance takes to be applied when the machine keeps up,
+   * apart from the queue that a burst builds.
+   */
+  static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
 
   /**
    * Creations before the measured ones, in organisations of their own (see {@link #create}): by
@@ -189,10 +197,10 @@ class ProvisioningBenchmark {
     double acceptSeconds = (System.nanoTime() - start) / 1e9;
     line(
         (SUPERVISOR ? "" : "[supervisor off] ")
-            + "create %d instances, %d at a time: accept p50 %.1f ms, p99 %.1f ms, max %.1f ms (%.1f s in"
+            + "create %d instances, %s: accept p50 %.1f ms, p99 %.1f ms, max %.1f ms (%.1f s in"
             + " all, %.0f requests/s)",
         CREATED,
-        CONCURRENCY,
+        RATE > 0 ? String.format(Locale.ROOT, "%.1f a second", RATE) : CONCURRENCY + " at a time",
         pct(latencies, 50) / 1000.0,
         pct(latencies, 99) / 1000.0,
         latencies.get(latencies.size() - 1) / 1000.0,
@@ -253,6 +261,8 @@ class ProvisioningBenchmark {
       java.net.http.HttpClient http, String token, List<String> orgs, String prefix, int n)
       throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY);
+    java.util.concurrent.ScheduledExecutorService pace =
+        RATE > 0 ? Executors.newSingleThreadScheduledExecutor() : null;
     List<Callable<Long>> calls = new ArrayList<>();
     for (int k = 0; k < n; k++) {
       String slug = prefix + k;
@@ -278,8 +288,22 @@ class ProvisioningBenchmark {
             return micros;
           });
     }
+    List<Future<Long>> answers = new ArrayList<>();
+    if (pace == null) {
+      answers.addAll(clients.invokeAll(calls));
+    } else {
+      // One creation every 1/RATE s, each on a client of its own: the pace does not wait for
+      // answers.
+      for (int k = 0; k < calls.size(); k++) {
+        Callable<Long> call = calls.get(k);
+        answers.add(
+            pace.schedule(() -> clients.submit(call), (long) (k * 1e9 / RATE), TimeUnit.NANOSECONDS)
+                .get(1, TimeUnit.DAYS));
+      }
+      pace.shutdown();
+    }
     List<Long> latencies = new ArrayList<>();
-    for (Future<Long> f : clients.invokeAll(calls)) {
+    for (Future<Long> f : answers) {
       latencies.add(f.get());
     }
     clients.shutdown();

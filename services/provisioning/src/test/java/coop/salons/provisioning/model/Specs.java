@@ -90,6 +90,7 @@ final class Specs {
       s.put(InstanceSecrets.REGISTRATION, "registrationSECRET");
     } else {
       s.put(InstanceSecrets.AT_REST_KEY, "atRestKEY");
+      s.put(InstanceSecrets.MATTERMOST_ADMIN_PASSWORD, "adminPASSWORD");
     }
     s.put(InstanceSecrets.OIDC_CLIENT_SECRET, "oidcCLIENTsecret");
     return s;
