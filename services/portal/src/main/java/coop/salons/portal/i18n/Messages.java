@@ -166,6 +166,22 @@ public interface Messages {
   @Message("Look it up now")
   String domain_check();
 
+  @Message("Members' Mattermost accounts")
+  String accounts_title();
+
+  @Message(
+      "The platform keeps a Mattermost account for each member of the association: newcomers get"
+          + " an email to choose their password, and those who leave lose access.")
+  String accounts_synced();
+
+  @Message(
+      "The platform cannot keep the members' accounts right now: newcomers get none yet. Your"
+          + " hoster can read why below.")
+  String accounts_failing();
+
+  @Message("Members get their accounts within a minute of the chat being ready.")
+  String accounts_unknown();
+
   @Message("Create the instance")
   String instance_create_button();
 

@@ -49,13 +49,27 @@ public interface ProvisioningClient {
      * Unknown} (not looked up yet, or DNS did not answer).
      */
     public String domainStatus() {
+      return condition("DomainPointed").map(Condition::status).orElse("Unknown");
+    }
+
+    /**
+     * Whether the platform keeps the members' Mattermost accounts (accounts login mode): {@code
+     * True}, {@code False} (then {@link #accountsMessage} says why) or {@code Unknown} (no sync
+     * yet); null for an instance whose members sign in otherwise.
+     */
+    public String accountsStatus() {
+      return condition("AccountsSynced").map(Condition::status).orElse(null);
+    }
+
+    /** Why the accounts are not kept, as the platform wrote it. */
+    public String accountsMessage() {
+      return condition("AccountsSynced").map(Condition::message).orElse("");
+    }
+
+    private java.util.Optional<Condition> condition(String type) {
       return conditions == null
-          ? "Unknown"
-          : conditions.stream()
-              .filter(c -> "DomainPointed".equals(c.type()))
-              .map(Condition::status)
-              .findFirst()
-              .orElse("Unknown");
+          ? java.util.Optional.empty()
+          : conditions.stream().filter(c -> type.equals(c.type())).findFirst();
     }
 
     public boolean deletionScheduled() {

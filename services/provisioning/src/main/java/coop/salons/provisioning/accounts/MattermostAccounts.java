@@ -122,8 +122,55 @@ public class MattermostAccounts {
         instanceId, t.spec().organization(), t.spec().displayName(), placement.baseUrl(), password);
   }
 
-  /** The sync itself, against the Mattermost server at {@code baseUrl}. */
+  /**
+   * The sync against the Mattermost server at {@code baseUrl}, its result kept for the instance's
+   * {@code AccountsSynced} condition (so that the association sees why its members have no account,
+   * not only the hoster's log).
+   */
   Outcome sync(
+      UUID instanceId, String organization, String teamName, String baseUrl, String password) {
+    Outcome o;
+    try {
+      o = keep(instanceId, organization, teamName, baseUrl, password);
+    } catch (RuntimeException e) {
+      status(instanceId, false, e.getMessage() == null ? e.toString() : e.getMessage());
+      throw e;
+    }
+    int kept = accounts(instanceId).size();
+    status(
+        instanceId,
+        true,
+        kept == 1
+            ? "1 member has a Mattermost account."
+            : kept + " members have a Mattermost account.");
+    return o;
+  }
+
+  /**
+   * Records what a sync found, writing only when it differs from what is recorded; the time moves
+   * only when the sync goes from working to failing or back.
+   */
+  private void status(UUID instanceId, boolean synced, String message) {
+    String m = message.length() <= 1000 ? message : message.substring(0, 1000);
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                em.createNativeQuery(
+                        "INSERT INTO mattermost_sync (instance_id, synced, message, changed_at)"
+                            + " VALUES (?1, ?2, ?3, now()) ON CONFLICT (instance_id) DO UPDATE"
+                            + " SET synced = EXCLUDED.synced, message = EXCLUDED.message,"
+                            + " changed_at = CASE WHEN mattermost_sync.synced = EXCLUDED.synced"
+                            + " THEN mattermost_sync.changed_at ELSE now() END"
+                            + " WHERE mattermost_sync.synced <> EXCLUDED.synced"
+                            + " OR mattermost_sync.message <> EXCLUDED.message")
+                    .setParameter(1, instanceId)
+                    .setParameter(2, synced)
+                    .setParameter(3, m)
+                    .executeUpdate());
+  }
+
+  /** Keeps the accounts in step with the member directory. */
+  private Outcome keep(
       UUID instanceId, String organization, String teamName, String baseUrl, String password) {
     MattermostApi api = new MattermostApi(http, baseUrl);
     signIn(api, baseUrl, password);

@@ -469,6 +469,39 @@ public class InstanceService {
         i.domainChangedAt);
   }
 
+  /**
+   * What the last sync of the members' Mattermost accounts found (accounts login mode): whether the
+   * platform keeps them, and if not, why.
+   */
+  private Condition accountsCondition(Instance i) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT synced, message, changed_at FROM mattermost_sync WHERE instance_id = ?1")
+            .setParameter(1, i.id)
+            .getResultList();
+    if (rows.isEmpty()) {
+      return new Condition(
+          "AccountsSynced",
+          "Unknown",
+          "NotSyncedYet",
+          "Members get their Mattermost accounts once the server is running.",
+          i.observedGeneration,
+          i.createdAt);
+    }
+    Object[] r = rows.get(0);
+    boolean synced = (Boolean) r[0];
+    return new Condition(
+        "AccountsSynced",
+        synced ? "True" : "False",
+        synced ? "Synced" : "SyncFailing",
+        (String) r[1],
+        i.observedGeneration,
+        r[2] instanceof OffsetDateTime t
+            ? t
+            : ((java.time.Instant) r[2]).atOffset(java.time.ZoneOffset.UTC));
+  }
+
   /** The host name an instance is reached at. */
   public static String host(Instance i, String baseDomain) {
     return i.customDomain != null ? i.customDomain : platformHost(i, baseDomain);
@@ -514,6 +547,9 @@ public class InstanceService {
                     i.lastTransitionAt)));
     if (i.customDomain != null) {
       conditions.add(domainCondition(i, platformHost(i, config.baseDomain())));
+    }
+    if (Flavour.MATTERMOST.id().equals(i.flavour) && LoginMode.ACCOUNTS.id().equals(i.loginMode)) {
+      conditions.add(accountsCondition(i));
     }
     return new InstanceView(
         i.id,

@@ -67,6 +67,25 @@ class MattermostAccountsTest {
         .statusCode(204);
   }
 
+  /**
+   * The instance's AccountsSynced condition as its owner reads it: status, reason, message, time.
+   */
+  private static List<String> accountsCondition(TestUser owner, String org) {
+    Map<String, Object> c =
+        as(owner)
+            .get(Fixture.path(org) + "/talk")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("conditions.find { it.type == 'AccountsSynced' }");
+    assertNotNull(c, "an accounts-mode instance has the condition");
+    return List.of(
+        (String) c.get("status"),
+        (String) c.get("reason"),
+        (String) c.get("message"),
+        (String) c.get("lastTransitionTime"));
+  }
+
   private static String email(TestUser u) {
     return u.username() + "@example.org";
   }
@@ -79,18 +98,28 @@ class MattermostAccountsTest {
     String org = Fixture.organization(owner);
     UUID id = instance(owner, org);
     try (MattermostStandIn mm = new MattermostStandIn()) {
+      assertEquals(List.of("Unknown", "NotSyncedYet"), accountsCondition(owner, org).subList(0, 2));
       // Sign-up is off, as the platform renders it: without its account the sync says how to
-      // make it, and makes nothing.
+      // make it, and makes nothing; the instance's owners see why.
       IllegalStateException missing =
           assertThrows(
               IllegalStateException.class,
               () -> accounts.sync(id, org, "Talk", mm.url(), PASSWORD));
       assertTrue(missing.getMessage().contains("mmctl --local"), missing.getMessage());
       assertTrue(mm.users.isEmpty() && mm.teams.isEmpty());
-      // Once the operator made it: the organisation's invite-only team is made; the owner gets
-      // an account and a link to choose a password.
+      List<String> failing = accountsCondition(owner, org);
+      assertEquals(List.of("False", "SyncFailing", missing.getMessage()), failing.subList(0, 3));
+      // Once the server's start-up command (or the operator) made it: the organisation's
+      // invite-only team is made; the owner gets an account and a link to choose a password.
       MattermostStandIn.User admin = mm.bootstrapAdmin(MattermostAccounts.ADMIN, PASSWORD);
       assertEquals(new Outcome(1, 0, 0), accounts.sync(id, org, "Talk", mm.url(), PASSWORD));
+      List<String> synced = accountsCondition(owner, org);
+      assertEquals(
+          List.of("True", "Synced", "1 member has a Mattermost account."), synced.subList(0, 3));
+      assertTrue(
+          java.time.OffsetDateTime.parse(synced.get(3))
+              .isAfter(java.time.OffsetDateTime.parse(failing.get(3))),
+          "moved at the transition");
       assertTrue(admin.systemAdmin);
       MattermostStandIn.Team team = mm.teams.values().iterator().next();
       assertEquals(org, team.name());
@@ -116,6 +145,14 @@ class MattermostAccountsTest {
       int writes = mm.writes.size();
       assertEquals(new Outcome(0, 0, 0), accounts.sync(id, org, "Talk", mm.url(), PASSWORD));
       assertEquals(List.of("POST /users/login"), mm.writes.subList(writes, mm.writes.size()));
+      // The count follows; the condition's time moves only when the sync starts or stops working.
+      assertEquals(
+          List.of("True", "Synced", "3 members have a Mattermost account.", synced.get(3)),
+          accountsCondition(owner, org));
+      // Another organisation's member sees nothing of it.
+      TestUser outsider = Fixture.user("mma-outsider");
+      Fixture.organization(outsider);
+      as(outsider).get(Fixture.path(org) + "/talk").then().statusCode(404);
 
       // A role changes; someone leaves (deactivated, out of the team, never deleted).
       setRole(org, owner, anne, "admin");
