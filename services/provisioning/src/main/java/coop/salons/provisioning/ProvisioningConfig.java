@@ -133,6 +133,14 @@ public interface ProvisioningConfig {
     @WithDefault("PT2S")
     Duration readinessPoll();
 
+    /**
+     * How often a starting server is asked again where the runtime also tells as it happens that a
+     * server became ready (Kubernetes: a watch of the platform's Deployments): a safety net for a
+     * change the watch missed.
+     */
+    @WithDefault("PT30S")
+    Duration readinessRecheck();
+
     /** How long a server may take to become ready before the instance is FAILED. */
     @WithDefault("PT10M")
     Duration readinessTimeout();

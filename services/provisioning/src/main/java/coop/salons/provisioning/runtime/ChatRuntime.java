@@ -26,6 +26,14 @@ public interface ChatRuntime {
     return false;
   }
 
+  /**
+   * Whether the runtime tells the supervisor as soon as a server becomes ready (see {@code
+   * KubernetesRuntime#watchReadiness}); if so, a starting server is asked again only now and then.
+   */
+  default boolean reportsReadiness() {
+    return false;
+  }
+
   /** Where the instance listens, is reached, and keeps its files. */
   Placement placement(InstanceSpec spec, Integer localPort);
 

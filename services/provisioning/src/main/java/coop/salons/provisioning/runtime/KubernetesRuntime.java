@@ -20,6 +20,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
@@ -34,6 +39,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -76,6 +85,86 @@ public class KubernetesRuntime implements ChatRuntime {
   @Override
   public boolean resyncsInBulk() {
     return true;
+  }
+
+  /** The watch of the platform's Deployments, while it runs. */
+  private volatile Watch readinessWatch;
+
+  private volatile boolean watching;
+
+  private final ScheduledExecutorService rewatch =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "deployment-watch-restart");
+            t.setDaemon(true);
+            return t;
+          });
+
+  @Override
+  public boolean reportsReadiness() {
+    return watching;
+  }
+
+  /**
+   * Tells {@code becameReady} the instance whose Deployment was just reported ready, from one watch
+   * of the platform's Deployments in every namespace (by the managed-by label): the supervisor then
+   * makes it due at once instead of asking every starting server every few seconds. Nothing is kept
+   * in memory; a watch that closes is opened again after a few seconds (a change missed meanwhile
+   * is found by the supervisor's recheck).
+   */
+  public synchronized void watchReadiness(Consumer<UUID> becameReady) {
+    if (watching) {
+      return;
+    }
+    watching = true;
+    openWatch(becameReady);
+  }
+
+  private void openWatch(Consumer<UUID> becameReady) {
+    if (!watching) {
+      return;
+    }
+    try {
+      readinessWatch =
+          client
+              .apps()
+              .deployments()
+              .inAnyNamespace()
+              .withLabel("app.kubernetes.io/managed-by", KubernetesManifests.MANAGED_BY)
+              .watch(
+                  new Watcher<Deployment>() {
+                    @Override
+                    public void eventReceived(Action action, Deployment d) {
+                      // Only changes: the first events of a new watch tell what was there already.
+                      if (action == Action.MODIFIED && readyStatus(d)) {
+                        String id =
+                            d.getMetadata().getLabels().get(KubernetesManifests.INSTANCE_LABEL);
+                        if (id != null) {
+                          becameReady.accept(UUID.fromString(id));
+                        }
+                      }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                      Log.infof("The watch of Deployments closed (%s); opening it again", cause);
+                      rewatch.schedule(() -> openWatch(becameReady), 5, TimeUnit.SECONDS);
+                    }
+                  });
+    } catch (KubernetesClientException e) {
+      Log.warnf("Could not watch Deployments (%s); trying again in 30 s", e.getMessage());
+      rewatch.schedule(() -> openWatch(becameReady), 30, TimeUnit.SECONDS);
+    }
+  }
+
+  @PreDestroy
+  void stopWatching() {
+    watching = false;
+    rewatch.shutdownNow();
+    Watch w = readinessWatch;
+    if (w != null) {
+      w.close();
+    }
   }
 
   @Override

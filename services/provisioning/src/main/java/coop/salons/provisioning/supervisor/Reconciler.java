@@ -427,7 +427,11 @@ public class Reconciler {
                 }
                 case WAITING -> {
                   i.reason = detail;
-                  i.nextAttemptAt = now.plus(sup.readinessPoll());
+                  i.nextAttemptAt =
+                      now.plus(
+                          runtime.reportsReadiness()
+                              ? sup.readinessRecheck()
+                              : sup.readinessPoll());
                   Duration waited = Duration.between(i.lastTransitionAt, now);
                   if (waited.compareTo(sup.readinessTimeout()) > 0) {
                     i.reason = "the server did not become ready in " + sup.readinessTimeout();

@@ -2,6 +2,7 @@ package coop.salons.provisioning.supervisor;
 
 import coop.salons.provisioning.ProvisioningConfig;
 import coop.salons.provisioning.runtime.ChatRuntime;
+import coop.salons.provisioning.runtime.KubernetesRuntime;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -55,6 +56,9 @@ public class Supervisor {
               t.setDaemon(true);
               return t;
             });
+    if (config.supervisor().enabled()) {
+      watchReadiness();
+    }
     if (runtime.usesLocalPorts() && config.supervisor().enabled()) {
       // Local chat servers stopped with the previous run of this service: bring them back now.
       update(
@@ -65,6 +69,32 @@ public class Supervisor {
 
   void stop(@Observes ShutdownEvent event) {
     workers.shutdownNow();
+  }
+
+  /**
+   * On Kubernetes, a server that becomes ready makes its instance due at once (a watch of the
+   * Deployments), so that starting servers are asked again only every {@code readiness-recheck}
+   * rather than every {@code readiness-poll}: with many instances starting together, polling each
+   * every two seconds took much of the supervisor's time and the API server's (docs/adr/0020).
+   */
+  void watchReadiness() {
+    if (runtime instanceof KubernetesRuntime kubernetes) {
+      kubernetes.watchReadiness(this::becameReady);
+    }
+  }
+
+  /** Makes an instance waiting for its server due now (nothing if it is not waiting). */
+  void becameReady(UUID id) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE instance SET next_attempt_at = now() WHERE id = ?"
+                    + " AND state IN ('provisioning', 'updating') AND next_attempt_at > now()")) {
+      ps.setObject(1, id);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      Log.warnf("Instance %s: could not make it due (%s)", id, e.getMessage());
+    }
   }
 
   /** The replica's name in leases. */

@@ -221,6 +221,33 @@ class SupervisorTest {
         .body("conditions.find { it.type == 'Ready' }.status", equalTo("True"));
   }
 
+  /**
+   * A server that becomes ready makes its instance due at once, through the watch of the platform's
+   * Deployments: starting servers are then asked again only every readiness-recheck.
+   */
+  @Test
+  void aServerReportedReadyMakesItsInstanceDueAtOnce() throws Exception {
+    supervisor.watchReadiness();
+    UUID id = create("watched", "matrix");
+    converge();
+    assertEquals("provisioning", row(id).state);
+    // Waiting for its server, and not to be asked again for an hour.
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                Instance.update(
+                    "nextAttemptAt = ?1 where id = ?2", OffsetDateTime.now().plusHours(1), id));
+    reportReady(id);
+    long giveUp = System.currentTimeMillis() + 30_000;
+    while (row(id).nextAttemptAt.isAfter(OffsetDateTime.now())
+        && System.currentTimeMillis() < giveUp) {
+      Thread.sleep(100);
+    }
+    assertFalse(row(id).nextAttemptAt.isAfter(OffsetDateTime.now()), "made due by the watch");
+    supervisor.runOnce(supervisor.owner());
+    assertEquals("ready", row(id).state);
+  }
+
   @Test
   void applyingTwiceChangesNothing() {
     UUID id = create("chat", "matrix");
