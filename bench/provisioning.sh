@@ -7,6 +7,8 @@
 #   bench/provisioning.sh -Dbench.supervisor=false -Dbench.instances=3000  (accept alone, after 30,000
 #                                                    warm-up creations: -Dbench.warmup=N to change)
 #   bench/provisioning.sh                            (1,000 instances, supervisor working: until applied)
+#   bench/provisioning.sh -Dbench.rate=2 -Dbench.instances=120   (2 creations a second, steadily:
+#                                                    accept -> applied when the machine keeps up)
 #   bench/provisioning.sh -Dbench.instances=200 -Dbench.resync=2000
 #   bench/provisioning.sh -Dbench.instances=50 -Dbench.resync=10000 -DargLine=-Xmx1g   (the 10k resync)
 #   bench/profile-provisioning.sh                    (the same with async-profiler attached)

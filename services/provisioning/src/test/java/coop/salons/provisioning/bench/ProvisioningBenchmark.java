@@ -292,13 +292,17 @@ class ProvisioningBenchmark {
     if (pace == null) {
       answers.addAll(clients.invokeAll(calls));
     } else {
-      // One creation every 1/RATE s, each on a client of its own: the pace does not wait for
-      // answers.
+      // One creation every 1/RATE s from now (all scheduled at once), each on a client of its own:
+      // the pace does not wait for answers.
+      List<java.util.concurrent.ScheduledFuture<Future<Long>>> sent = new ArrayList<>();
       for (int k = 0; k < calls.size(); k++) {
         Callable<Long> call = calls.get(k);
-        answers.add(
-            pace.schedule(() -> clients.submit(call), (long) (k * 1e9 / RATE), TimeUnit.NANOSECONDS)
-                .get(1, TimeUnit.DAYS));
+        sent.add(
+            pace.schedule(
+                () -> clients.submit(call), (long) (k * 1e9 / RATE), TimeUnit.NANOSECONDS));
+      }
+      for (java.util.concurrent.ScheduledFuture<Future<Long>> s : sent) {
+        answers.add(s.get());
       }
       pace.shutdown();
     }
