@@ -148,12 +148,23 @@ public class KubernetesRuntime implements ChatRuntime {
                     @Override
                     public void onClose(WatcherException cause) {
                       Log.infof("The watch of Deployments closed (%s); opening it again", cause);
-                      rewatch.schedule(() -> openWatch(becameReady), 5, TimeUnit.SECONDS);
+                      reopen(becameReady, 5);
                     }
                   });
     } catch (KubernetesClientException e) {
       Log.warnf("Could not watch Deployments (%s); trying again in 30 s", e.getMessage());
-      rewatch.schedule(() -> openWatch(becameReady), 30, TimeUnit.SECONDS);
+      reopen(becameReady, 30);
+    }
+  }
+
+  /** Opens the watch again later, unless the application is stopping. */
+  private void reopen(Consumer<UUID> becameReady, int seconds) {
+    try {
+      if (watching) {
+        rewatch.schedule(() -> openWatch(becameReady), seconds, TimeUnit.SECONDS);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // The application is stopping: nothing to watch any more.
     }
   }
 
