@@ -252,9 +252,7 @@ public class Quotas {
                 new HeldClaim(
                     (String) r[0],
                     ((Number) r[1]).longValue(),
-                    r[2] instanceof java.time.OffsetDateTime t
-                        ? t
-                        : ((java.time.Instant) r[2]).atOffset(java.time.ZoneOffset.UTC)))
+                    coop.salons.common.db.NativeRows.offsetDateTime(r[2])))
         .toList();
   }
 

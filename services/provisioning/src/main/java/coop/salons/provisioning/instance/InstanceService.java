@@ -497,9 +497,7 @@ public class InstanceService {
         synced ? "Synced" : "SyncFailing",
         (String) r[1],
         i.observedGeneration,
-        r[2] instanceof OffsetDateTime t
-            ? t
-            : ((java.time.Instant) r[2]).atOffset(java.time.ZoneOffset.UTC));
+        coop.salons.common.db.NativeRows.offsetDateTime(r[2]));
   }
 
   /** The host name an instance is reached at. */
