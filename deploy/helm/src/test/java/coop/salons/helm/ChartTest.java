@@ -117,7 +117,7 @@ class ChartTest {
       // Secrets reach the containers from the Secret, never as literal values.
       for (JsonNode env : container.path("env")) {
         String key = env.path("name").asText();
-        if (key.endsWith("PASSWORD") || key.endsWith("SECRET")) {
+        if (key.endsWith("PASSWORD") || key.endsWith("SECRET") || key.endsWith("TOKEN")) {
           assertTrue(env.path("value").isMissingNode(), name + " " + key + " is a literal");
           assertNotNull(env.path("valueFrom").path("secretKeyRef").path("key").asText(null));
         }
@@ -125,8 +125,35 @@ class ChartTest {
     }
     assertTrue(
         names.containsAll(
-            Set.of("salons-portal", "salons-identity", "salons-provisioning", "salons-billing")),
+            Set.of(
+                "salons-portal",
+                "salons-identity",
+                "salons-provisioning",
+                "salons-billing",
+                "salons-commons")),
         names.toString());
+  }
+
+  @Test
+  void provisioningAndTheCommonsServiceShareTheCommonsServersToken() throws IOException {
+    List<JsonNode> objects = render(t -> t.set("commons.roomsPerDay", "5"));
+    Map<String, JsonNode> provisioning = env(objects, "provisioning");
+    Map<String, JsonNode> commons = env(objects, "commons");
+    String key =
+        provisioning
+            .get("SALONS_PROVISIONING_COMMONS_APPSERVICE_TOKEN")
+            .at("/valueFrom/secretKeyRef/key")
+            .asText();
+    assertEquals("SALONS_COMMONS_APPSERVICE_TOKEN", key);
+    assertEquals(
+        key,
+        commons.get("SALONS_COMMONS_APPSERVICE_TOKEN").at("/valueFrom/secretKeyRef/key").asText());
+    assertEquals("5", commons.get("SALONS_COMMONS_ROOMS_PER_DAY").path("value").asText());
+    assertEquals(
+        "true", provisioning.get("SALONS_PROVISIONING_COMMONS_ENABLED").path("value").asText());
+    // The commons service is told where provisioning is, and every service where the commons is.
+    assertTrue(commons.containsKey("SALONS_PROVISIONING_URL"), commons.keySet().toString());
+    assertTrue(env(objects, "portal").containsKey("SALONS_COMMONS_URL"));
   }
 
   @Test
@@ -240,8 +267,8 @@ class ChartTest {
     assertNotNull(secret);
     Set<String> values = new HashSet<>();
     secret.path("data").fields().forEachRemaining(e -> values.add(e.getValue().asText()));
-    assertEquals(13, secret.path("data").size());
-    assertEquals(13, values.size(), "two generated secrets are equal");
+    assertEquals(16, secret.path("data").size());
+    assertEquals(16, values.size(), "two generated secrets are equal");
     assertTrue(kind(render(t -> t.set("existingSecret", "my-secrets")), "Secret").isEmpty());
   }
 

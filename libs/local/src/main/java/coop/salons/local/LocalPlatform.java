@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
  * The local platform, for newcomers, demos and end-to-end tests: no Docker, no cluster.
  *
  * <pre>
- * run [--data-dir DIR]            PostgreSQL, Keycloak and the four services; stops on Ctrl-C
+ * run [--data-dir DIR]            PostgreSQL, Keycloak and the five services; stops on Ctrl-C
  * test-servers -- COMMAND...      PostgreSQL and Keycloak for the test suite, around COMMAND
  * </pre>
  */
@@ -130,7 +130,11 @@ public final class LocalPlatform {
             + ")");
     System.out.println(
         "    APIs:      identity http://localhost:8082/q/swagger-ui,"
-            + " provisioning :8081, billing :8083");
+            + " provisioning :8081, billing :8083, commons :8084");
+    System.out.println(
+        "    Commons:   "
+            + portalUrl
+            + "/commons (the commons server starts with the platform: a minute the first time)");
     System.out.println("    Logs:      " + dataDir.resolve("logs"));
     System.out.println(
         "    Mail:      "

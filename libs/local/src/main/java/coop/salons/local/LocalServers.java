@@ -23,6 +23,12 @@ public final class LocalServers implements AutoCloseable {
   /** The role provisioning creates chat instances' databases with. */
   public static final String TENANT_ADMIN = "salons_tenants";
 
+  /**
+   * The token the commons service acts with on the commons server: given to provisioning (which
+   * renders it into the commons server's configuration) and to the commons service.
+   */
+  public static final String COMMONS_TOKEN = "SALONS_COMMONS_APPSERVICE_TOKEN";
+
   /** The public client the tests use to sign users in with a password (tests only). */
   public static final String TEST_CLIENT = "salons-test";
 
@@ -140,6 +146,12 @@ public final class LocalServers implements AutoCloseable {
       env.put(
           "SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_PASSWORD", secrets.get("DB_TENANTS_PASSWORD"));
       env.put("SALONS_PROVISIONING_TENANT_DATABASE_PORT", String.valueOf(postgres.port()));
+      env.put("SALONS_PROVISIONING_COMMONS_APPSERVICE_TOKEN", secrets.get(COMMONS_TOKEN));
+      // On one machine, a new association's server federates with the others at once (ADR 21).
+      env.put("SALONS_PROVISIONING_FEDERATION_LIST", "immediate");
+    }
+    if (s == Service.COMMONS) {
+      env.put(COMMONS_TOKEN, secrets.get(COMMONS_TOKEN));
     }
     return env;
   }
@@ -170,6 +182,7 @@ public final class LocalServers implements AutoCloseable {
     names.add("KEYCLOAK_ADMIN_PASSWORD");
     names.add("SALONS_DEMO_PASSWORD");
     names.add("DB_TENANTS_PASSWORD");
+    names.add(COMMONS_TOKEN);
     for (Service s : Service.values()) {
       names.add(s.dbPasswordName());
       names.add(s.clientSecretName());

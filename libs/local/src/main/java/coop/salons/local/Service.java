@@ -3,12 +3,14 @@ package coop.salons.local;
 import java.util.Locale;
 
 /**
- * The four Salons services, with what each needs locally: a port, a database, a Keycloak client.
+ * The five Salons services, with what each needs locally: a port, a database, a Keycloak client.
+ * They start in this order (the portal last, once the APIs it calls answer).
  */
 public enum Service {
   IDENTITY(8082),
   PROVISIONING(8081),
   BILLING(8083),
+  COMMONS(8084),
   PORTAL(8080);
 
   private final int defaultPort;

@@ -65,6 +65,39 @@ public final class Browser implements AutoCloseable {
     page.locator("#kc-login").click();
   }
 
+  /**
+   * The page's accessibility violations as axe-core finds them (WCAG 2.0 and 2.1, levels A and AA,
+   * contrast included), one line each: rule, impact and the elements at fault. Empty: none.
+   */
+  @SuppressWarnings("unchecked")
+  public static List<String> accessibilityViolations(com.microsoft.playwright.Page page) {
+    page.addScriptTag(new com.microsoft.playwright.Page.AddScriptTagOptions().setContent(axe()));
+    Object found =
+        page.evaluate(
+            "async () => (await axe.run(document, {runOnly: {type: 'tag', values:"
+                + " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map(v => v.id +"
+                + " ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))");
+    return (List<String>) found;
+  }
+
+  private static String axeScript;
+
+  /** axe-core's script, as the axe-core Playwright artifact carries it. */
+  private static synchronized String axe() {
+    if (axeScript == null) {
+      try (java.io.InputStream in =
+          Browser.class.getClassLoader().getResourceAsStream("axe.min.js")) {
+        if (in == null) {
+          throw new IllegalStateException("axe.min.js is not on the test class path");
+        }
+        axeScript = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return axeScript;
+  }
+
   private static Path chromium() {
     for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
       if (Files.isExecutable(Path.of(candidate))) {

@@ -9,11 +9,13 @@ import java.util.Map;
 
 /**
  * Points a service under test at the build's real PostgreSQL (its own database and role) and the
- * real Keycloak realm. Use it with the init argument {@code service} set to the service's id.
+ * real Keycloak realm. Use it with the init argument {@code service} set to the service's id (and,
+ * for the portal, {@code backends=true} to put the real services behind it).
  */
 public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
 
   private Service service;
+  private boolean withBackends;
 
   @Override
   public void init(Map<String, String> initArgs) {
@@ -22,6 +24,7 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
       throw new IllegalArgumentException("SalonsTestResource needs the init argument 'service'");
     }
     service = Service.valueOf(id.toUpperCase(Locale.ROOT));
+    withBackends = "true".equals(initArgs.get("backends"));
   }
 
   @Override
@@ -67,9 +70,22 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
       // Custom domains are looked up by the tests that say so, on a DNS server of their own.
       config.put("salons.provisioning.domains.check-every", "off");
     }
+    if (service == Service.COMMONS) {
+      config.put("quarkus.rest-client.identity.url", servers.identityUrl());
+      // A real provisioning service, running the commons server (a real Synapse) on this machine.
+      config.put("quarkus.rest-client.provisioning.url", servers.provisioningUrl());
+      config.put("salons.commons.appservice-token", servers.secret(LocalServers.COMMONS_TOKEN));
+      config.put("salons.commons.sync-every", "1s");
+    }
     if (service == Service.PORTAL) {
       // Keycloak accepts redirects only to the portal URL the realm was imported with.
       config.put("quarkus.http.test-port", String.valueOf(servers.portalPort()));
+      if (withBackends) {
+        // The real services behind the portal (init argument backends=true, restricted to the
+        // test class that asks): identity, and the commons with its real commons server.
+        config.put("quarkus.rest-client.identity.url", servers.identityUrl());
+        config.put("quarkus.rest-client.commons.url", servers.commonsUrl());
+      }
     }
     return config;
   }

@@ -175,6 +175,62 @@ public final class TestServers {
     return started(Service.BILLING, Map.of("SALONS_IDENTITY_URL", identityUrl()));
   }
 
+  /**
+   * The URL of a real provisioning service running chat servers on this machine (the local
+   * runtime), with the commons server: the packaged application, started once per test JVM, in a
+   * database schema of its own emptied at its start, following the real identity and claiming from
+   * the real billing. Its Synapses stop with it.
+   */
+  public synchronized String provisioningUrl() {
+    String schema = "commons_e2e";
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put(
+        "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(Service.PROVISIONING) + "?currentSchema=" + schema);
+    env.put("QUARKUS_FLYWAY_SCHEMAS", schema);
+    env.put("QUARKUS_FLYWAY_CLEAN_DISABLED", "false");
+    env.put("QUARKUS_FLYWAY_CLEAN_AT_START", "true");
+    env.put("QUARKUS_HIBERNATE_ORM_DATABASE_DEFAULT_SCHEMA", schema);
+    env.put("SALONS_IDENTITY_URL", identityUrl());
+    env.put("SALONS_BILLING_URL", billingUrl());
+    env.put(
+        "SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_JDBC_URL",
+        "jdbc:postgresql://localhost:" + postgresPort() + "/postgres");
+    env.put("SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_USER", LocalServers.TENANT_ADMIN);
+    env.put("SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_PASSWORD", secret("DB_TENANTS_PASSWORD"));
+    env.put("SALONS_PROVISIONING_TENANT_DATABASE_PORT", String.valueOf(postgresPort()));
+    Path work = LocalLayout.projectRoot().resolve("target/commons-e2e");
+    env.put("SALONS_PROVISIONING_TENANT_DATABASE_BACKUP_DIR", work.resolve("backups").toString());
+    env.put("SALONS_PROVISIONING_LOCAL_WORK_DIR", work.resolve("instances").toString());
+    env.put("SALONS_PROVISIONING_LOCAL_FIRST_PORT", "19400");
+    env.put("SALONS_PROVISIONING_COMMONS_APPSERVICE_TOKEN", secret(LocalServers.COMMONS_TOKEN));
+    env.put("SALONS_PROVISIONING_FEDERATION_LIST", "immediate");
+    env.put("SALONS_PROVISIONING_USAGE_EVERY", "off");
+    env.put("SALONS_PROVISIONING_DOMAINS_CHECK_EVERY", "off");
+    env.put("SALONS_PROVISIONING_SUPERVISOR_INTERVAL", "0.5s");
+    env.put("SALONS_PROVISIONING_SUPERVISOR_READINESS_POLL", "PT0.5S");
+    return started(Service.PROVISIONING, env);
+  }
+
+  /**
+   * The URL of a real commons service (the packaged application, once per test JVM, in a database
+   * schema of its own emptied at its start), managing the rooms of the commons server that {@link
+   * #provisioningUrl()} runs.
+   */
+  public synchronized String commonsUrl() {
+    String schema = "commons_portal";
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(Service.COMMONS) + "?currentSchema=" + schema);
+    env.put("QUARKUS_FLYWAY_SCHEMAS", schema);
+    env.put("QUARKUS_FLYWAY_CLEAN_DISABLED", "false");
+    env.put("QUARKUS_FLYWAY_CLEAN_AT_START", "true");
+    env.put("QUARKUS_HIBERNATE_ORM_DATABASE_DEFAULT_SCHEMA", schema);
+    env.put("SALONS_IDENTITY_URL", identityUrl());
+    env.put("SALONS_PROVISIONING_URL", provisioningUrl());
+    env.put(LocalServers.COMMONS_TOKEN, secret(LocalServers.COMMONS_TOKEN));
+    env.put("SALONS_COMMONS_SYNC_EVERY", "1s");
+    return started(Service.COMMONS, env);
+  }
+
   /** A port nothing listens on now. */
   public static int freePort() {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -191,12 +247,13 @@ public final class TestServers {
     if (running == null) {
       try {
         int port = freePort();
-        Map<String, String> env = new java.util.HashMap<>(extra);
+        Map<String, String> env = new java.util.HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl(service));
         env.put("QUARKUS_DATASOURCE_USERNAME", service.role());
         env.put("QUARKUS_DATASOURCE_PASSWORD", secret(service.dbPasswordName()));
         env.put("QUARKUS_OIDC_AUTH_SERVER_URL", realmUrl());
         env.put("QUARKUS_OIDC_CREDENTIALS_SECRET", secret(service.clientSecretName()));
+        env.putAll(extra);
         running =
             ServiceProcess.start(
                 service,

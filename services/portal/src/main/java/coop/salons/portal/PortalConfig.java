@@ -22,4 +22,8 @@ public interface PortalConfig {
   /** The base URL of the billing service's API. */
   @WithDefault("http://localhost:8083")
   String billingUrl();
+
+  /** The base URL of the commons service's API. */
+  @WithDefault("http://localhost:8084")
+  String commonsUrl();
 }

@@ -48,6 +48,15 @@ public interface ProvisioningConfig {
   @WithDefault("03:00")
   LocalTime federationListAt();
 
+  /**
+   * How the platform-only servers' federation list follows new Matrix servers: {@code nightly} (at
+   * {@link #federationListAt()}, one restart a day at most; ADR 19) or {@code immediate} (every
+   * platform-only server restarts as soon as a Matrix server joins or leaves: one machine, demos,
+   * tests). The commons server always takes the list at once (ADR 21).
+   */
+  @WithDefault("nightly")
+  String federationList();
+
   /** How long a deleted instance can still be restored before it is purged. */
   @WithDefault("P7D")
   Duration deletionGracePeriod();
@@ -91,6 +100,31 @@ public interface ProvisioningConfig {
 
   /** Kubernetes specifics. */
   Kubernetes kubernetes();
+
+  /** The commons server: the platform's own Matrix server, home of the thematic rooms. */
+  Commons commons();
+
+  /** Settings of the commons server and its thematic rooms. */
+  interface Commons {
+    /** Run the commons server (provisioned at start like any Matrix instance). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The plan whose limits it runs with (a plan of {@code salons.provisioning.plans}). */
+    @WithDefault("commons")
+    String plan();
+
+    /** Days what is said in the commons' rooms is kept (0: forever). */
+    @WithDefault("90")
+    int retentionDays();
+
+    /**
+     * The token the commons service acts with on the commons server (its application service
+     * token): the hoster's secret, given to both services. Without one, a token is generated and
+     * kept with the server, and the commons service cannot manage the thematic rooms.
+     */
+    Optional<String> appserviceToken();
+  }
 
   /** The local runtime (development, demos, end-to-end tests). */
   Local local();

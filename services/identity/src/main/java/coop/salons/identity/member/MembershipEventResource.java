@@ -30,7 +30,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "membership events")
 public class MembershipEventResource {
 
-  static final Set<String> READERS = Set.of("salons-provisioning", "salons-billing");
+  static final Set<String> READERS =
+      Set.of("salons-provisioning", "salons-billing", "salons-commons");
 
   @Inject JsonWebToken token;
 

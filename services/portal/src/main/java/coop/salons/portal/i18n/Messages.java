@@ -504,4 +504,95 @@ public interface Messages {
 
   @Message("Only owners link or unlink providers.")
   String providers_owners_only();
+
+  @Message("The commons")
+  String commons_title();
+
+  @Message(
+      "Thematic rooms that belong to no association: anyone from any association hosted here can turn up, meet the people who work on the same subject, and feel less alone. Join them with your own association's account, or with your platform account.")
+  String commons_intro();
+
+  @Message("The commons cannot be shown right now; try again in a moment.")
+  String commons_unavailable();
+
+  @Message("How to join")
+  String commons_ways_title();
+
+  @Message(
+      "From your association's own Matrix chat: join a room by its address (below), with your usual account.")
+  String commons_way_own();
+
+  @Message(
+      "With your platform account, whatever your association's chat: in any Matrix app, enter this server and choose \u201cSign in with Salons\u201d:")
+  String commons_way_platform();
+
+  @Message("Every thematic room is in the space")
+  String commons_way_space();
+
+  @Message("The commons server is starting: the ways in appear as soon as it answers.")
+  String commons_starting();
+
+  @Message("{count} member(s)")
+  String commons_members(int count);
+
+  @Message("No room yet.")
+  String commons_no_rooms();
+
+  @Message("being made")
+  String commons_being_made();
+
+  @Message("Open in a Matrix app")
+  String commons_open_in_app();
+
+  @Message("Archive")
+  String commons_archive();
+
+  @Message("Archive the room {name}")
+  String commons_archive_label(String name);
+
+  @Message("Open a room")
+  String commons_open_title();
+
+  @Message("Sign in as a member of an association to open a room.")
+  String commons_open_sign_in();
+
+  @Message("Rooms of the commons are opened by members of the associations hosted here.")
+  String commons_open_not_member();
+
+  @Message("You opened your share of rooms for today ({perDay} a day): come back tomorrow.")
+  String commons_open_limit(int perDay);
+
+  @Message("You opened {opened} room(s) in the last 24 hours; you may open up to {perDay} a day.")
+  String commons_open_left(int opened, int perDay);
+
+  @Message("Theme")
+  String commons_theme_label();
+
+  @Message("Name of the room")
+  String commons_name_label();
+
+  @Message("Short address")
+  String commons_alias_label();
+
+  @Message(
+      "3 to 40 lower-case letters, digits and hyphens: the room will be #address on the commons server.")
+  String commons_alias_help();
+
+  @Message("What it is about (optional)")
+  String commons_topic_label();
+
+  @Message("Open the room")
+  String commons_open_button();
+
+  @Message("That did not work:")
+  String commons_failed();
+
+  @Message("Your room is being made on the commons server: #{alias} appears here in a few seconds.")
+  String commons_opened(String alias);
+
+  @Message("The room #{alias} is archived: it stays readable, nobody can write in it any more.")
+  String commons_archived(String alias);
+
+  @Message("Visit the commons")
+  String home_commons_link();
 }

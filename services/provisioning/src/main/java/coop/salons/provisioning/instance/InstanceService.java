@@ -10,6 +10,7 @@ import coop.salons.provisioning.instance.InstanceDtos.CreateInstance;
 import coop.salons.provisioning.instance.InstanceDtos.InstanceView;
 import coop.salons.provisioning.instance.InstanceDtos.StepView;
 import coop.salons.provisioning.instance.InstanceDtos.UpdateInstance;
+import coop.salons.provisioning.model.Commons;
 import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.LoginMode;
 import coop.salons.provisioning.model.PlanLimits;
@@ -71,6 +72,9 @@ public class InstanceService {
       throw ProblemException.invalid("slug", "is reserved by the platform");
     }
     String planName = request.plan() == null ? Plans.DEFAULT : request.plan();
+    if (planName.equals(config.commons().plan())) {
+      throw ProblemException.invalid("plan", "is kept for the platform's commons server");
+    }
     PlanLimits plan = plans.require(planName);
     String version = request.version() == null ? defaultVersion(flavour) : request.version();
     LoginMode login = flavour == Flavour.MATRIX ? LoginMode.OPENID : plan.login();
@@ -502,7 +506,12 @@ public class InstanceService {
 
   /** The host name an instance is reached at. */
   public static String host(Instance i, String baseDomain) {
-    return i.customDomain != null ? i.customDomain : platformHost(i, baseDomain);
+    if (i.customDomain != null) {
+      return i.customDomain;
+    }
+    return Commons.ORGANIZATION.equals(i.organizationSlug)
+        ? Commons.host(baseDomain)
+        : platformHost(i, baseDomain);
   }
 
   /**

@@ -21,11 +21,28 @@ public final class InstanceSecrets {
   public static final String AT_REST_KEY = "at-rest-key";
   public static final String MATTERMOST_ADMIN_PASSWORD = "mattermost-admin-password";
 
+  /**
+   * The commons server only: the token the platform's commons service acts with (an application
+   * service's {@code as_token}; the hoster's secret, shared with the commons service).
+   */
+  public static final String APPSERVICE_TOKEN = "appservice-token";
+
+  /** The commons server only: the token it would present to the application service. */
+  public static final String APPSERVICE_HS_TOKEN = "appservice-hs-token";
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ALPHANUMERIC =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private InstanceSecrets() {}
+
+  /** Fresh values for every secret of the commons server. */
+  public static Map<String, String> generateForCommons() {
+    Map<String, String> s = generate(Flavour.MATRIX);
+    s.put(APPSERVICE_TOKEN, token(48));
+    s.put(APPSERVICE_HS_TOKEN, token(48));
+    return s;
+  }
 
   /** Fresh values for every secret a flavour needs (the OIDC client secret comes from identity). */
   public static Map<String, String> generate(Flavour flavour) {

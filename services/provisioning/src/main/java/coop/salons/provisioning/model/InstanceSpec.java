@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param platformServers the server names of the platform's other Matrix instances (federation
  *     {@code platform-only})
  * @param suspended run no server (scaled to zero), keep the data
+ * @param commons the platform's own commons server: its sign-in admits every platform user, and its
+ *     rooms are published by the platform's account only
  */
 public record InstanceSpec(
     UUID id,
@@ -29,7 +31,8 @@ public record InstanceSpec(
     boolean suspended,
     Database database,
     String issuer,
-    long generation) {
+    long generation,
+    boolean commons) {
 
   /** The instance's database on the tenants' server; the password is a secret, not here. */
   public record Database(String host, int port, String name, String user) {}

@@ -93,10 +93,12 @@ public final class KubernetesManifests {
         "0.0.0.0",
         spec.flavour() == Flavour.MATRIX ? SynapseRenderer.PORT : MattermostRenderer.PORT,
         "https://" + spec.host() + "/",
+        spec.host(),
         CONFIG_DIR,
         DATA_DIR,
         SECRETS_DIR,
-        RUN_DIR);
+        RUN_DIR,
+        Optional.empty());
   }
 
   /** The labels every object of the instance carries. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Synapse's {@code homeserver.yaml} and its secret files. The configuration names secrets only by
@@ -15,15 +16,18 @@ public final class SynapseRenderer implements ChatRenderer {
 
   static final int PORT = 8008;
 
+  /** The commons server's registration of the platform's commons service (a secret file). */
+  static final String APPSERVICE_FILE = "commons-appservice.yaml";
+
   @Override
   public Rendered render(InstanceSpec spec, Placement placement, Map<String, String> secrets) {
     String secretsDir = placement.secretsDir();
     Map<String, Object> hs = new LinkedHashMap<>();
-    hs.put("server_name", spec.host());
+    hs.put("server_name", placement.serverName());
     hs.put("public_baseurl", placement.publicUrl());
     hs.put("pid_file", placement.dataDir() + "/homeserver.pid");
     hs.put("report_stats", false);
-    hs.put("listeners", List.of(listener(spec, placement)));
+    hs.put("listeners", listeners(spec, placement));
     hs.put("database", database(spec, secretsDir));
     hs.put("log_config", placement.configDir() + "/log.yaml");
     hs.put("media_store_path", placement.dataDir() + "/media");
@@ -35,6 +39,10 @@ public final class SynapseRenderer implements ChatRenderer {
     hs.put("enable_registration", false);
     hs.put("password_config", map("enabled", false));
     hs.put("oidc_providers", List.of(oidc(spec, secretsDir)));
+    if (spec.commons()) {
+      commons(placement, hs);
+      hs.put("app_service_config_files", List.of(secretsDir + "/" + APPSERVICE_FILE));
+    }
     hs.put("limit_usage_by_mau", true);
     hs.put("max_mau_value", spec.plan().maxUsers());
     if (spec.retentionDays() > 0) {
@@ -46,7 +54,7 @@ public final class SynapseRenderer implements ChatRenderer {
       retention.put("default_policy", policy);
       hs.put("retention", retention);
     }
-    federation(spec, hs);
+    federation(spec, placement, hs);
     hs.put("serve_server_wellknown", true);
     hs.put("presence", map("enabled", true));
 
@@ -63,6 +71,9 @@ public final class SynapseRenderer implements ChatRenderer {
         "oidc-client-secret", secrets.getOrDefault(InstanceSecrets.OIDC_CLIENT_SECRET, ""));
     secretFiles.put(
         "pgpass", PgPass.line(spec.database(), secrets.get(InstanceSecrets.DB_PASSWORD)));
+    if (spec.commons()) {
+      secretFiles.put(APPSERVICE_FILE, Serializers.yaml(appService(placement, secrets)));
+    }
     return new Rendered(
         config,
         secretFiles,
@@ -80,22 +91,95 @@ public final class SynapseRenderer implements ChatRenderer {
         List.of());
   }
 
-  private static Map<String, Object> listener(InstanceSpec spec, Placement placement) {
+  /**
+   * The commons service as an application service of the commons server: it acts as the platform's
+   * account (which it alone may be: an exclusive namespace, so no sign-in can take that name), with
+   * a token it never has to log in for, and unthrottled; every alias on the server is its own. It
+   * receives no events ({@code url: null}).
+   */
+  private static Map<String, Object> appService(Placement placement, Map<String, String> secrets) {
+    String user = Commons.platformUser(placement.serverName());
+    Map<String, Object> namespaces = new LinkedHashMap<>();
+    namespaces.put(
+        "users", List.of(map("exclusive", true, "regex", "^" + regexLiteral(user) + "$")));
+    // Every alias of the commons server is the platform's: rooms get theirs only when opened
+    // through it (themes checked, rate limited); people's own rooms there need none.
+    namespaces.put(
+        "aliases",
+        List.of(
+            map("exclusive", true, "regex", "^#.*:" + regexLiteral(placement.serverName()) + "$")));
+    namespaces.put("rooms", List.of());
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("id", "salons-commons");
+    r.put("url", null);
+    r.put("as_token", secrets.get(InstanceSecrets.APPSERVICE_TOKEN));
+    r.put("hs_token", secrets.get(InstanceSecrets.APPSERVICE_HS_TOKEN));
+    r.put("sender_localpart", Commons.PLATFORM_LOCALPART);
+    r.put("namespaces", namespaces);
+    r.put("rate_limited", false);
+    return r;
+  }
+
+  /** A literal in a Python regular expression (Synapse's): every special character escaped. */
+  static String regexLiteral(String s) {
+    StringBuilder out = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if ("\\.^$|?*+()[]{}-=:@".indexOf(c) >= 0) {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+
+  /**
+   * Behind the ingress, one plain listener serves clients and federation. On one machine,
+   * federation has a TLS listener of its own, on the port in the server's name.
+   */
+  private static List<Map<String, Object>> listeners(InstanceSpec spec, Placement placement) {
+    boolean federates = spec.federation() != Federation.OFF;
+    Optional<Placement.LocalFederation> local = placement.localFederation();
     List<String> names = new ArrayList<>(List.of("client"));
-    if (spec.federation() != Federation.OFF) {
+    if (federates && local.isEmpty()) {
       names.add("federation");
     }
+    List<Map<String, Object>> listeners = new ArrayList<>();
+    listeners.add(listener(placement.port(), placement.bindAddress(), false, names));
+    if (federates && local.isPresent()) {
+      listeners.add(
+          listener(local.get().port(), placement.bindAddress(), true, List.of("federation")));
+    }
+    return listeners;
+  }
+
+  private static Map<String, Object> listener(
+      int port, String bindAddress, boolean tls, List<String> names) {
     Map<String, Object> resources = new LinkedHashMap<>();
     resources.put("names", names);
     resources.put("compress", false);
     Map<String, Object> l = new LinkedHashMap<>();
-    l.put("port", placement.port());
-    l.put("bind_addresses", List.of(placement.bindAddress()));
+    l.put("port", port);
+    l.put("bind_addresses", List.of(bindAddress));
     l.put("type", "http");
-    l.put("tls", false);
-    l.put("x_forwarded", true);
+    l.put("tls", tls);
+    l.put("x_forwarded", !tls);
     l.put("resources", List.of(resources));
     return l;
+  }
+
+  /**
+   * The commons server: its room directory is read by other servers and by anyone (the directory of
+   * the commons), and only the platform's account publishes in it (rooms are opened through the
+   * platform, which checks themes and rate limits).
+   */
+  private static void commons(Placement placement, Map<String, Object> hs) {
+    hs.put(
+        "room_list_publication_rules",
+        List.of(
+            map("user_id", Commons.platformUser(placement.serverName()), "action", "allow"),
+            map("action", "deny")));
+    hs.put("allow_public_rooms_over_federation", true);
+    hs.put("allow_public_rooms_without_auth", true);
   }
 
   private static Map<String, Object> database(InstanceSpec spec, String secretsDir) {
@@ -124,28 +208,39 @@ public final class SynapseRenderer implements ChatRenderer {
     p.put("issuer", spec.issuer());
     p.put("client_id", spec.clientId());
     p.put("client_secret_path", secretsDir + "/oidc-client-secret");
-    p.put("scopes", List.of("openid", "profile", "email", "organization"));
+    // Every organisation of the user in the claim ("organization:*"): asked for "organization"
+    // alone, Keycloak makes a member of several associations pick one before signing in. The
+    // commons server admits everyone and asks for none.
+    p.put(
+        "scopes",
+        spec.commons()
+            ? List.of("openid", "profile", "email")
+            : List.of("openid", "profile", "email", "organization:*"));
     if (spec.issuer().startsWith("http://")) {
       // Only a local platform's Keycloak speaks plain HTTP; Synapse then skips its https checks.
       p.put("skip_verification", true);
     }
-    p.put("allow_existing_users", true);
+    // On the commons server an account comes only from sign-in: no one takes over the platform's.
+    p.put("allow_existing_users", !spec.commons());
     p.put("backchannel_logout_enabled", true);
-    // Only members of the organisation get in: Keycloak puts their organisations in this claim.
-    p.put(
-        "attribute_requirements",
-        List.of(map("attribute", "organization", "value", spec.organization())));
+    if (!spec.commons()) {
+      // Only members of the organisation get in: Keycloak puts their organisations in this claim.
+      // The commons server admits every platform user, whatever their organisation (or none).
+      p.put(
+          "attribute_requirements",
+          List.of(map("attribute", "organization", "value", spec.organization())));
+    }
     p.put("user_mapping_provider", map("config", mapping));
     return p;
   }
 
-  private static void federation(InstanceSpec spec, Map<String, Object> hs) {
+  private static void federation(InstanceSpec spec, Placement placement, Map<String, Object> hs) {
     switch (spec.federation()) {
       case OPEN -> hs.put("trusted_key_servers", List.of(map("server_name", "matrix.org")));
       case PLATFORM_ONLY -> {
         List<String> allowed = new ArrayList<>(spec.platformServers());
-        if (!allowed.contains(spec.host())) {
-          allowed.add(spec.host());
+        if (!allowed.contains(placement.serverName())) {
+          allowed.add(placement.serverName());
         }
         hs.put("federation_domain_whitelist", allowed);
         hs.put("trusted_key_servers", List.of());
@@ -158,6 +253,29 @@ public final class SynapseRenderer implements ChatRenderer {
         hs.put("allow_public_rooms_over_federation", false);
       }
     }
+    placement.localFederation().ifPresent(local -> localFederation(spec, local, hs));
+  }
+
+  /**
+   * Federation between the servers of one machine (DESIGN.md, "Local federation"): the local CA as
+   * the only one trusted, loopback allowed, no outside key server, and rate limits a test's burst
+   * does not hit. Never on Kubernetes: the placement carries it only from the local runtime.
+   */
+  private static void localFederation(
+      InstanceSpec spec, Placement.LocalFederation local, Map<String, Object> hs) {
+    hs.put("tls_certificate_path", local.certificate());
+    hs.put("tls_private_key_path", local.privateKey());
+    if (spec.federation() != Federation.OFF) {
+      hs.put("federation_custom_ca_list", List.of(local.certificateAuthority()));
+      hs.put("ip_range_whitelist", List.of("127.0.0.1/32"));
+      hs.put("trusted_key_servers", List.of());
+      hs.put("suppress_key_server_warning", true);
+    }
+    Map<String, Object> generous = map("per_second", 50, "burst_count", 100);
+    hs.put("rc_message", generous);
+    hs.put("rc_joins", map("local", generous, "remote", generous));
+    hs.put("rc_room_creation", generous);
+    hs.put("rc_login", map("address", generous, "account", generous));
   }
 
   private static Map<String, Object> logConfig() {

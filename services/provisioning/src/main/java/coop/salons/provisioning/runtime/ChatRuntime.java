@@ -34,6 +34,14 @@ public interface ChatRuntime {
     return false;
   }
 
+  /**
+   * The Matrix server name of an instance at {@code host} (and {@code localPort}, for runtimes that
+   * use them): the host itself, except on one machine. Null while it has no place yet.
+   */
+  default String serverName(String host, Integer localPort) {
+    return host;
+  }
+
   /** Where the instance listens, is reached, and keeps its files. */
   Placement placement(InstanceSpec spec, Integer localPort);
 

@@ -98,20 +98,125 @@ public class LocalRuntime implements ChatRuntime {
     }
   }
 
+  /**
+   * On one machine a Matrix server is named {@code localhost:<its federation port>}: the port just
+   * after its client port, where it federates over TLS (an explicit port: no look-up at all).
+   */
+  @Override
+  public String serverName(String host, Integer localPort) {
+    return localPort == null ? null : "localhost:" + (localPort + 1);
+  }
+
   @Override
   public Placement placement(InstanceSpec spec, Integer localPort) {
     if (localPort == null) {
       throw new IllegalStateException("a local instance needs a port");
     }
     Path f = folder(spec);
+    Path tls = tlsFolder();
+    Optional<Placement.LocalFederation> federation =
+        spec.flavour() == Flavour.MATRIX
+            ? Optional.of(
+                new Placement.LocalFederation(
+                    localPort + 1,
+                    tls.resolve("localhost.crt").toString(),
+                    tls.resolve("localhost.key").toString(),
+                    tls.resolve("ca.crt").toString()))
+            : Optional.empty();
     return new Placement(
         "127.0.0.1",
         localPort,
         "http://localhost:" + localPort + "/",
+        serverName(spec.host(), localPort),
         f.resolve("config").toString(),
         f.resolve("data").toString(),
         f.resolve("secrets").toString(),
-        f.resolve("run").toString());
+        f.resolve("run").toString(),
+        federation);
+  }
+
+  /** The local CA and the certificate of {@code localhost} it signed, shared by local servers. */
+  Path tlsFolder() {
+    return Path.of(config.local().workDir()).toAbsolutePath().resolve("tls");
+  }
+
+  /**
+   * Makes the local CA and the {@code localhost} certificate (openssl) unless they exist: the
+   * federation listeners of this machine's Matrix servers present it and trust only that CA.
+   */
+  synchronized void ensureLocalCertificates() throws IOException {
+    Path tls = tlsFolder();
+    if (Files.exists(tls.resolve("localhost.crt"))) {
+      return;
+    }
+    Files.createDirectories(tls);
+    Path work = Files.createTempDirectory(tls.getParent(), "tls-");
+    String ca = work.resolve("ca.crt").toString();
+    String caKey = work.resolve("ca.key").toString();
+    String key = work.resolve("localhost.key").toString();
+    String csr = work.resolve("localhost.csr").toString();
+    String ext = work.resolve("localhost.ext").toString();
+    Files.writeString(
+        Path.of(ext),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+            + "keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+    run(
+        List.of(
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "3650",
+            "-subj",
+            "/CN=Salons local CA",
+            "-keyout",
+            caKey,
+            "-out",
+            ca));
+    run(
+        List.of(
+            "openssl",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            key,
+            "-out",
+            csr));
+    run(
+        List.of(
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            csr,
+            "-CA",
+            ca,
+            "-CAkey",
+            caKey,
+            "-CAcreateserial",
+            "-days",
+            "3650",
+            "-extfile",
+            ext,
+            "-out",
+            work.resolve("localhost.crt").toString()));
+    for (String name : List.of("ca.crt", "localhost.key", "localhost.crt")) {
+      Files.move(work.resolve(name), tls.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.setPosixFilePermissions(
+        tls.resolve("localhost.key"), PosixFilePermissions.fromString("rw-------"));
+    try (Stream<Path> left = Files.walk(work)) {
+      for (Path p : left.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   @Override
@@ -186,6 +291,9 @@ public class LocalRuntime implements ChatRuntime {
       Files.createDirectories(secretsDir);
       Files.setPosixFilePermissions(secretsDir, PosixFilePermissions.fromString("rwx------"));
       Files.createDirectories(Path.of(placement.runDir()));
+      if (placement.localFederation().isPresent()) {
+        ensureLocalCertificates();
+      }
       for (var e : rendered.configFiles().entrySet()) {
         if (write(configDir.resolve(e.getKey()), e.getValue(), false)) {
           changes.add("wrote config/" + e.getKey());

@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Local ports for local instances: the next one no instance ever had and nothing listens on. */
+/**
+ * Local ports for local instances: the next pair no instance ever had and nothing listens on. An
+ * instance's server answers its clients on the first port; a Matrix server federates on the second
+ * (TLS), which is in its server name ({@code localhost:<port + 1>}).
+ */
 final class LocalPorts {
 
   private LocalPorts() {}
@@ -15,9 +19,9 @@ final class LocalPorts {
     em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('local-ports'))").getSingleResult();
     Number max =
         (Number) em.createNativeQuery("SELECT max(local_port) FROM instance").getSingleResult();
-    int port = max == null ? first : Math.max(first, max.intValue() + 1);
-    while (!free(port)) {
-      port++;
+    int port = max == null ? first : Math.max(first, max.intValue() + 2);
+    while (!free(port) || !free(port + 1)) {
+      port += 2;
     }
     return port;
   }

@@ -1,6 +1,7 @@
 package coop.salons.provisioning.supervisor;
 
 import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.provisioning.commons.CommonsServer;
 import coop.salons.provisioning.database.TenantDatabases;
 import coop.salons.provisioning.identity.InstanceClients;
 import coop.salons.provisioning.instance.Instance;
@@ -159,12 +160,13 @@ public class Reconciler {
         federation,
         i.retentionDays,
         flavour == Flavour.MATRIX && federation == Federation.PLATFORM_ONLY
-            ? platformServers.list()
+            ? (CommonsServer.is(i) ? platformServers.live() : platformServers.list())
             : List.of(),
         !"running".equals(i.desired),
         new InstanceSpec.Database(t.host(), t.port(), dbName, dbName),
         config.realmUrl(),
-        i.generation);
+        i.generation,
+        CommonsServer.is(i));
   }
 
   private String converge(Snapshot s) {
@@ -181,7 +183,14 @@ public class Reconciler {
             "secrets",
             () -> {
               ChatRuntime.Secrets got =
-                  runtime.secrets(spec, InstanceSecrets.generate(spec.flavour()));
+                  runtime.secrets(
+                      spec,
+                      spec.commons()
+                          ? InstanceSecrets.generateForCommons()
+                          : InstanceSecrets.generate(spec.flavour()));
+              if (spec.commons()) {
+                got = commonsToken(spec, got);
+              }
               return new Result<>(
                   got, !got.generated().isEmpty(), "generated " + got.generated().size());
             });
@@ -219,6 +228,18 @@ public class Reconciler {
       awaitReadiness(s, spec, placement);
     }
     return placement.publicUrl();
+  }
+
+  /** The commons server acts with the hoster's token for the commons service, when there is one. */
+  private ChatRuntime.Secrets commonsToken(InstanceSpec spec, ChatRuntime.Secrets got) {
+    Optional<String> token = config.commons().appserviceToken().filter(t -> !t.isBlank());
+    if (token.isEmpty() || token.get().equals(got.values().get(InstanceSecrets.APPSERVICE_TOKEN))) {
+      return got;
+    }
+    runtime.putSecret(spec, InstanceSecrets.APPSERVICE_TOKEN, token.get());
+    var values = new java.util.LinkedHashMap<>(got.values());
+    values.put(InstanceSecrets.APPSERVICE_TOKEN, token.get());
+    return new ChatRuntime.Secrets(values, got.generated(), got.first());
   }
 
   private void awaitReadiness(Snapshot s, InstanceSpec spec, Placement placement) {
@@ -460,6 +481,7 @@ public class Reconciler {
               i.updatedAt = now;
               if (i.state() != before) {
                 webhooks.stateChanged(i);
+                platformServers.stateChanged(i, before);
               }
             });
   }

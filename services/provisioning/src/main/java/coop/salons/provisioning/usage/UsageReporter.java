@@ -3,6 +3,7 @@ package coop.salons.provisioning.usage;
 import coop.salons.provisioning.database.TenantDatabases;
 import coop.salons.provisioning.instance.Instance;
 import coop.salons.provisioning.instance.Plans;
+import coop.salons.provisioning.model.Commons;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.PlanLimits;
 import coop.salons.provisioning.runtime.ChatRuntime;
@@ -75,7 +76,10 @@ public class UsageReporter {
   public List<Sample> samples(Instant now) {
     OffsetDateTime hour = now.truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
     OffsetDateTime previous = hour.minusHours(1);
-    List<Instance> holding = Instance.list("state not in ?1", HOLDS_NOTHING);
+    // The commons server is the platform's own: its cost is among the shared ones (ADR 21).
+    List<Instance> holding =
+        Instance.list(
+            "state not in ?1 and organizationSlug <> ?2", HOLDS_NOTHING, Commons.ORGANIZATION);
     Map<String, Long> databaseMib =
         databases.sizesMib(holding.stream().map(i -> InstanceSpec.databaseName(i.id)).toList());
     Map<String, Integer> members = new HashMap<>();

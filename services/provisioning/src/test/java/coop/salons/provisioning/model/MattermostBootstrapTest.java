@@ -80,10 +80,12 @@ class MattermostBootstrapTest {
             "127.0.0.1",
             8065,
             "http://localhost:8065/",
+            "localhost",
             dir.resolve("config").toString(),
             dir.resolve("data").toString(),
             dir.resolve("secrets").toString(),
-            dir.resolve("run").toString());
+            dir.resolve("run").toString(),
+            java.util.Optional.empty());
     InstanceSpec spec = Specs.mattermost(LoginMode.ACCOUNTS, "Équipe");
     Map<String, String> secrets = Specs.secrets(Flavour.MATTERMOST);
     Rendered r = new MattermostRenderer().render(spec, placement, secrets);

@@ -49,6 +49,90 @@ class RenderersGoldenTest {
   }
 
   @Test
+  void theCommonsServerAdmitsEveryPlatformUserAndPublishesOnlyThroughThePlatform()
+      throws Exception {
+    InstanceSpec commons = Specs.commons();
+    Rendered r = render(commons);
+    String hs = r.configFiles().get("homeserver.yaml");
+    Golden.assertMatches("synapse-commons/homeserver.yaml", hs);
+    JsonNode doc = YAML.readTree(hs);
+    assertTrue(doc.at("/oidc_providers/0/attribute_requirements").isMissingNode(), hs);
+    assertFalse(doc.at("/oidc_providers/0/allow_existing_users").asBoolean(), hs);
+    assertEquals(
+        "@salons-commons:commons.chat.example.org",
+        doc.at("/room_list_publication_rules/0/user_id").asText());
+    assertEquals("deny", doc.at("/room_list_publication_rules/1/action").asText());
+    assertEquals("90d", doc.at("/retention/default_policy/max_lifetime").asText());
+    // The commons service acts there as the platform's account, from a secret file.
+    assertEquals(
+        "/secrets/commons-appservice.yaml", doc.at("/app_service_config_files/0").asText());
+    JsonNode registration = YAML.readTree(r.secretFiles().get("commons-appservice.yaml"));
+    assertEquals("salons-commons", registration.get("sender_localpart").asText());
+    assertTrue(registration.get("url").isNull());
+    assertEquals(
+        "^\\@salons\\-commons\\:commons\\.chat\\.example\\.org$",
+        registration.at("/namespaces/users/0/regex").asText());
+    assertTrue(registration.at("/namespaces/aliases/0/exclusive").asBoolean());
+    assertFalse(hs.contains(Specs.secrets(Flavour.MATRIX).get(InstanceSecrets.REGISTRATION)));
+    // An association's server admits only its own members.
+    JsonNode association =
+        YAML.readTree(
+            render(Specs.matrix(Federation.PLATFORM_ONLY, 0)).configFiles().get("homeserver.yaml"));
+    assertEquals(
+        "amis-terre", association.at("/oidc_providers/0/attribute_requirements/0/value").asText());
+    assertTrue(association.at("/room_list_publication_rules").isMissingNode());
+  }
+
+  @Test
+  void onOneMachineMatrixServersFederateOverTlsFromTheLocalCa() throws Exception {
+    InstanceSpec spec =
+        Specs.with(
+            Specs.matrix(Federation.PLATFORM_ONLY, 0),
+            "Les amis de la Terre",
+            List.of("localhost:8401", "localhost:8403"),
+            false);
+    Placement local =
+        new Placement(
+            "127.0.0.1",
+            8404,
+            "http://localhost:8404/",
+            "localhost:8405",
+            "/salons/i/config",
+            "/salons/i/data",
+            "/salons/i/secrets",
+            "/salons/i/run",
+            java.util.Optional.of(
+                new Placement.LocalFederation(
+                    8405,
+                    "/salons/tls/localhost.crt",
+                    "/salons/tls/localhost.key",
+                    "/salons/tls/ca.crt")));
+    String hs =
+        ChatRenderer.of(spec.flavour())
+            .render(spec, local, Specs.secrets(spec.flavour()))
+            .configFiles()
+            .get("homeserver.yaml");
+    Golden.assertMatches("synapse-local-federation/homeserver.yaml", hs);
+    JsonNode doc = YAML.readTree(hs);
+    assertEquals("localhost:8405", doc.get("server_name").asText());
+    assertEquals(
+        List.of("localhost:8401", "localhost:8403", "localhost:8405"),
+        JSON.convertValue(doc.get("federation_domain_whitelist"), List.class));
+    assertEquals("client", doc.at("/listeners/0/resources/0/names/0").asText());
+    assertEquals(1, doc.at("/listeners/0/resources/0/names").size());
+    assertEquals(8405, doc.at("/listeners/1/port").asInt());
+    assertTrue(doc.at("/listeners/1/tls").asBoolean());
+    assertEquals("/salons/tls/ca.crt", doc.at("/federation_custom_ca_list/0").asText());
+    assertEquals("127.0.0.1/32", doc.at("/ip_range_whitelist/0").asText());
+    // None of this reaches a configuration rendered for Kubernetes.
+    String cluster = render(spec).configFiles().get("homeserver.yaml");
+    for (String local_only :
+        List.of("tls_certificate_path", "federation_custom_ca_list", "ip_range_whitelist")) {
+      assertFalse(cluster.contains(local_only), local_only);
+    }
+  }
+
+  @Test
   void synapseConfigurationHoldsNoSecret() throws Exception {
     Rendered r = render(Specs.matrix(Federation.OPEN, 0));
     String hs = r.configFiles().get("homeserver.yaml");

@@ -32,7 +32,31 @@ final class Specs {
         new InstanceSpec.Database(
             "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
         "https://login.example.org/realms/salons",
-        3);
+        3,
+        false);
+  }
+
+  /** The platform's commons server. */
+  static InstanceSpec commons() {
+    return new InstanceSpec(
+        ID,
+        Commons.ORGANIZATION,
+        Commons.SLUG,
+        "Salons commons",
+        Flavour.MATRIX,
+        "ghcr.io/element-hq/synapse",
+        "1.163.2",
+        Commons.host("chat.example.org"),
+        new PlanLimits("commons", 100000, 100, 2000, 4096, LoginMode.ACCOUNTS),
+        Federation.PLATFORM_ONLY,
+        90,
+        List.of("chat.amis-terre.chat.example.org", "salon.jardins.chat.example.org"),
+        false,
+        new InstanceSpec.Database(
+            "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
+        "https://login.example.org/realms/salons",
+        1,
+        true);
   }
 
   static InstanceSpec mattermost(LoginMode login, String displayName) {
@@ -53,7 +77,8 @@ final class Specs {
         new InstanceSpec.Database(
             "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
         "https://login.example.org/realms/salons",
-        1);
+        1,
+        false);
   }
 
   /** The same spec with another display name, list of the commons' servers, or suspension. */
@@ -75,7 +100,8 @@ final class Specs {
         suspended,
         s.database(),
         s.issuer(),
-        s.generation());
+        s.generation(),
+        s.commons());
   }
 
   static Map<String, String> secrets(Flavour flavour) {
@@ -88,6 +114,8 @@ final class Specs {
       s.put(InstanceSecrets.MACAROON, "macaroonSECRET");
       s.put(InstanceSecrets.FORM, "formSECRET");
       s.put(InstanceSecrets.REGISTRATION, "registrationSECRET");
+      s.put(InstanceSecrets.APPSERVICE_TOKEN, "appserviceTOKEN");
+      s.put(InstanceSecrets.APPSERVICE_HS_TOKEN, "homeserverTOKEN");
     } else {
       s.put(InstanceSecrets.AT_REST_KEY, "atRestKEY");
       s.put(InstanceSecrets.MATTERMOST_ADMIN_PASSWORD, "adminPASSWORD");

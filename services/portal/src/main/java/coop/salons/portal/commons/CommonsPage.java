@@ -1,0 +1,232 @@
+package coop.salons.portal.commons;
+
+import coop.salons.portal.PortalConfig;
+import coop.salons.portal.Problems;
+import coop.salons.portal.i18n.Locales;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+/**
+ * The commons, for everyone: the themes and their rooms on the commons server, with member counts
+ * and the ways in. Signed-in members of an association open rooms here; the hoster archives them.
+ * {@code /communs} is the same page in French.
+ */
+@Path("/")
+public class CommonsPage {
+
+  private static final Logger LOG = Logger.getLogger(CommonsPage.class);
+
+  /** A theme with its rooms, in the page's language. */
+  public record ThemeRooms(
+      String slug, String name, String description, int members, List<CommonsClient.Room> rooms) {}
+
+  /** The form as it was sent, to show it again with its refusal. */
+  public record OpenForm(String theme, String alias, String name, String topic) {
+    static final OpenForm EMPTY = new OpenForm("", "", "", "");
+  }
+
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance commons(
+        String lang,
+        String hoster,
+        String self,
+        CommonsClient.Server server,
+        List<ThemeRooms> themes,
+        List<CommonsClient.Theme> choices,
+        boolean unavailable,
+        boolean signedIn,
+        CommonsClient.Abilities abilities,
+        String opened,
+        String archived,
+        List<String> errors,
+        OpenForm form);
+  }
+
+  @Inject PortalConfig config;
+  @Inject SecurityIdentity identity;
+  @Inject @RestClient CommonsClient commons;
+
+  @GET
+  @Path("commons")
+  @Produces(MediaType.TEXT_HTML)
+  @Operation(hidden = true)
+  public Response english(
+      @QueryParam("lang") String lang,
+      @QueryParam("opened") String opened,
+      @QueryParam("archived") String archived,
+      @Context HttpHeaders headers) {
+    return page(lang, null, "/commons", opened, archived, headers);
+  }
+
+  @GET
+  @Path("communs")
+  @Produces(MediaType.TEXT_HTML)
+  @Operation(hidden = true)
+  public Response french(
+      @QueryParam("lang") String lang,
+      @QueryParam("opened") String opened,
+      @QueryParam("archived") String archived,
+      @Context HttpHeaders headers) {
+    return page(lang, "fr", "/communs", opened, archived, headers);
+  }
+
+  private Response page(
+      String lang,
+      String pageLanguage,
+      String self,
+      String opened,
+      String archived,
+      HttpHeaders headers) {
+    String language =
+        Locales.supported(lang).or(() -> Optional.ofNullable(pageLanguage)).orElse(null);
+    TemplateInstance page =
+        render(
+            Locales.resolve(language, Optional.empty(), headers),
+            self,
+            opened,
+            archived,
+            List.of(),
+            OpenForm.EMPTY);
+    Response.ResponseBuilder answer = Response.ok(page);
+    Locales.supported(lang).ifPresent(l -> answer.cookie(Locales.remember(l)));
+    return answer.build();
+  }
+
+  @POST
+  @Path("app/commons/rooms")
+  @Authenticated
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Produces(MediaType.TEXT_HTML)
+  @Operation(hidden = true)
+  public Response open(
+      @FormParam("theme") String theme,
+      @FormParam("alias") String alias,
+      @FormParam("name") String name,
+      @FormParam("topic") String topic,
+      @FormParam("lang") String lang,
+      @Context HttpHeaders headers) {
+    OpenForm form =
+        new OpenForm(
+            Problems.trim(theme), Problems.trim(alias), Problems.trim(name), Problems.trim(topic));
+    String self = "fr".equals(lang) ? "/communs" : "/commons";
+    try {
+      CommonsClient.Room room =
+          commons.open(
+              new CommonsClient.OpenRoom(
+                  form.theme(),
+                  form.alias(),
+                  form.name(),
+                  form.topic().isEmpty() ? null : form.topic()));
+      return Response.seeOther(URI.create(self + "?opened=" + enc(room.alias()))).build();
+    } catch (WebApplicationException e) {
+      String language = Locales.resolve(lang, Optional.empty(), headers);
+      return Problems.shownAgain(e, errors -> render(language, self, null, null, errors, form));
+    }
+  }
+
+  @POST
+  @Path("app/commons/rooms/{id}/archive")
+  @Authenticated
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Produces(MediaType.TEXT_HTML)
+  @Operation(hidden = true)
+  public Response archive(
+      @PathParam("id") String id, @FormParam("lang") String lang, @Context HttpHeaders headers) {
+    String self = "fr".equals(lang) ? "/communs" : "/commons";
+    try {
+      CommonsClient.Room room = commons.archive(id);
+      return Response.seeOther(URI.create(self + "?archived=" + enc(room.alias()))).build();
+    } catch (WebApplicationException e) {
+      String language = Locales.resolve(lang, Optional.empty(), headers);
+      return Problems.shownAgain(
+          e, errors -> render(language, self, null, null, errors, OpenForm.EMPTY));
+    }
+  }
+
+  private TemplateInstance render(
+      String language,
+      String self,
+      String opened,
+      String archived,
+      List<String> errors,
+      OpenForm form) {
+    boolean signedIn = !identity.isAnonymous();
+    CommonsClient.Server server = null;
+    List<CommonsClient.Theme> choices = List.of();
+    List<ThemeRooms> themes = new ArrayList<>();
+    CommonsClient.Abilities abilities = null;
+    boolean unavailable = false;
+    try {
+      choices = commons.themes().items();
+      List<CommonsClient.Room> rooms = commons.rooms(100, null).items();
+      for (CommonsClient.Theme t : choices) {
+        List<CommonsClient.Room> mine =
+            rooms.stream().filter(r -> r.theme().equals(t.slug())).toList();
+        themes.add(
+            new ThemeRooms(
+                t.slug(),
+                t.name(language),
+                t.description(language),
+                mine.stream().mapToInt(CommonsClient.Room::members).sum(),
+                mine));
+      }
+      try {
+        server = commons.server();
+      } catch (WebApplicationException noServerYet) {
+        // the page lists the themes; the ways in come once the server runs
+      }
+      if (signedIn) {
+        abilities = commons.abilities();
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("The commons service did not answer: %s", e.toString());
+      unavailable = true;
+    }
+    return Templates.commons(
+            language,
+            config.hosterName(),
+            self,
+            server,
+            themes,
+            choices,
+            unavailable,
+            signedIn,
+            abilities,
+            opened,
+            archived,
+            errors,
+            form)
+        .setLocale(Locale.forLanguageTag(language));
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
