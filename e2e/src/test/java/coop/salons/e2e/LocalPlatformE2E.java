@@ -63,7 +63,7 @@ class LocalPlatformE2E {
       assertTrue(output.contains("Sign in:   demo / "), output);
 
       HttpClient http = HttpClient.newHttpClient();
-      for (int port : new int[] {8081, 8082, 8083}) {
+      for (int port : new int[] {8081, 8082, 8083, 8084}) {
         HttpResponse<String> health =
             http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
@@ -187,6 +187,25 @@ class LocalPlatformE2E {
                     .setTimeout(120_000));
         assertTrue(answers(http, chat), "the restored chat server answers");
 
+        // The commons: the platform's own Matrix server came up with it, and its thematic rooms
+        // are listed, with the ways in, for anyone.
+        page.navigate("http://localhost:8080/communs");
+        for (int tries = 0;
+            page.locator("#theme-climat li[data-alias=climat] .matrix-to").count() == 0
+                && tries < 90;
+            tries++) {
+          Thread.sleep(2000); // the commons server and its rooms are made in the background
+          page.reload();
+        }
+        assertThat(page.locator("h1")).hasText("Les communs");
+        assertThat(page.locator("#theme-climat li[data-alias=climat] .address"))
+            .hasText("#climat:localhost:8401");
+        assertThat(page.locator("#open-left")).isVisible(); // a member of an association
+        page.screenshot(
+            new Page.ScreenshotOptions()
+                .setFullPage(true)
+                .setPath(Path.of("target/screenshots/commons-fr.png")));
+
         // Hosting and costs: the plan, the quotas, the use measured by provisioning and sent to
         // billing, drawn as charts; the month's statement and its CSV; the owner's price.
         page.navigate("http://localhost:8080/app/organizations/amis-terre/billing?lang=en");
@@ -291,8 +310,9 @@ class LocalPlatformE2E {
       assertTrue(exited, "the platform did not stop on SIGTERM");
     }
     assertTrue(Files.readString(log).contains("[salons] stopped."), Files.readString(log));
-    // The chat server (8400, the local runtime's first port) stops with the platform too.
-    for (int port : new int[] {8080, 8081, 8082, 8083, 8180, 5433, 8400}) {
+    // The chat servers stop with the platform too: the commons server (8400, the local runtime's
+    // first port, and 8401 for federation) and the association's (8402).
+    for (int port : new int[] {8080, 8081, 8082, 8083, 8084, 8180, 5433, 8400, 8401, 8402}) {
       assertTrue(portIsFree(port), "port " + port + " is still taken after stopping");
     }
   }

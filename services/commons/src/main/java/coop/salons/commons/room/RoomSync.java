@@ -240,16 +240,21 @@ public class RoomSync {
             });
   }
 
-  /** Joined members of the listed rooms, from the server's public directory (never messages). */
+  /**
+   * The people in the listed rooms (joined members but the platform's account), from the server's
+   * public directory: never messages.
+   */
   private void count(MatrixClient matrix) {
     Map<String, Integer> members = matrix.publicRoomMembers();
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               for (Room r : Room.<Room>list("state = 'open' and roomId is not null")) {
-                Integer n = members.get(r.roomId);
-                if (n != null && n != r.members) {
-                  r.members = n;
+                Integer joined = members.get(r.roomId);
+                // The platform's own account is in every room: people are the others.
+                int people = joined == null ? r.members : Math.max(0, joined - 1);
+                if (people != r.members) {
+                  r.members = people;
                 }
               }
             });

@@ -1,17 +1,12 @@
 package coop.salons.portal.commons;
 
 import coop.salons.portal.PortalConfig;
-import coop.salons.portal.Problems;
 import coop.salons.portal.i18n.Locales;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -21,9 +16,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,10 +26,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The commons, for everyone: the themes and their rooms on the commons server, with member counts
- * and the ways in. Signed-in members of an association open rooms here; the hoster archives them.
- * {@code /communs} is the same page in French.
+ * and the ways in. Signed-in members of an association open rooms here; the hoster archives them
+ * ({@link CommonsForms}). {@code /communs} is the same page in French.
  */
-@Path("/")
+@Path("/{page: commons|communs}")
 public class CommonsPage {
 
   private static final Logger LOG = Logger.getLogger(CommonsPage.class);
@@ -74,27 +66,16 @@ public class CommonsPage {
   @Inject @RestClient CommonsClient commons;
 
   @GET
-  @Path("commons")
   @Produces(MediaType.TEXT_HTML)
   @Operation(hidden = true)
-  public Response english(
+  public Response show(
+      @PathParam("page") String name,
       @QueryParam("lang") String lang,
       @QueryParam("opened") String opened,
       @QueryParam("archived") String archived,
       @Context HttpHeaders headers) {
-    return page(lang, null, "/commons", opened, archived, headers);
-  }
-
-  @GET
-  @Path("communs")
-  @Produces(MediaType.TEXT_HTML)
-  @Operation(hidden = true)
-  public Response french(
-      @QueryParam("lang") String lang,
-      @QueryParam("opened") String opened,
-      @QueryParam("archived") String archived,
-      @Context HttpHeaders headers) {
-    return page(lang, "fr", "/communs", opened, archived, headers);
+    boolean french = name.equals("communs");
+    return page(lang, french ? "fr" : null, "/" + name, opened, archived, headers);
   }
 
   private Response page(
@@ -119,58 +100,7 @@ public class CommonsPage {
     return answer.build();
   }
 
-  @POST
-  @Path("app/commons/rooms")
-  @Authenticated
-  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-  @Produces(MediaType.TEXT_HTML)
-  @Operation(hidden = true)
-  public Response open(
-      @FormParam("theme") String theme,
-      @FormParam("alias") String alias,
-      @FormParam("name") String name,
-      @FormParam("topic") String topic,
-      @FormParam("lang") String lang,
-      @Context HttpHeaders headers) {
-    OpenForm form =
-        new OpenForm(
-            Problems.trim(theme), Problems.trim(alias), Problems.trim(name), Problems.trim(topic));
-    String self = "fr".equals(lang) ? "/communs" : "/commons";
-    try {
-      CommonsClient.Room room =
-          commons.open(
-              new CommonsClient.OpenRoom(
-                  form.theme(),
-                  form.alias(),
-                  form.name(),
-                  form.topic().isEmpty() ? null : form.topic()));
-      return Response.seeOther(URI.create(self + "?opened=" + enc(room.alias()))).build();
-    } catch (WebApplicationException e) {
-      String language = Locales.resolve(lang, Optional.empty(), headers);
-      return Problems.shownAgain(e, errors -> render(language, self, null, null, errors, form));
-    }
-  }
-
-  @POST
-  @Path("app/commons/rooms/{id}/archive")
-  @Authenticated
-  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-  @Produces(MediaType.TEXT_HTML)
-  @Operation(hidden = true)
-  public Response archive(
-      @PathParam("id") String id, @FormParam("lang") String lang, @Context HttpHeaders headers) {
-    String self = "fr".equals(lang) ? "/communs" : "/commons";
-    try {
-      CommonsClient.Room room = commons.archive(id);
-      return Response.seeOther(URI.create(self + "?archived=" + enc(room.alias()))).build();
-    } catch (WebApplicationException e) {
-      String language = Locales.resolve(lang, Optional.empty(), headers);
-      return Problems.shownAgain(
-          e, errors -> render(language, self, null, null, errors, OpenForm.EMPTY));
-    }
-  }
-
-  private TemplateInstance render(
+  TemplateInstance render(
       String language,
       String self,
       String opened,
@@ -224,9 +154,5 @@ public class CommonsPage {
             errors,
             form)
         .setLocale(Locale.forLanguageTag(language));
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

@@ -38,7 +38,7 @@ public class CommonsServer {
   }
 
   /** Asks for the commons server if no live one exists (one replica at a time). */
-  void ensure() {
+  public void ensure() {
     em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('commons-server'))")
         .getSingleResult();
     if (find().isPresent()) {

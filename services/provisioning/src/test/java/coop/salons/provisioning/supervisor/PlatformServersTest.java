@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coop.salons.provisioning.Fixture;
 import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.provisioning.commons.CommonsServer;
 import coop.salons.provisioning.instance.Instance;
+import coop.salons.provisioning.instance.InstanceState;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers.TestUser;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -22,7 +24,10 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The commons' federation list: settled once a day, the same for every replica (ADR 19). */
+/**
+ * The commons' federation list: settled once a day, the same for every replica (ADR 19); the
+ * commons server on every list from the start, and its own list live (ADR 21).
+ */
 @QuarkusTest
 @TestProfile(KubernetesStandIn.class)
 @WithKubernetesTestServer(crud = true)
@@ -32,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class PlatformServersTest {
 
   @Inject PlatformServers servers;
+  @Inject CommonsServer commons;
 
   @Test
   void theBoundaryIsTheLastSettlingTimeNotAfterNow() {
@@ -70,5 +76,60 @@ class PlatformServersTest {
     // Within a day the list does not change, whenever it is read.
     OffsetDateTime boundary = PlatformServers.boundary(made.plusDays(1), LocalTime.of(3, 0));
     assertEquals(servers.list(boundary), servers.list(boundary.plusHours(23)));
+  }
+
+  @Test
+  void theCommonsServerIsOnEveryListFromTheStartAndTakesNewServersAtOnce() {
+    QuarkusTransaction.requiringNew().run(commons::ensure);
+    QuarkusTransaction.requiringNew().run(commons::ensure); // asked for once only
+    try {
+      assertEquals(
+          1L,
+          QuarkusTransaction.requiringNew()
+              .call(() -> Instance.count("organizationSlug = 'commons' and state <> 'deleted'")));
+      // Made today, it is on the nightly list of every platform-only server all the same.
+      assertTrue(servers.list().contains("commons.chat.example.org"), servers.list().toString());
+
+      TestUser owner = Fixture.user("commons-newcomer");
+      String org = Fixture.organization(owner);
+      UUID matrix = Fixture.instance(owner, org, "salon", "matrix", "small");
+      String host = "salon." + org + ".chat.example.org";
+      assertTrue(servers.live().contains(host), "the commons' own list is live");
+      assertFalse(servers.list().contains(host), "the others' waits for the night");
+
+      // When the new server first answers, the commons server is due at once to take it in.
+      OffsetDateTime later = OffsetDateTime.now().plusDays(1);
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                commons.find().orElseThrow().nextAttemptAt = later;
+                Instance i = Instance.findById(matrix);
+                i.state = InstanceState.PROVISIONING.id();
+              });
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                Instance i = Instance.findById(matrix);
+                i.moveTo(InstanceState.READY, OffsetDateTime.now());
+                servers.stateChanged(i, InstanceState.PROVISIONING);
+              });
+      OffsetDateTime due =
+          QuarkusTransaction.requiringNew().call(() -> commons.find().orElseThrow().nextAttemptAt);
+      assertTrue(due.isBefore(later), "due again: " + due);
+
+      // No association can take the commons server's plan.
+      Fixture.as(owner)
+          .body(java.util.Map.of("slug", "big", "flavour", "matrix", "plan", "commons"))
+          .post(Fixture.path(org))
+          .then()
+          .statusCode(400);
+    } finally {
+      // The other tests of this profile do not expect a commons server.
+      QuarkusTransaction.requiringNew()
+          .run(
+              () ->
+                  Instance.update(
+                      "state = 'deleted' where organizationSlug = 'commons' and state <> 'deleted'"));
+    }
   }
 }
