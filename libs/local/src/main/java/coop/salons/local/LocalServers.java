@@ -98,6 +98,20 @@ public final class LocalServers implements AutoCloseable {
                           realmVariables)));
       KeycloakAdmin admin =
           KeycloakAdmin.login(keycloak.url(), "admin", secrets.get("KEYCLOAK_ADMIN_PASSWORD"));
+      // A realm imported before a service existed (an older .salons folder) gets its client.
+      for (Service s : Service.values()) {
+        if (s != Service.PORTAL) {
+          admin.ensureClient(
+              Map.of(
+                  "clientId", s.clientId(),
+                  "secret", secrets.get(s.clientSecretName()),
+                  "publicClient", false,
+                  "serviceAccountsEnabled", true,
+                  "standardFlowEnabled", false,
+                  "directAccessGrantsEnabled", false,
+                  "enabled", true));
+        }
+      }
       MailCatcher mail = MailCatcher.start(o.smtpPort(), o.workDir().resolve("mail"));
       admin.useSmtp("127.0.0.1", mail.port(), "noreply@salons.localhost");
       if (o.withTestClient()) {

@@ -139,6 +139,12 @@ public interface Messages {
   @Message("Only this instance's members")
   String federation_off();
 
+  @Message(
+      "The commons are the platform's thematic rooms, where associations meet. With \u201cOnly this"
+          + " instance's members\u201d your members cannot join them from this chat: only with"
+          + " their platform account, on the commons server.")
+  String federation_help();
+
   @Message("Your own domain (optional)")
   String instance_domain_label();
 
@@ -595,4 +601,18 @@ public interface Messages {
 
   @Message("Visit the commons")
   String home_commons_link();
+
+  @Message("Themes of the commons")
+  String org_themes_title();
+
+  @Message(
+      "The themes your association works on, shown on its page: the commons will soon tell you who"
+          + " else works on them.")
+  String org_themes_intro();
+
+  @Message("Your association works on")
+  String org_themes_legend();
+
+  @Message("Save the themes")
+  String org_themes_save();
 }

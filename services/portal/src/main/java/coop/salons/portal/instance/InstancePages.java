@@ -54,7 +54,8 @@ public class InstancePages {
         boolean unavailable,
         List<String> errors,
         String slug,
-        String displayName);
+        String displayName,
+        List<OrganizationThemes.Choice> themes);
 
     static native TemplateInstance instance(
         String lang,
@@ -71,6 +72,7 @@ public class InstancePages {
   @Inject PortalConfig config;
   @Inject PageContext pages;
   @Inject @RestClient ProvisioningClient provisioning;
+  @Inject OrganizationThemes themes;
 
   @GET
   @Operation(hidden = true)
@@ -206,7 +208,8 @@ public class InstancePages {
             unavailable,
             errors,
             slug,
-            displayName)
+            displayName,
+            themes.choices(organization.slug(), language))
         .setLocale(Locale.forLanguageTag(language));
   }
 }

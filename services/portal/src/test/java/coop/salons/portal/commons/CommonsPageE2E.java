@@ -56,7 +56,7 @@ class CommonsPageE2E {
   @Test
   void anyoneBrowsesTheCommonsAMemberOpensARoomTheHosterArchivesIt() {
     TestUser member = SERVERS.user("dora-commons");
-    Fixtures.organization(member);
+    String org = Fixtures.organization(member);
     TestUser hoster = SERVERS.operator("hugo-hoster");
     String alias = "velo-" + UUID.randomUUID().toString().substring(0, 6);
     try (BrowserContext context = browser.context("fr-FR")) {
@@ -109,6 +109,16 @@ class CommonsPageE2E {
       assertThat(room).containsText("Atelier vélo solidaire");
       assertThat(room.locator(".address")).containsText("#" + alias + ":localhost:");
       accessible(page, "commons-opened-fr");
+      // The association says which themes it works on, on its own page.
+      page.navigate(SERVERS.portalUrl() + "/app/organizations/" + org);
+      page.locator("#theme-climat").check();
+      page.locator("#theme-logement").check();
+      page.locator("#themes-save").click();
+      page.waitForURL(Pattern.compile(".*/app/organizations/" + org + "\\?themes=saved.*"));
+      assertThat(page.locator("#theme-climat")).isChecked();
+      assertThat(page.locator("#theme-logement")).isChecked();
+      assertThat(page.locator("#theme-culture")).not().isChecked();
+      accessible(page, "organization-themes-fr");
     }
 
     // The hoster archives it: it leaves the page.

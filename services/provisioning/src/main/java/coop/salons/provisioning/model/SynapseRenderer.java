@@ -253,6 +253,17 @@ public final class SynapseRenderer implements ChatRenderer {
         hs.put("allow_public_rooms_over_federation", false);
       }
     }
+    if (spec.federation() != Federation.OFF) {
+      // A platform server restarts when the platform's list of servers changes (the commons server
+      // each time an association first comes up): by default the others would then hold their
+      // messages to it for 10 minutes or more. Try again after 10 s, doubling, at most hourly.
+      hs.put(
+          "federation",
+          map(
+              "destination_min_retry_interval", "10s",
+              "destination_retry_multiplier", 2,
+              "destination_max_retry_interval", "1h"));
+    }
     placement.localFederation().ifPresent(local -> localFederation(spec, local, hs));
   }
 
