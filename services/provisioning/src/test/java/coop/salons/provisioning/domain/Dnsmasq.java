@@ -25,6 +25,23 @@ public class Dnsmasq implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
+    // dnsmasq listens on UDP and TCP: a port free for UDP may be taken for TCP by another server
+    // of the build ("Address already in use"); another port is tried then.
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        return startOnFreePort();
+      } catch (IllegalStateException e) {
+        last = e;
+        if (e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
+    throw last;
+  }
+
+  private Map<String, String> startOnFreePort() {
     try {
       int port;
       try (DatagramSocket probe = new DatagramSocket(0)) {
