@@ -118,7 +118,7 @@ class CommonsPageE2E {
       assertThat(page.locator("#theme-climat")).isChecked();
       assertThat(page.locator("#theme-logement")).isChecked();
       assertThat(page.locator("#theme-culture")).not().isChecked();
-      accessible(page, "organization-themes-fr");
+      accessible(page, "organization-themes");
     }
 
     // The hoster archives it: it leaves the page.
