@@ -172,7 +172,12 @@ public final class MatrixUser {
     long deadline = System.nanoTime() + patience.toNanos();
     Answer last;
     do {
-      last = tryJoin(roomIdOrAlias);
+      try {
+        last = tryJoin(roomIdOrAlias);
+      } catch (UncheckedIOException slow) {
+        // a server restarting to take a new one in, or still resyncing: ask again
+        last = new Answer(0, JSON.createObjectNode().put("error", String.valueOf(slow.getCause())));
+      }
       if (last.status() == 200) {
         return last.body().get("room_id").asText();
       }
@@ -219,7 +224,15 @@ public final class MatrixUser {
   public Message awaitMessage(String roomId, String text, Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
     do {
-      for (Message m : messages(roomId)) {
+      List<Message> now;
+      try {
+        now = messages(roomId);
+      } catch (UncheckedIOException slow) {
+        // Synapse answers /messages only once a room joined over federation has its whole state;
+        // a server of the room restarting delays that: ask again.
+        now = List.of();
+      }
+      for (Message m : now) {
         if (m.body().equals(text)) {
           return m;
         }
