@@ -51,6 +51,14 @@ public final class StrangerSynapse implements AutoCloseable {
    */
   public static StrangerSynapse start(Path python, Path tls, Path folder) throws Exception {
     Path dir = folder.toAbsolutePath();
+    // A fresh server each time: a database of an earlier run names another server.
+    if (Files.exists(dir)) {
+      try (var old = Files.walk(dir)) {
+        for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
     int client = TestServers.freePort();
     int federation = TestServers.freePort();
     String name = "localhost:" + federation;
