@@ -34,7 +34,7 @@ public class RoomSync {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration COUNTS_EVERY = Duration.ofSeconds(30);
-  static final String SPACE_ALIAS = "communs";
+  static final String SPACE_ALIAS = CommonsServerAddress.SPACE_ALIAS;
 
   @Inject CommonsConfig config;
   @Inject CommonsServerAddress address;

@@ -14,6 +14,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class CommonsServerAddress {
 
+  /** The alias of the Space that groups the thematic rooms: {@code #communs:<server>}. */
+  public static final String SPACE_ALIAS = "communs";
+
   @Inject @RestClient ProvisioningCommons provisioning;
   @Inject CommonsConfig config;
 

@@ -50,6 +50,9 @@ public class CommonsServerResource {
             .get()
             .orElseThrow(() -> ProblemException.notFound("This platform runs no commons server."));
     return new CommonsView(
-        s.serverName(), s.url(), "ready".equals(s.state()), "#communs:" + s.serverName());
+        s.serverName(),
+        s.url(),
+        "ready".equals(s.state()),
+        "#" + CommonsServerAddress.SPACE_ALIAS + ":" + s.serverName());
   }
 }
