@@ -187,18 +187,26 @@ public final class MatrixUser {
         userId + " could not join " + roomIdOrAlias + ": " + last.status() + " " + last.body());
   }
 
-  /** Sends a text message; answers its event id. */
+  /**
+   * Sends a text message; answers its event id. Like a Matrix client, a send that timed out is sent
+   * again with the same transaction id: the server keeps it once whatever happened the first time.
+   */
   public String send(String roomId, String text) {
     ObjectNode body = JSON.createObjectNode().put("msgtype", "m.text").put("body", text);
-    Answer a =
-        call(
-            baseUrl,
-            accessToken,
-            "PUT",
-            "/_matrix/client/v3/rooms/" + enc(roomId) + "/send/m.room.message/" + UUID.randomUUID(),
-            body);
-    require(a, "send a message");
-    return a.body().get("event_id").asText();
+    String path =
+        "/_matrix/client/v3/rooms/" + enc(roomId) + "/send/m.room.message/" + UUID.randomUUID();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (true) {
+      try {
+        Answer a = call(baseUrl, accessToken, "PUT", path, body);
+        require(a, "send a message");
+        return a.body().get("event_id").asText();
+      } catch (UncheckedIOException slow) {
+        if (System.nanoTime() > deadline) {
+          throw slow;
+        }
+      }
+    }
   }
 
   /** The text messages of a room, oldest first (the last 100), as this user's server has them. */
@@ -239,8 +247,13 @@ public final class MatrixUser {
       }
       sleep(200);
     } while (System.nanoTime() < deadline);
-    throw new AssertionError(
-        userId + " never saw '" + text + "' in " + roomId + ": " + messages(roomId));
+    String seen;
+    try {
+      seen = messages(roomId).toString();
+    } catch (UncheckedIOException slow) {
+      seen = "no answer from " + baseUrl + " (" + slow.getCause() + ")";
+    }
+    throw new AssertionError(userId + " never saw '" + text + "' in " + roomId + ": " + seen);
   }
 
   /** A message: who sent it and its text. */

@@ -91,6 +91,17 @@ public class Instance extends PanacheEntityBase {
   @Column(name = "local_port")
   public Integer localPort;
 
+  /** The federation list the last applied configuration of this Matrix server names. */
+  @Column(name = "federation_applied", columnDefinition = "text")
+  public String federationApplied;
+
+  /**
+   * The federation list this Matrix server answers with (names joined by commas), once it is up
+   * after the pass that applied it; null before.
+   */
+  @Column(name = "federation_serving", columnDefinition = "text")
+  public String federationServing;
+
   /** Whether the custom domain led to the platform when last looked up (null: not yet). */
   @Column(name = "domain_pointed")
   public Boolean domainPointed;

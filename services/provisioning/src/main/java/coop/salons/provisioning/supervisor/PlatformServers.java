@@ -12,9 +12,12 @@ import jakarta.inject.Inject;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * The server names of the platform's Matrix instances: the federation whitelist of those that
@@ -33,6 +36,13 @@ public class PlatformServers {
   @Inject ProvisioningConfig config;
   @Inject ChatRuntime runtime;
   @Inject CommonsServer commons;
+
+  private static final java.util.Set<InstanceState> COMING_UP =
+      java.util.EnumSet.of(
+          InstanceState.REQUESTED,
+          InstanceState.PROVISIONING,
+          InstanceState.READY,
+          InstanceState.UPDATING);
 
   private volatile OffsetDateTime cachedFor;
   private volatile List<String> cached = List.of();
@@ -63,29 +73,86 @@ public class PlatformServers {
   }
 
   /**
-   * After a Matrix instance's state changed (in the caller's transaction): when a server came up
-   * for the first time or was deleted, the servers whose list follows at once are due again, to
-   * take it in (the commons server; every platform-only server in {@code immediate} mode).
+   * A Matrix server has just been given its name (in the caller's transaction): the servers whose
+   * list follows at once are due again to take it in (the commons server; every platform-only
+   * server in {@code immediate} mode), while the newcomer itself is still starting.
    */
+  void named(Instance i) {
+    if ("matrix".equals(i.flavour) && !CommonsServer.is(i)) {
+      wake(i.id);
+    }
+  }
+
+  /** After a Matrix instance's state changed (in the caller's transaction): a deletion. */
   void stateChanged(Instance i, InstanceState before) {
-    boolean joined = i.state() == InstanceState.READY && before == InstanceState.PROVISIONING;
-    boolean left = i.state() == InstanceState.DELETED;
-    if (!"matrix".equals(i.flavour) || !(joined || left)) {
-      return;
+    if ("matrix".equals(i.flavour) && i.state() == InstanceState.DELETED) {
+      wake(i.id);
     }
+  }
+
+  private void wake(UUID except) {
     OffsetDateTime now = OffsetDateTime.now();
-    if (immediate()) {
-      Instance.update(
-          "nextAttemptAt = ?1 where flavour = 'matrix' and federation = 'platform-only'"
-              + " and state = 'ready' and id <> ?2 and leaseOwner is null",
-          now,
-          i.id);
-    } else {
-      commons
-          .find()
-          .filter(c -> !c.id.equals(i.id) && c.leaseOwner == null)
-          .ifPresent(c -> c.nextAttemptAt = now);
+    for (Instance other : takingNewcomersIn(except)) {
+      if (other.leaseOwner == null && other.nextAttemptAt.isAfter(now)) {
+        other.nextAttemptAt = now;
+      }
     }
+  }
+
+  /**
+   * What a new Matrix server waits for before it is ready: every server, running or coming up, that
+   * takes newcomers in at once and does not answer with a list naming it yet (each is made due
+   * again). Empty when none: then a person of the new association reaches the thematic rooms, and a
+   * room joined over federation gets its whole state from the commons server, at the first try. (A
+   * server restarting for the newcomer while it joined a room made Synapse give up fetching the
+   * room's state until its own next restart: docs/adr/0021.)
+   */
+  public Optional<String> awaitedBy(UUID id, String serverName) {
+    return QuarkusTransaction.joiningExisting()
+        .call(
+            () -> {
+              List<String> waiting = new ArrayList<>();
+              for (Instance other : takingNewcomersIn(id)) {
+                if (!"running".equals(other.desired) || !COMING_UP.contains(other.state())) {
+                  continue; // a server stopped or failed does not hold the newcomer back
+                }
+                List<String> serving =
+                    other.federationServing == null
+                        ? List.of()
+                        : List.of(other.federationServing.split(","));
+                if (!serving.contains(serverName)) {
+                  waiting.add(
+                      CommonsServer.is(other)
+                          ? "the commons server"
+                          : other.slug + "." + other.organizationSlug);
+                  if (other.leaseOwner == null
+                      && other.nextAttemptAt.isAfter(OffsetDateTime.now())) {
+                    other.nextAttemptAt = OffsetDateTime.now();
+                  }
+                }
+              }
+              return waiting.isEmpty()
+                  ? Optional.<String>empty()
+                  : Optional.of(
+                      "waiting for " + String.join(", ", waiting) + " to take this server in");
+            });
+  }
+
+  /** The servers that take a new one in at once: the commons server, and in immediate mode all. */
+  private List<Instance> takingNewcomersIn(UUID except) {
+    List<Instance> out = new ArrayList<>();
+    if (immediate()) {
+      out.addAll(
+          Instance.<Instance>list(
+              "flavour = 'matrix' and federation = 'platform-only' and state <> 'deleted'"
+                  + " and id <> ?1",
+              except));
+    }
+    commons
+        .find()
+        .filter(c -> !c.id.equals(except) && out.stream().noneMatch(o -> o.id.equals(c.id)))
+        .ifPresent(out::add);
+    return out;
   }
 
   /** The list for the last boundary before {@code now}: read once per boundary. */

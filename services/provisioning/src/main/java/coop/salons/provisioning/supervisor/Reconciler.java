@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -73,6 +74,8 @@ public class Reconciler {
       String desired,
       boolean purgeDue,
       Integer localPort,
+      boolean neverReady,
+      String federationApplied,
       InstanceSpec spec) {}
 
   /** The server did not answer yet: not a failure, ask again soon. */
@@ -120,12 +123,16 @@ public class Reconciler {
       return null;
     }
     OffsetDateTime now = OffsetDateTime.now();
-    if (i.state() == InstanceState.REQUESTED) {
+    boolean requested = i.state() == InstanceState.REQUESTED;
+    if (requested) {
       i.moveTo(InstanceState.PROVISIONING, now);
       webhooks.stateChanged(i);
     }
     if (runtime.usesLocalPorts() && i.localPort == null) {
       i.localPort = LocalPorts.next(em, config.local().firstPort());
+    }
+    if (requested) {
+      platformServers.named(i);
     }
     boolean purgeDue =
         "deleted".equals(i.desired) && i.deletionDueAt != null && !now.isBefore(i.deletionDueAt);
@@ -138,6 +145,8 @@ public class Reconciler {
         i.desired,
         purgeDue,
         i.localPort,
+        i.state() == InstanceState.PROVISIONING,
+        i.federationApplied,
         spec);
   }
 
@@ -172,7 +181,10 @@ public class Reconciler {
   private String converge(Snapshot s) {
     InstanceSpec spec = s.spec();
     Placement placement = runtime.placement(spec, s.localPort());
-    if (s.applied() && s.newGeneration() && !spec.suspended()) {
+    if (s.applied()
+        && s.newGeneration()
+        && !spec.suspended()
+        && federationList(spec).equals(Objects.toString(s.federationApplied(), ""))) {
       // Applied already; only waiting for the server to answer.
       awaitReadiness(s, spec, placement);
       return placement.publicUrl();
@@ -252,6 +264,23 @@ public class Reconciler {
       }
       throw new NotReady("waiting for the server to answer");
     }
+    if (spec.flavour() == Flavour.MATRIX) {
+      QuarkusTransaction.requiringNew()
+          .run(
+              () ->
+                  Instance.update(
+                      "federationServing = federationApplied where id = ?1"
+                          + " and federationServing is distinct from federationApplied",
+                      s.id()));
+      if (s.neverReady() && !spec.commons()) {
+        Optional<String> awaited =
+            QuarkusTransaction.requiringNew()
+                .call(() -> platformServers.awaitedBy(s.id(), placement.serverName()));
+        if (awaited.isPresent()) {
+          throw new NotReady(awaited.get());
+        }
+      }
+    }
     step(s, "readiness", () -> new Result<>(null, false, "the server answers"));
   }
 
@@ -259,11 +288,19 @@ public class Reconciler {
   private void markApplied(Snapshot s) {
     QuarkusTransaction.requiringNew()
         .run(
-            () ->
-                Instance.update(
-                    "appliedGeneration = ?1 where id = ?2 and generation = ?1",
-                    s.generation(),
-                    s.id()));
+            () -> {
+              Instance.update(
+                  "appliedGeneration = ?1 where id = ?2 and generation = ?1",
+                  s.generation(),
+                  s.id());
+              Instance.update(
+                  "federationApplied = ?1 where id = ?2", federationList(s.spec()), s.id());
+            });
+  }
+
+  /** The federation list a spec names, as the instance's row keeps it. */
+  private static String federationList(InstanceSpec spec) {
+    return String.join(",", spec.platformServers());
   }
 
   private Result<ChatRuntime.Secrets> oidcClient(

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -97,25 +98,36 @@ class PlatformServersTest {
       assertTrue(servers.live().contains(host), "the commons' own list is live");
       assertFalse(servers.list().contains(host), "the others' waits for the night");
 
-      // When the new server first answers, the commons server is due at once to take it in.
+      // Once the new server has its name, the commons server is due at once to take it in.
       OffsetDateTime later = OffsetDateTime.now().plusDays(1);
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
-                commons.find().orElseThrow().nextAttemptAt = later;
-                Instance i = Instance.findById(matrix);
-                i.state = InstanceState.PROVISIONING.id();
+                Instance c = commons.find().orElseThrow();
+                c.nextAttemptAt = later;
+                c.state = InstanceState.READY.id();
+                c.federationServing = "commons.chat.example.org";
+                servers.named(Instance.findById(matrix));
               });
+      assertTrue(dueBefore(later), "due again");
+
+      // The newcomer is not ready while the commons server does not serve a list naming it (and
+      // asking makes the commons server due again) ...
+      QuarkusTransaction.requiringNew()
+          .run(() -> commons.find().orElseThrow().nextAttemptAt = later);
+      Optional<String> awaited =
+          QuarkusTransaction.requiringNew().call(() -> servers.awaitedBy(matrix, host));
+      assertEquals(Optional.of("waiting for the commons server to take this server in"), awaited);
+      assertTrue(dueBefore(later), "asked again");
+      // ... and is once it does.
       QuarkusTransaction.requiringNew()
           .run(
-              () -> {
-                Instance i = Instance.findById(matrix);
-                i.moveTo(InstanceState.READY, OffsetDateTime.now());
-                servers.stateChanged(i, InstanceState.PROVISIONING);
-              });
-      OffsetDateTime due =
-          QuarkusTransaction.requiringNew().call(() -> commons.find().orElseThrow().nextAttemptAt);
-      assertTrue(due.isBefore(later), "due again: " + due);
+              () ->
+                  commons.find().orElseThrow().federationServing =
+                      "commons.chat.example.org," + host);
+      assertEquals(
+          Optional.empty(),
+          QuarkusTransaction.requiringNew().call(() -> servers.awaitedBy(matrix, host)));
 
       // No association can take the commons server's plan.
       Fixture.as(owner)
@@ -131,5 +143,11 @@ class PlatformServersTest {
                   Instance.update(
                       "state = 'deleted' where organizationSlug = 'commons' and state <> 'deleted'"));
     }
+  }
+
+  private boolean dueBefore(OffsetDateTime later) {
+    return QuarkusTransaction.requiringNew()
+        .call(() -> commons.find().orElseThrow().nextAttemptAt)
+        .isBefore(later);
   }
 }
