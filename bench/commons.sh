@@ -7,4 +7,4 @@
 #   bench/commons.sh -Dbench.rounds=200
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec bench/service-benchmark.sh commons services/commons/target/bench-commons.txt "$@"
+exec bench/service-benchmark.sh commons services/commons/target/bench-commons.txt -Dtest=CommonsBenchmark "$@"

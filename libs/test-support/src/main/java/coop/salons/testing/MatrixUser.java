@@ -271,6 +271,35 @@ public final class MatrixUser {
     return a.body().get("room_id").asText();
   }
 
+  /**
+   * Makes a public room with an alias and a topic on this user's server, published in its public
+   * room list or not; answers its id.
+   */
+  public String createRoom(String alias, String name, String topic, boolean published) {
+    ObjectNode body =
+        JSON.createObjectNode()
+            .put("preset", "public_chat")
+            .put("room_alias_name", alias)
+            .put("name", name)
+            .put("topic", topic)
+            .put("visibility", published ? "public" : "private");
+    Answer a = call(baseUrl, accessToken, "POST", "/_matrix/client/v3/createRoom", body);
+    require(a, "create a room");
+    return a.body().get("room_id").asText();
+  }
+
+  /** Publishes a room in its server's public room list, or takes it out. */
+  public void setPublished(String roomId, boolean published) {
+    Answer a =
+        call(
+            baseUrl,
+            accessToken,
+            "PUT",
+            "/_matrix/client/v3/directory/list/room/" + enc(roomId),
+            JSON.createObjectNode().put("visibility", published ? "public" : "private"));
+    require(a, "change the room's place in the public room list");
+  }
+
   private void require(Answer a, String what) {
     if (a.status() != 200) {
       throw new AssertionError(userId + " could not " + what + ": " + a.status() + " " + a.body());

@@ -45,4 +45,31 @@ public interface CommonsConfig {
   /** Where a Matrix room is opened in any client (the matrix.to link). */
   @WithDefault("https://matrix.to/#/")
   String matrixTo();
+
+  /** The directory of the commons. */
+  Directory directory();
+
+  /** The directory of the commons ({@code salons.commons.directory.*}). */
+  interface Directory {
+
+    /** How often the associations' servers' public room lists are read. */
+    @WithDefault("15m")
+    String refreshEvery();
+
+    /** How many servers are read at once. */
+    @WithDefault("16")
+    int concurrency();
+
+    /** How long one page of a server's public room list may take. */
+    @WithDefault("PT10S")
+    Duration readTimeout();
+
+    /** How long the rooms of a server that does not answer stay listed (marked stale). */
+    @WithDefault("PT24H")
+    Duration staleFor();
+
+    /** How many rooms an organisation may publish in 24 hours. */
+    @WithDefault("10")
+    int publishesPerDay();
+  }
 }

@@ -1,6 +1,7 @@
 package coop.salons.commons;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +98,11 @@ class CommonsFederationE2E extends Fixtures {
                   "Super ! L'association B en organise une aussi, faisons-la ensemble.")),
           read.toString());
 
-      // 4. A server that is not on the platform is refused by the commons server and by an
+      // 4. The directory: Ada, owner of A, publishes a room of A's server; Bea finds it by
+      //    searching, joins it from B and writes in it.
+      directory(adaOnA, beaOnB, ada, bea, orgA, orgB);
+
+      // 5. A server that is not on the platform is refused by the commons server and by an
       //    association's platform-only server, through the Matrix API.
       String roomOnA = adaOnA.createPublicRoom("salon-a", "Le salon de A");
       Path tls = LocalLayout.projectRoot().resolve("target/commons-e2e/instances/tls");
@@ -131,6 +136,161 @@ class CommonsFederationE2E extends Fixtures {
             cydOnCommons.messages(room).stream().noneMatch(m -> m.sender().equals(eve.userId())));
       }
     }
+  }
+
+  private static final String DIRECTORY = "/api/v1/commons/directory";
+
+  private static void directory(
+      MatrixUser adaOnA, MatrixUser beaOnB, TestUser ada, TestUser bea, String orgA, String orgB) {
+    String listings = "/api/v1/organizations/" + orgA + "/listings";
+    String server = adaOnA.userId().substring(adaOnA.userId().indexOf(':') + 1);
+    String fresque =
+        adaOnA.createRoom(
+            "fresque",
+            "Fresque du climat <script>alert(1)</script>",
+            "Ateliers de la fresque à Lyon, chaque mois",
+            true);
+    String hidden = adaOnA.createRoom("bureau", "Bureau", "Le bureau de l'association", false);
+    String secret = adaOnA.createRoom("secret", "Coin discret", "noindex, entre nous", true);
+
+    // What the admin may pick: the rooms of A's public room list, those saying noindex marked.
+    JsonPath candidates =
+        as(ada).get(listings + "/candidates").then().statusCode(200).extract().jsonPath();
+    assertTrue(candidates.getList("roomId").contains(fresque), candidates.prettify());
+    assertTrue(!candidates.getList("roomId").contains(hidden), candidates.prettify());
+    assertEquals(
+        Boolean.TRUE,
+        candidates.getBoolean("find { it.roomId == '" + secret + "' }.noindex"),
+        candidates.prettify());
+
+    // Bad input: a clear problem+json each time, and nothing stored.
+    Map<String, Object> good =
+        Map.of(
+            "room",
+            fresque,
+            "themes",
+            List.of("climat"),
+            "descriptionFr",
+            "Des ateliers pour comprendre le dérèglement climatique.",
+            "language",
+            "fr");
+    badPublish(ada, listings, with(good, "themes", List.of("astrologie")), "themes");
+    badPublish(ada, listings, with(good, "descriptionFr", "<b>gras</b>"), "descriptionFr");
+    badPublish(ada, listings, with(good, "descriptionFr", "x".repeat(501)), "descriptionFr");
+    badPublish(ada, listings, with(good, "language", "de"), "language");
+    String roomOfB = beaOnB.createRoom("jardin", "Jardin partagé", "Le jardin de B", true);
+    badPublish(ada, listings, with(good, "room", roomOfB), "room");
+    String serverB = beaOnB.userId().substring(beaOnB.userId().indexOf(':') + 1);
+    badPublish(ada, listings, with(good, "room", "#jardin:" + serverB), "room");
+    badPublish(ada, listings, with(good, "room", "pas une adresse"), "room");
+    badPublish(ada, listings, with(good, "room", hidden), "room");
+    badPublish(ada, listings, with(good, "room", secret), "room");
+    as(bea).body(good).post(listings).then().statusCode(404);
+    as(ada).get(listings).then().statusCode(200).body("size()", org.hamcrest.Matchers.is(0));
+
+    // Published; after a refresh (asked at once by the organisation) it is found by a French
+    // word it does not contain as such, and the theme's own room of the commons by an English
+    // one without its accents.
+    String id = as(ada).body(good).post(listings).then().statusCode(201).extract().path("id");
+    as(ada).post(listings + "/refresh").then().statusCode(200);
+    JsonPath found = search("climatique", null);
+    assertTrue(found.getList("items.id").contains(id), found.prettify());
+    found.setRootPath("items.find { it.id == '" + id + "' }");
+    assertEquals("#fresque:" + server, found.getString("address"));
+    assertEquals(orgA, found.getString("organization"));
+    assertEquals(List.of("climat"), found.getList("themes"));
+    JsonPath education = search("education", null);
+    assertTrue(
+        education.getList("items.name").stream()
+            .anyMatch(n -> String.valueOf(n).startsWith("Éducation populaire")),
+        education.prettify());
+    JsonPath typo = search("fresqe", "climat");
+    assertEquals(id, typo.getString("items[0].id"), "a small typo forgiven: " + typo.prettify());
+    // Only the themes asked for: "velo" finds nothing on the climate.
+    assertEquals(List.of(), search("velo", "climat").getList("items"));
+    // The feeds: JSON is the search itself; Atom escapes what the server's room name holds.
+    String atom =
+        given()
+            .queryParam("theme", "climat")
+            .get(DIRECTORY + "/feed.atom")
+            .then()
+            .statusCode(200)
+            .contentType("application/atom+xml")
+            .extract()
+            .asString();
+    assertTrue(atom.contains("Fresque du climat &lt;script&gt;"), atom);
+
+    // Bea, on B's server, joins it from what the directory says and writes; Ada reads it.
+    String joined = beaOnB.join(found.getString("address"), PATIENCE);
+    assertEquals(fresque, joined);
+    beaOnB.send(joined, "B anime aussi des fresques : on mutualise ?");
+    assertEquals(
+        beaOnB.userId(),
+        adaOnA
+            .awaitMessage(joined, "B anime aussi des fresques : on mutualise ?", PATIENCE)
+            .sender());
+
+    // B's neighbours: A, which works on the climate too (B chose the theme).
+    as(bea)
+        .body(Map.of("themes", List.of("climat")))
+        .put("/api/v1/organizations/" + orgB + "/themes")
+        .then()
+        .statusCode(200);
+    as(bea)
+        .get("/api/v1/organizations/" + orgB + "/neighbours")
+        .then()
+        .statusCode(200)
+        .body("organization", org.hamcrest.Matchers.hasItem(orgA));
+
+    // A room made private on its server leaves at the next refresh; so does one unpublished.
+    String atelier = adaOnA.createRoom("atelier", "Atelier vélo", "Réparer ensemble", true);
+    String atelierId =
+        as(ada)
+            .body(with(with(good, "room", atelier), "themes", List.of("mobilites")))
+            .post(listings)
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    adaOnA.setPublished(atelier, false);
+    as(ada).post(listings + "/refresh").then().statusCode(200);
+    assertTrue(!search("velo", null).getList("items.id").contains(atelierId), "private: gone");
+    as(ada)
+        .delete(listings + "/" + id)
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("unpublished"));
+    assertTrue(!search("climatique", null).getList("items.id").contains(id), "unpublished: gone");
+    String after =
+        given().get(DIRECTORY + "/feed.atom").then().statusCode(200).extract().asString();
+    assertTrue(!after.contains(id) && !after.contains(atelierId), after);
+  }
+
+  private static JsonPath search(String q, String theme) {
+    var request = given().queryParam("q", q);
+    if (theme != null) {
+      request.queryParam("theme", theme);
+    }
+    return request.get(DIRECTORY).then().statusCode(200).extract().jsonPath();
+  }
+
+  private static void badPublish(
+      TestUser who, String path, Map<String, Object> body, String field) {
+    as(who)
+        .body(body)
+        .post(path)
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body(
+            "violations.field",
+            org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.containsString(field)));
+  }
+
+  private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+    Map<String, Object> copy = new java.util.HashMap<>(base);
+    copy.put(key, value);
+    return copy;
   }
 
   private static void matrixInstance(String provisioning, TestUser owner, String org) {

@@ -62,7 +62,8 @@ public class CommonsForms {
     } catch (WebApplicationException e) {
       String language = Locales.resolve(lang, Optional.empty(), headers);
       return Problems.shownAgain(
-          e, errors -> page.render(language, self, null, null, errors, form));
+          e,
+          errors -> page.render(language, self, null, null, errors, form, CommonsPage.Search.NONE));
     }
   }
 
@@ -80,7 +81,59 @@ public class CommonsForms {
     } catch (WebApplicationException e) {
       String language = Locales.resolve(lang, Optional.empty(), headers);
       return Problems.shownAgain(
-          e, errors -> page.render(language, self, null, null, errors, OpenForm.EMPTY));
+          e,
+          errors ->
+              page.render(
+                  language, self, null, null, errors, OpenForm.EMPTY, CommonsPage.Search.NONE));
+    }
+  }
+
+  @POST
+  @Path("directory/{id}/report")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Produces(MediaType.TEXT_HTML)
+  @Operation(hidden = true)
+  public Response report(
+      @PathParam("id") String id,
+      @FormParam("reason") String reason,
+      @FormParam("lang") String lang,
+      @Context HttpHeaders headers) {
+    return moderate(
+        lang,
+        headers,
+        "reported",
+        () -> commons.report(id, new CommonsClient.Reason(Problems.trim(reason))).close());
+  }
+
+  @POST
+  @Path("directory/{id}/hide")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Produces(MediaType.TEXT_HTML)
+  @Operation(hidden = true)
+  public Response hide(
+      @PathParam("id") String id,
+      @FormParam("reason") String reason,
+      @FormParam("lang") String lang,
+      @Context HttpHeaders headers) {
+    return moderate(
+        lang,
+        headers,
+        "hidden",
+        () -> commons.hide(id, new CommonsClient.Reason(Problems.trim(reason))));
+  }
+
+  private Response moderate(String lang, HttpHeaders headers, String done, Runnable action) {
+    String self = "fr".equals(lang) ? "/communs" : "/commons";
+    try {
+      action.run();
+      return Response.seeOther(URI.create(self + "?" + done + "=true#directory")).build();
+    } catch (WebApplicationException e) {
+      String language = Locales.resolve(lang, Optional.empty(), headers);
+      return Problems.shownAgain(
+          e,
+          errors ->
+              page.render(
+                  language, self, null, null, errors, OpenForm.EMPTY, CommonsPage.Search.NONE));
     }
   }
 

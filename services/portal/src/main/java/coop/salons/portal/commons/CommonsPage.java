@@ -58,7 +58,52 @@ public class CommonsPage {
         String opened,
         String archived,
         List<String> errors,
-        OpenForm form);
+        OpenForm form,
+        Search search,
+        List<CommonsClient.Report> reports,
+        String moderated);
+  }
+
+  /**
+   * The directory's search as the page shows it: what was asked, what was found, where the next
+   * page is, and the rooms new this week (when nothing was asked).
+   */
+  public record Search(
+      String q,
+      String theme,
+      String language,
+      String cursor,
+      boolean asked,
+      List<CommonsClient.Listing> found,
+      String next,
+      List<CommonsClient.Listing> newest,
+      String error) {
+    static final Search NONE =
+        new Search("", "", "", null, false, List.of(), null, List.of(), null);
+
+    /** The rooms the page lists: those found, or the newest when nothing was asked. */
+    public List<CommonsClient.Listing> shown() {
+      return asked ? found : newest;
+    }
+
+    /** The link to the next page of results. */
+    public String nextHref(String self) {
+      return self
+          + "?q="
+          + enc(q)
+          + "&theme="
+          + enc(theme)
+          + "&language="
+          + enc(language)
+          + "&cursor="
+          + enc(next)
+          + "#directory-results";
+    }
+
+    private static String enc(String s) {
+      return java.net.URLEncoder.encode(
+          s == null ? "" : s, java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   @Inject PortalConfig config;
@@ -73,9 +118,28 @@ public class CommonsPage {
       @QueryParam("lang") String lang,
       @QueryParam("opened") String opened,
       @QueryParam("archived") String archived,
+      @QueryParam("q") String q,
+      @QueryParam("theme") String theme,
+      @QueryParam("language") String searchLanguage,
+      @QueryParam("cursor") String cursor,
+      @QueryParam("reported") boolean reported,
+      @QueryParam("hidden") boolean hidden,
       @Context HttpHeaders headers) {
     boolean french = name.equals("communs");
-    return page(lang, french ? "fr" : null, "/" + name, opened, archived, headers);
+    Search asked =
+        new Search(
+            q == null ? "" : q,
+            theme == null ? "" : theme,
+            searchLanguage == null ? "" : searchLanguage,
+            cursor,
+            false,
+            List.of(),
+            null,
+            List.of(),
+            null);
+    String moderated = reported ? "reported" : hidden ? "hidden" : null;
+    return page(
+        lang, french ? "fr" : null, "/" + name, opened, archived, asked, moderated, headers);
   }
 
   private Response page(
@@ -84,6 +148,8 @@ public class CommonsPage {
       String self,
       String opened,
       String archived,
+      Search asked,
+      String moderated,
       HttpHeaders headers) {
     String language =
         Locales.supported(lang).or(() -> Optional.ofNullable(pageLanguage)).orElse(null);
@@ -94,10 +160,56 @@ public class CommonsPage {
             opened,
             archived,
             List.of(),
-            OpenForm.EMPTY);
+            OpenForm.EMPTY,
+            asked,
+            moderated);
     Response.ResponseBuilder answer = Response.ok(page);
     Locales.supported(lang).ifPresent(l -> answer.cookie(Locales.remember(l)));
     return answer.build();
+  }
+
+  /** Asks the directory what the page's search form asked (or its newest rooms). */
+  private Search search(Search asked) {
+    String q = blankToNull(asked.q());
+    String theme = blankToNull(asked.theme());
+    String language = blankToNull(asked.language());
+    boolean any = q != null || theme != null || language != null;
+    try {
+      if (!any) {
+        List<CommonsClient.Listing> newest =
+            commons.search(null, null, null, "new", 6, null).items();
+        return new Search("", "", "", null, false, List.of(), null, newest, null);
+      }
+      CommonsClient.Page<CommonsClient.Listing> page =
+          commons.search(q, theme, language, null, 20, blankToNull(asked.cursor()));
+      return new Search(
+          asked.q(),
+          asked.theme(),
+          asked.language(),
+          asked.cursor(),
+          true,
+          page.items(),
+          page.nextCursor(),
+          List.of(),
+          null);
+    } catch (WebApplicationException refused) {
+      String detail = refused.getResponse().readEntity(String.class);
+      LOG.debugf("Directory search refused: %s", detail);
+      return new Search(
+          asked.q(),
+          asked.theme(),
+          asked.language(),
+          null,
+          true,
+          List.of(),
+          null,
+          List.of(),
+          "refused");
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
   }
 
   TemplateInstance render(
@@ -106,12 +218,26 @@ public class CommonsPage {
       String opened,
       String archived,
       List<String> errors,
-      OpenForm form) {
+      OpenForm form,
+      Search asked) {
+    return render(language, self, opened, archived, errors, form, asked, null);
+  }
+
+  TemplateInstance render(
+      String language,
+      String self,
+      String opened,
+      String archived,
+      List<String> errors,
+      OpenForm form,
+      Search asked,
+      String moderated) {
     boolean signedIn = !identity.isAnonymous();
     CommonsClient.Server server = null;
     List<CommonsClient.Theme> choices = List.of();
     List<ThemeRooms> themes = new ArrayList<>();
     CommonsClient.Abilities abilities = null;
+    List<CommonsClient.Report> reports = List.of();
     boolean unavailable = false;
     try {
       choices = commons.themes().items();
@@ -134,6 +260,9 @@ public class CommonsPage {
       }
       if (signedIn) {
         abilities = commons.abilities();
+        if (abilities.hoster()) {
+          reports = commons.reports();
+        }
       }
     } catch (RuntimeException e) {
       LOG.warnf("The commons service did not answer: %s", e.toString());
@@ -152,7 +281,10 @@ public class CommonsPage {
             opened,
             archived,
             errors,
-            form)
+            form,
+            unavailable ? Search.NONE : search(asked),
+            reports,
+            moderated)
         .setLocale(Locale.forLanguageTag(language));
   }
 }

@@ -615,4 +615,175 @@ public interface Messages {
 
   @Message("Save the themes")
   String org_themes_save();
+
+  @Message("Find a room")
+  String directory_title();
+
+  @Message(
+      "The rooms every association hosted here chose to list, and the thematic rooms of the commons. Search in French or English; accents and small typos do not matter.")
+  String directory_intro();
+
+  @Message("Words to search for")
+  String directory_q_label();
+
+  @Message("All themes")
+  String directory_any_theme();
+
+  @Message("Any language")
+  String directory_any_language();
+
+  @Message("Language spoken")
+  String directory_language_label();
+
+  @Message("French")
+  String directory_lang_fr();
+
+  @Message("English")
+  String directory_lang_en();
+
+  @Message("Search")
+  String directory_search();
+
+  @Message("No room found. Try other words, or another theme.")
+  String directory_none();
+
+  @Message("The search could not be done: check the words and filters.")
+  String directory_refused();
+
+  @Message("More rooms")
+  String directory_more();
+
+  @Message("New this week")
+  String directory_new();
+
+  @Message("of the commons")
+  String directory_commons_room();
+
+  @Message("+{growth} this week")
+  String directory_growth(int growth);
+
+  @Message("its server did not answer lately")
+  String directory_stale();
+
+  @Message("Results")
+  String directory_results();
+
+  @Message("Our rooms in the directory")
+  String orgdir_title();
+
+  @Message(
+      "List the rooms of your association's server that anyone on the platform may join: people working on the same themes find them by searching.")
+  String orgdir_intro();
+
+  @Message("See the whole directory")
+  String orgdir_see_all();
+
+  @Message("{name} is in the directory.")
+  String orgdir_published(String name);
+
+  @Message("The rooms were read again from your server.")
+  String orgdir_refreshed();
+
+  @Message("Rooms we list")
+  String orgdir_listings_title();
+
+  @Message("None yet.")
+  String orgdir_listings_none();
+
+  @Message("listed")
+  String orgdir_listed();
+
+  @Message("no longer in your server's public list")
+  String orgdir_gone();
+
+  @Message("taken out by the hoster")
+  String orgdir_hidden();
+
+  @Message("taken out")
+  String orgdir_unpublished();
+
+  @Message("Take out")
+  String orgdir_unpublish();
+
+  @Message("Take {name} out of the directory")
+  String orgdir_unpublish_label(String name);
+
+  @Message("Read our rooms again now")
+  String orgdir_refresh();
+
+  @Message("Publish a room")
+  String orgdir_publish_title();
+
+  @Message(
+      "Pick a room your server lists publicly (in the room's settings: “publish to the room directory”). A room whose topic says noindex is never listed.")
+  String orgdir_publish_intro();
+
+  @Message("Your server's public room list could not be read right now; try again in a moment.")
+  String orgdir_candidates_unavailable();
+
+  @Message("Your server lists no room publicly yet.")
+  String orgdir_candidates_none();
+
+  @Message("Room")
+  String orgdir_room_label();
+
+  @Message("listed")
+  String orgdir_already();
+
+  @Message("Themes (one to three)")
+  String orgdir_themes_legend();
+
+  @Message("Free tags (optional)")
+  String orgdir_tags_label();
+
+  @Message("Up to five, lower-case words joined by dashes, separated by commas.")
+  String orgdir_tags_help();
+
+  @Message("Description in French")
+  String orgdir_description_fr();
+
+  @Message("Description in English")
+  String orgdir_description_en();
+
+  @Message("French and English")
+  String orgdir_lang_both();
+
+  @Message("Publish")
+  String orgdir_publish_button();
+
+  @Message("Neighbours")
+  String orgdir_neighbours_title();
+
+  @Message("No other association lists rooms on your themes yet.")
+  String orgdir_neighbours_none();
+
+  @Message("{count} room(s) listed")
+  String orgdir_neighbour_rooms(int count);
+
+  @Message("Directory and neighbours")
+  String orgdir_link();
+
+  @Message("Report")
+  String directory_report();
+
+  @Message("What is wrong with this room?")
+  String directory_report_reason();
+
+  @Message("Send the report")
+  String directory_report_send();
+
+  @Message("Thank you: the hoster reads your report.")
+  String directory_reported();
+
+  @Message("The room is out of the directory.")
+  String directory_hidden();
+
+  @Message("Reports to read")
+  String directory_reports_title();
+
+  @Message("Hide")
+  String directory_hide();
+
+  @Message("Hide {name} from the directory")
+  String directory_hide_label(String name);
 }

@@ -9,6 +9,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import coop.salons.testing.Browser;
 import coop.salons.testing.Fixtures;
+import coop.salons.testing.MatrixUser;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers;
 import coop.salons.testing.TestServers.TestUser;
@@ -137,6 +138,142 @@ class CommonsPageE2E {
       assertThat(page.locator("#archived")).containsText("#" + alias);
       assertThat(page.locator("#theme-mobilites li[data-alias=" + alias + "]")).hasCount(0);
     }
+  }
+
+  @Test
+  void anAdminPublishesARoomAnyoneFindsItSomeoneReportsItTheHosterHidesIt() throws Exception {
+    TestUser owner = SERVERS.user("gaia-directory");
+    TestUser reader = SERVERS.user("ines-directory");
+    TestUser hoster = SERVERS.operator("hugo-hoster");
+    String org = Fixtures.organization(owner);
+    Fixtures.organization(reader);
+    String provisioning = SERVERS.provisioningUrl();
+    Fixtures.as(owner)
+        .baseUri(provisioning)
+        .body(java.util.Map.of("slug", "chat", "flavour", "matrix", "federation", "platform-only"))
+        .post("/api/v1/organizations/" + org + "/instances")
+        .then()
+        .statusCode(202);
+    String url = awaitReady(provisioning, owner, org);
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    MatrixUser gaia = MatrixUser.signIn(browser, url, owner, "oidc-salons");
+    gaia.createRoom(
+        "jardin-" + suffix, "Jardin partagé " + suffix, "Potager collectif du quartier", true);
+
+    try (BrowserContext context = browser.context("fr-FR")) {
+      Page page = context.newPage();
+      page.navigate(SERVERS.portalUrl() + "/app/organizations/" + org + "/directory");
+      page.waitForURL(Pattern.compile(".*/realms/salons/.*"));
+      Browser.signInOnKeycloak(page, owner.username(), owner.password());
+      page.waitForURL(Pattern.compile(".*/app/organizations/" + org + "/directory$"));
+      assertThat(page.locator("#listings-none")).isVisible();
+      accessible(page, "directory-org-empty-fr");
+
+      // Publishing without a theme is refused with the reason; the form keeps what was typed.
+      page.locator("#publish-room")
+          .selectOption(
+              new com.microsoft.playwright.options.SelectOption()
+                  .setLabel("Jardin partagé " + suffix));
+      page.locator("#publish-fr")
+          .fill("Un potager partagé entre voisins, ouvert à toutes et tous.");
+      page.locator("#publish-button").click();
+      assertThat(page.locator("#publish-errors")).containsText("themes");
+      assertEquals(
+          "Un potager partagé entre voisins, ouvert à toutes et tous.",
+          page.locator("#publish-fr").inputValue());
+      accessible(page, "directory-org-refused-fr");
+
+      page.locator("#publish-theme-alimentation").check();
+      page.locator("#publish-en").fill("A shared vegetable garden between neighbours.");
+      page.locator("#publish-tags").fill("jardinage, quartier");
+      page.locator("#publish-language").selectOption("fr-en");
+      page.locator("#publish-button").click();
+      page.waitForURL(Pattern.compile(".*/directory\\?published=.*"));
+      assertThat(page.locator("#published")).containsText("Jardin partagé " + suffix);
+      assertThat(page.locator("#listings li[data-state=listed]")).containsText("Jardin partagé");
+      accessible(page, "directory-org-published-fr");
+    }
+
+    // Anyone, not signed in: the public page finds it by a word of its description, without
+    // accents, filtered by its theme; then in English.
+    try (BrowserContext context = browser.context("fr-FR")) {
+      Page page = context.newPage();
+      page.navigate(SERVERS.portalUrl() + "/communs");
+      assertThat(page.locator("#directory-newest")).containsText("Jardin partagé " + suffix);
+      page.locator("#directory-q").fill("jardin " + suffix);
+      page.locator("#directory-theme").selectOption("alimentation");
+      page.locator("#directory-search").click();
+      Locator card = page.locator("#directory-found li.listing").first();
+      assertThat(card.locator(".listing-name")).hasText("Jardin partagé " + suffix);
+      assertThat(card.locator(".listing-org")).hasText(org);
+      assertThat(card.locator(".listing-description")).containsText("potager partagé");
+      assertThat(card.locator(".matrix-to"))
+          .hasAttribute("href", Pattern.compile("https://matrix.to/.*"));
+      accessible(page, "directory-search-fr");
+      page.locator("#directory-theme").selectOption("culture");
+      page.locator("#directory-search").click();
+      assertThat(page.locator("#directory-none")).isVisible();
+
+      page.navigate(SERVERS.portalUrl() + "/commons?lang=en&q=garden+" + suffix);
+      assertThat(page.locator("#directory-found .listing-description").first())
+          .containsText("shared vegetable garden");
+      accessible(page, "directory-search-en");
+    }
+
+    // A signed-in person reports it; the hoster reads the report and hides it.
+    try (BrowserContext context = browser.context("fr-FR")) {
+      Page page = context.newPage();
+      page.navigate(SERVERS.portalUrl() + "/app");
+      page.waitForURL(Pattern.compile(".*/realms/salons/.*"));
+      Browser.signInOnKeycloak(page, reader.username(), reader.password());
+      page.waitForURL(Pattern.compile(".*/app$"));
+      page.navigate(SERVERS.portalUrl() + "/communs?q=jardin+" + suffix);
+      Locator card = page.locator("#directory-found li.listing").first();
+      card.locator("summary").click();
+      card.locator("input[name=reason]").fill("Publicité déguisée");
+      card.locator("button[type=submit]").click();
+      page.waitForURL(Pattern.compile(".*/communs\\?reported=true.*"));
+      assertThat(page.locator("#reported")).isVisible();
+      accessible(page, "directory-reported-fr");
+    }
+    try (BrowserContext context = browser.context("en-GB")) {
+      Page page = context.newPage();
+      page.navigate(SERVERS.portalUrl() + "/app");
+      page.waitForURL(Pattern.compile(".*/realms/salons/.*"));
+      Browser.signInOnKeycloak(page, hoster.username(), hoster.password());
+      page.waitForURL(Pattern.compile(".*/app$"));
+      page.navigate(SERVERS.portalUrl() + "/commons?lang=en");
+      Locator report =
+          page.locator("#report-queue li")
+              .filter(new Locator.FilterOptions().setHasText("Jardin partagé " + suffix));
+      assertThat(report).containsText("Publicité déguisée");
+      accessible(page, "directory-reports-en");
+      report.locator("button").click();
+      page.waitForURL(Pattern.compile(".*/commons\\?hidden=true.*"));
+      assertThat(page.locator("#hidden")).isVisible();
+      page.navigate(SERVERS.portalUrl() + "/commons?lang=en&q=jardin+" + suffix);
+      assertThat(page.locator("#directory-none")).isVisible();
+    }
+  }
+
+  private static String awaitReady(String provisioning, TestUser owner, String org)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 360_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      io.restassured.path.json.JsonPath view =
+          Fixtures.as(owner)
+              .baseUri(provisioning)
+              .get("/api/v1/organizations/" + org + "/instances/chat")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      if ("ready".equals(view.getString("state"))) {
+        return view.getString("url");
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the association's server did not come up");
   }
 
   /** Reloads the page until the locator shows (the commons server makes rooms in seconds). */

@@ -42,6 +42,8 @@ public final class SynapseRenderer implements ChatRenderer {
     if (spec.commons()) {
       commons(placement, hs);
       hs.put("app_service_config_files", List.of(secretsDir + "/" + APPSERVICE_FILE));
+    } else {
+      association(placement, hs);
     }
     hs.put("limit_usage_by_mau", true);
     hs.put("max_mau_value", spec.plan().maxUsers());
@@ -179,6 +181,20 @@ public final class SynapseRenderer implements ChatRenderer {
             map("user_id", Commons.platformUser(placement.serverName()), "action", "allow"),
             map("action", "deny")));
     hs.put("allow_public_rooms_over_federation", true);
+    hs.put("allow_public_rooms_without_auth", true);
+  }
+
+  /**
+   * An association's server: its members publish rooms to its own public room list, and the
+   * platform reads that list without an account (the directory of the commons lists only the rooms
+   * an admin publishes there, docs/adr/0023).
+   */
+  private static void association(Placement placement, Map<String, Object> hs) {
+    hs.put(
+        "room_list_publication_rules",
+        List.of(
+            map("user_id", "@*:" + placement.serverName(), "action", "allow"),
+            map("action", "deny")));
     hs.put("allow_public_rooms_without_auth", true);
   }
 

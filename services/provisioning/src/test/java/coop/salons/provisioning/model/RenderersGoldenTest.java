@@ -80,7 +80,16 @@ class RenderersGoldenTest {
             render(Specs.matrix(Federation.PLATFORM_ONLY, 0)).configFiles().get("homeserver.yaml"));
     assertEquals(
         "amis-terre", association.at("/oidc_providers/0/attribute_requirements/0/value").asText());
-    assertTrue(association.at("/room_list_publication_rules").isMissingNode());
+    // Its own users publish to its public room list, which the platform reads without an account
+    // (the directory of the commons, ADR 23); nobody else publishes there.
+    assertEquals(
+        "@*:chat.amis-terre.chat.example.org",
+        association.at("/room_list_publication_rules/0/user_id").asText(),
+        association.toPrettyString());
+    assertEquals("allow", association.at("/room_list_publication_rules/0/action").asText());
+    assertEquals("deny", association.at("/room_list_publication_rules/1/action").asText());
+    assertTrue(association.at("/room_list_publication_rules/1/user_id").isMissingNode());
+    assertTrue(association.at("/allow_public_rooms_without_auth").asBoolean());
   }
 
   @Test
