@@ -63,7 +63,20 @@ class CommonsContractTest extends Fixtures {
           Map.entry("POST /api/v1/commons/rooms", Access.SIGNED_IN),
           Map.entry("POST /api/v1/commons/rooms/{id}/archive", Access.HOSTER),
           Map.entry("GET /api/v1/organizations/{org}/themes", Access.ORG_MEMBER),
-          Map.entry("PUT /api/v1/organizations/{org}/themes", Access.ORG_ADMIN));
+          Map.entry("PUT /api/v1/organizations/{org}/themes", Access.ORG_ADMIN),
+          Map.entry("GET /api/v1/commons/directory", Access.PUBLIC),
+          Map.entry("GET /api/v1/commons/directory/feed.atom", Access.PUBLIC),
+          Map.entry("GET /api/v1/commons/directory/organizations", Access.PUBLIC),
+          Map.entry("GET /api/v1/commons/directory/{id}", Access.PUBLIC),
+          Map.entry("GET /api/v1/commons/directory/reports", Access.HOSTER),
+          Map.entry("POST /api/v1/commons/directory/{id}/reports", Access.SIGNED_IN),
+          Map.entry("POST /api/v1/commons/directory/{id}/hide", Access.HOSTER),
+          Map.entry("GET /api/v1/organizations/{org}/listings", Access.ORG_MEMBER),
+          Map.entry("GET /api/v1/organizations/{org}/listings/candidates", Access.ORG_ADMIN),
+          Map.entry("POST /api/v1/organizations/{org}/listings", Access.ORG_ADMIN),
+          Map.entry("DELETE /api/v1/organizations/{org}/listings/{id}", Access.ORG_ADMIN),
+          Map.entry("POST /api/v1/organizations/{org}/listings/refresh", Access.ORG_ADMIN),
+          Map.entry("GET /api/v1/organizations/{org}/neighbours", Access.ORG_MEMBER));
 
   @BeforeEach
   void people() {
@@ -130,13 +143,21 @@ class CommonsContractTest extends Fixtures {
             .replace("{slug}", "climat")
             .replace("{id}", "00000000-0000-0000-0000-000000000000");
     Map<String, Object> body =
-        template.endsWith("/themes") && template.startsWith("/api/v1/organizations")
-            ? Map.of("themes", List.of("climat"))
-            : template.endsWith("/themes")
-                ? Map.of("slug", "contract", "nameFr", "Contrat", "nameEn", "Contract")
-                : template.endsWith("/rooms")
-                    ? Map.of("theme", "climat", "alias", "contract-room", "name", "Contrat")
-                    : Map.of("nameEn", "Climate");
+        template.endsWith("/listings")
+            ? Map.of(
+                "room", "#contrat:example.org",
+                "themes", List.of("climat"),
+                "descriptionFr", "Contrat",
+                "language", "fr")
+            : template.endsWith("/reports") || template.endsWith("/hide")
+                ? Map.of("reason", "Contrat")
+                : template.endsWith("/themes") && template.startsWith("/api/v1/organizations")
+                    ? Map.of("themes", List.of("climat"))
+                    : template.endsWith("/themes")
+                        ? Map.of("slug", "contract", "nameFr", "Contrat", "nameEn", "Contract")
+                        : template.endsWith("/rooms")
+                            ? Map.of("theme", "climat", "alias", "contract-room", "name", "Contrat")
+                            : Map.of("nameEn", "Climate");
     Response anonymous = call(given(), method, path, body);
     expect(
         key,
