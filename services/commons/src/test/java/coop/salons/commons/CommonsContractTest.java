@@ -67,6 +67,7 @@ class CommonsContractTest extends Fixtures {
           Map.entry("GET /api/v1/commons/directory", Access.PUBLIC),
           Map.entry("GET /api/v1/commons/directory/feed.atom", Access.PUBLIC),
           Map.entry("GET /api/v1/commons/directory/organizations", Access.PUBLIC),
+          Map.entry("GET /api/v1/commons/directory/stats", Access.PUBLIC),
           Map.entry("GET /api/v1/commons/directory/{id}", Access.PUBLIC),
           Map.entry("GET /api/v1/commons/directory/reports", Access.HOSTER),
           Map.entry("POST /api/v1/commons/directory/{id}/reports", Access.SIGNED_IN),

@@ -470,6 +470,50 @@ public class Directory {
             });
   }
 
+  /** The commons in figures, for the public page's charts. */
+  public DirectoryDtos.Stats stats() {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              @SuppressWarnings("unchecked")
+              List<Object[]> themes =
+                  em.createNativeQuery(
+                          "SELECT t.slug, count(l.id), count(DISTINCT l.organization_slug),"
+                              + " coalesce(sum(l.members), 0) FROM theme t LEFT JOIN listing l"
+                              + " ON l.state = 'listed' AND l.themes @> ARRAY[t.slug]"
+                              + " GROUP BY t.slug, t.position ORDER BY t.position, t.slug")
+                      .getResultList();
+              @SuppressWarnings("unchecked")
+              List<Object[]> weeks =
+                  em.createNativeQuery(
+                          "SELECT CAST(w AS date), (SELECT count(*) FROM listing l WHERE"
+                              + " l.state = 'listed' AND l.published_at < w + interval '7 days')"
+                              + " FROM generate_series(date_trunc('week', now()) - interval '7"
+                              + " weeks', date_trunc('week', now()), interval '1 week') w ORDER BY"
+                              + " 1")
+                      .getResultList();
+              return new DirectoryDtos.Stats(
+                  themes.stream()
+                      .map(
+                          r ->
+                              new DirectoryDtos.ThemeFigures(
+                                  (String) r[0],
+                                  ((Number) r[1]).intValue(),
+                                  ((Number) r[2]).intValue(),
+                                  ((Number) r[3]).longValue()))
+                      .toList(),
+                  weeks.stream()
+                      .map(
+                          r ->
+                              new DirectoryDtos.WeekFigures(
+                                  r[0] instanceof java.sql.Date d
+                                      ? d.toLocalDate()
+                                      : (java.time.LocalDate) r[0],
+                                  ((Number) r[1]).intValue()))
+                      .toList());
+            });
+  }
+
   Set<String> staleServers() {
     @SuppressWarnings("unchecked")
     List<String> names =

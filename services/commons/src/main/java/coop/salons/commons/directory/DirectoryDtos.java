@@ -125,4 +125,16 @@ public final class DirectoryDtos {
       OffsetDateTime createdAt,
       @Schema(nullable = true) OffsetDateTime resolvedAt,
       @Schema(nullable = true) String resolution) {}
+
+  /**
+   * The commons in figures: per theme, the rooms listed, the organisations listing them and their
+   * joined members; and the rooms listed at the end of each of the last 8 weeks.
+   */
+  public record Stats(List<ThemeFigures> themes, List<WeekFigures> weeks) {}
+
+  /** One theme's figures. */
+  public record ThemeFigures(String theme, int rooms, int organizations, long members) {}
+
+  /** The rooms listed at the end of a week (its Monday). */
+  public record WeekFigures(java.time.LocalDate week, int rooms) {}
 }

@@ -116,6 +116,21 @@ public class DirectoryResource {
   }
 
   @GET
+  @Path("/stats")
+  @PermitAll
+  @Operation(
+      summary =
+          "The commons in figures: rooms, organisations and members per theme, rooms listed week"
+              + " by week (public)")
+  @APIResponse(
+      responseCode = "200",
+      description = "The figures",
+      content = @Content(schema = @Schema(implementation = DirectoryDtos.Stats.class)))
+  public DirectoryDtos.Stats stats() {
+    return directory.stats();
+  }
+
+  @GET
   @Path("/reports")
   @Authenticated
   @Operation(summary = "The reports not resolved yet, oldest first (hoster)")

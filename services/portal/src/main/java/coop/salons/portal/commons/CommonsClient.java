@@ -211,4 +211,15 @@ public interface CommonsClient {
   @GET
   @Path("/commons/directory/reports")
   List<Report> reports();
+
+  /** The commons in figures. */
+  record Stats(List<ThemeFigures> themes, List<WeekFigures> weeks) {}
+
+  record ThemeFigures(String theme, int rooms, int organizations, long members) {}
+
+  record WeekFigures(String week, int rooms) {}
+
+  @GET
+  @Path("/commons/directory/stats")
+  Stats stats();
 }

@@ -61,7 +61,56 @@ public class CommonsPage {
         OpenForm form,
         Search search,
         List<CommonsClient.Report> reports,
-        String moderated);
+        String moderated,
+        Figures figures);
+  }
+
+  /**
+   * The commons in figures as charts (with the same figures as a table): rooms and members per
+   * theme, rooms listed week by week.
+   */
+  public record Figures(
+      List<coop.salons.portal.billing.Charts.Bar> roomsPerTheme,
+      List<coop.salons.portal.billing.Charts.Bar> weeks,
+      List<Row> rows) {
+    static final Figures NONE = new Figures(List.of(), List.of(), List.of());
+
+    /** One theme's figures, named in the page's language. */
+    public record Row(String theme, int rooms, int organizations, long members) {}
+  }
+
+  private Figures figures(List<CommonsClient.Theme> themes, String language) {
+    try {
+      CommonsClient.Stats stats = commons.stats();
+      java.util.Map<String, String> names = new java.util.HashMap<>();
+      themes.forEach(t -> names.put(t.slug(), t.name(language)));
+      List<Figures.Row> rows =
+          stats.themes().stream()
+              .map(
+                  t ->
+                      new Figures.Row(
+                          names.getOrDefault(t.theme(), t.theme()),
+                          t.rooms(),
+                          t.organizations(),
+                          t.members()))
+              .toList();
+      String roomsUnit = "fr".equals(language) ? "salons" : "rooms";
+      return new Figures(
+          coop.salons.portal.billing.Charts.bars(
+              rows.stream().map(Figures.Row::theme).toList(),
+              rows.stream().map(r -> java.math.BigDecimal.valueOf(r.rooms())).toList(),
+              roomsUnit,
+              "c1"),
+          coop.salons.portal.billing.Charts.bars(
+              stats.weeks().stream().map(CommonsClient.WeekFigures::week).toList(),
+              stats.weeks().stream().map(w -> java.math.BigDecimal.valueOf(w.rooms())).toList(),
+              roomsUnit,
+              "c2"),
+          rows);
+    } catch (RuntimeException e) {
+      LOG.debugf("No figures of the commons: %s", e.toString());
+      return Figures.NONE;
+    }
   }
 
   /**
@@ -284,7 +333,8 @@ public class CommonsPage {
             form,
             unavailable ? Search.NONE : search(asked),
             reports,
-            moderated)
+            moderated,
+            unavailable ? Figures.NONE : figures(choices, language))
         .setLocale(Locale.forLanguageTag(language));
   }
 }

@@ -786,4 +786,22 @@ public interface Messages {
 
   @Message("Hide {name} from the directory")
   String directory_hide_label(String name);
+
+  @Message("The commons in figures")
+  String directory_figures_title();
+
+  @Message("Rooms listed per theme")
+  String directory_chart_themes();
+
+  @Message("Rooms listed, week by week (the last 8 weeks)")
+  String directory_chart_weeks();
+
+  @Message("Rooms")
+  String directory_rooms();
+
+  @Message("Associations")
+  String directory_organizations();
+
+  @Message("Members")
+  String directory_members();
 }

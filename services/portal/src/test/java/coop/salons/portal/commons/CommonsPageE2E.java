@@ -209,6 +209,15 @@ class CommonsPageE2E {
       assertThat(card.locator(".listing-description")).containsText("potager partagé");
       assertThat(card.locator(".matrix-to"))
           .hasAttribute("href", Pattern.compile("https://matrix.to/.*"));
+      // The commons in figures: a chart per theme (and its table), one week by week.
+      assertThat(page.locator("#chart-themes rect")).not().hasCount(0);
+      assertThat(page.locator("#chart-weeks rect")).hasCount(8);
+      // the food theme counts the garden: at least one room, one association
+      Locator food =
+          page.locator("#figures-table tbody tr")
+              .filter(new Locator.FilterOptions().setHasText("Alimentation"));
+      assertThat(food.locator("td").nth(1)).not().hasText("0");
+      assertThat(food.locator("td").nth(2)).not().hasText("0");
       accessible(page, "directory-search-fr");
       page.locator("#directory-theme").selectOption("culture");
       page.locator("#directory-search").click();
