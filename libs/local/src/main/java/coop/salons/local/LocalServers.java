@@ -166,6 +166,9 @@ public final class LocalServers implements AutoCloseable {
     }
     if (s == Service.COMMONS) {
       env.put(COMMONS_TOKEN, secrets.get(COMMONS_TOKEN));
+      // The weekly digest's email goes to the mail catcher.
+      env.put("SALONS_MAIL_HOST", "127.0.0.1");
+      env.put("SALONS_MAIL_PORT", String.valueOf(mail.port()));
     }
     return env;
   }

@@ -76,6 +76,9 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
       config.put("quarkus.rest-client.provisioning.url", servers.provisioningUrl());
       config.put("salons.commons.appservice-token", servers.secret(LocalServers.COMMONS_TOKEN));
       config.put("salons.commons.sync-every", "1s");
+      // The digest's email goes to the build's mail catcher.
+      config.put("quarkus.mailer.host", "127.0.0.1");
+      config.put("quarkus.mailer.port", String.valueOf(servers.mailPort()));
     }
     if (service == Service.PORTAL) {
       // Keycloak accepts redirects only to the portal URL the realm was imported with.

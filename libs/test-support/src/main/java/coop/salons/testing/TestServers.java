@@ -103,12 +103,24 @@ public final class TestServers {
 
   /** The first caught email sent to an address, waiting up to 15 s for it; empty if none came. */
   public java.util.Optional<String> mailTo(String address) {
+    return mailTo(address, java.time.Instant.EPOCH);
+  }
+
+  /**
+   * The first email sent to an address and caught at or after a moment (a person's earlier mail of
+   * another run is not it), waiting up to 15 s for it; empty if none came.
+   */
+  public java.util.Optional<String> mailTo(String address, java.time.Instant after) {
     Path folder = Path.of(state.getProperty("mail.folder"));
     long deadline = System.currentTimeMillis() + 15_000;
     do {
       try (var files = Files.list(folder)) {
         for (Path f :
-            files.filter(f -> f.getFileName().toString().endsWith(".eml")).sorted().toList()) {
+            files
+                .filter(f -> f.getFileName().toString().endsWith(".eml"))
+                .filter(f -> caughtAt(f).compareTo(after) >= 0)
+                .sorted()
+                .toList()) {
           String mail = Files.readString(f);
           if (mail.contains("To: " + address)) {
             return java.util.Optional.of(mail);
@@ -123,6 +135,14 @@ public final class TestServers {
       }
     } while (System.currentTimeMillis() < deadline);
     return java.util.Optional.empty();
+  }
+
+  private static java.time.Instant caughtAt(Path f) {
+    try {
+      return Files.getLastModifiedTime(f).toInstant();
+    } catch (IOException gone) {
+      return java.time.Instant.EPOCH;
+    }
   }
 
   /** The URL the portal under test must answer on (the realm's redirect URIs name it). */
@@ -228,6 +248,8 @@ public final class TestServers {
     env.put("SALONS_PROVISIONING_URL", provisioningUrl());
     env.put(LocalServers.COMMONS_TOKEN, secret(LocalServers.COMMONS_TOKEN));
     env.put("SALONS_COMMONS_SYNC_EVERY", "1s");
+    env.put("SALONS_MAIL_HOST", "127.0.0.1");
+    env.put("SALONS_MAIL_PORT", String.valueOf(mailPort()));
     return started(Service.COMMONS, env);
   }
 

@@ -68,6 +68,10 @@ public interface CommonsConfig {
     @WithDefault("PT24H")
     Duration staleFor();
 
+    /** How long an answer of the search is kept (the same search answered at once); 0: never. */
+    @WithDefault("PT30S")
+    Duration searchCacheFor();
+
     /** How many rooms an organisation may publish in 24 hours. */
     @WithDefault("10")
     int publishesPerDay();

@@ -77,7 +77,10 @@ class CommonsContractTest extends Fixtures {
           Map.entry("POST /api/v1/organizations/{org}/listings", Access.ORG_ADMIN),
           Map.entry("DELETE /api/v1/organizations/{org}/listings/{id}", Access.ORG_ADMIN),
           Map.entry("POST /api/v1/organizations/{org}/listings/refresh", Access.ORG_ADMIN),
-          Map.entry("GET /api/v1/organizations/{org}/neighbours", Access.ORG_MEMBER));
+          Map.entry("GET /api/v1/organizations/{org}/neighbours", Access.ORG_MEMBER),
+          Map.entry("GET /api/v1/commons/digest", Access.SIGNED_IN),
+          Map.entry("PUT /api/v1/commons/digest", Access.SIGNED_IN),
+          Map.entry("POST /api/v1/commons/digest/send", Access.HOSTER));
 
   @BeforeEach
   void people() {
@@ -150,15 +153,18 @@ class CommonsContractTest extends Fixtures {
                 "themes", List.of("climat"),
                 "descriptionFr", "Contrat",
                 "language", "fr")
-            : template.endsWith("/reports") || template.endsWith("/hide")
-                ? Map.of("reason", "Contrat")
-                : template.endsWith("/themes") && template.startsWith("/api/v1/organizations")
-                    ? Map.of("themes", List.of("climat"))
-                    : template.endsWith("/themes")
-                        ? Map.of("slug", "contract", "nameFr", "Contrat", "nameEn", "Contract")
-                        : template.endsWith("/rooms")
-                            ? Map.of("theme", "climat", "alias", "contract-room", "name", "Contrat")
-                            : Map.of("nameEn", "Climate");
+            : template.endsWith("/digest")
+                ? Map.of("subscribed", false)
+                : template.endsWith("/reports") || template.endsWith("/hide")
+                    ? Map.of("reason", "Contrat")
+                    : template.endsWith("/themes") && template.startsWith("/api/v1/organizations")
+                        ? Map.of("themes", List.of("climat"))
+                        : template.endsWith("/themes")
+                            ? Map.of("slug", "contract", "nameFr", "Contrat", "nameEn", "Contract")
+                            : template.endsWith("/rooms")
+                                ? Map.of(
+                                    "theme", "climat", "alias", "contract-room", "name", "Contrat")
+                                : Map.of("nameEn", "Climate");
     Response anonymous = call(given(), method, path, body);
     expect(
         key,

@@ -242,6 +242,34 @@ class CommonsFederationE2E extends Fixtures {
         .statusCode(200)
         .body("organization", org.hamcrest.Matchers.hasItem(orgA));
 
+    // Bea asked for the weekly digest: this week's names A's new room and A, new on the climate.
+    as(bea)
+        .body(Map.of("subscribed", true, "language", "fr"))
+        .put("/api/v1/commons/digest")
+        .then()
+        .statusCode(200)
+        .body("subscribed", equalTo(true))
+        .body("email", equalTo(bea.username() + "@example.org"));
+    as(bea)
+        .body(Map.of("subscribed", true, "language", "de"))
+        .put("/api/v1/commons/digest")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    as(bea).post("/api/v1/commons/digest/send").then().statusCode(403);
+    TestUser operator = servers().operator("hoster-digest");
+    java.time.Instant sending = java.time.Instant.now().minusSeconds(1);
+    as(operator).post("/api/v1/commons/digest/send").then().statusCode(200);
+    String mail =
+        servers()
+            .mailTo(bea.username() + "@example.org", sending)
+            .orElseThrow(() -> new AssertionError("no digest for Bea"))
+            .replace("=\r\n", "")
+            .replace("=\n", "");
+    assertTrue(mail.contains("Fresque du climat"), mail);
+    assertTrue(mail.contains("#fresque:" + server), mail);
+    assertTrue(mail.contains("- " + orgA + " "), "A, new on the theme: " + mail);
+
     // A room made private on its server leaves at the next refresh; so does one unpublished.
     String atelier = adaOnA.createRoom("atelier", "Atelier vélo", "Réparer ensemble", true);
     String atelierId =

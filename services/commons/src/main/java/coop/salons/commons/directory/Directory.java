@@ -47,6 +47,7 @@ public class Directory {
   @Inject Themes themes;
   @Inject EntityManager em;
   @Inject MatrixServers servers;
+  @Inject SearchCache cache;
 
   /** The rooms of the organisation's servers' public room lists, read now. */
   public List<Candidate> candidates(String org) {
@@ -149,7 +150,10 @@ public class Directory {
     }
     MatrixServer in = server;
     PublicRoom listed = room;
-    return QuarkusTransaction.requiringNew().call(() -> store(org, userId, p, chosen, in, listed));
+    ListingView stored =
+        QuarkusTransaction.requiringNew().call(() -> store(org, userId, p, chosen, in, listed));
+    cache.forget();
+    return stored;
   }
 
   private ListingView store(
@@ -239,6 +243,12 @@ public class Directory {
 
   /** The organisation takes a room out of the directory. */
   public ListingView unpublish(String org, UUID id) {
+    ListingView out = unpublishNow(org, id);
+    cache.forget();
+    return out;
+  }
+
+  private ListingView unpublishNow(String org, UUID id) {
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
@@ -317,63 +327,129 @@ public class Directory {
     if (text.length() > 200) {
       throw ProblemException.invalid("q", "must be at most 200 characters");
     }
+    String key =
+        String.join(
+            "\u0000",
+            text,
+            String.valueOf(theme),
+            String.valueOf(language),
+            order,
+            size + "",
+            offset + "");
+    Page<ListingView> cached = cache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    long generation = cache.generation();
+    int from = offset;
+    Page<ListingView> page =
+        QuarkusTransaction.requiringNew()
+            .call(() -> searchNow(text, theme, language, order, size, from));
+    cache.put(key, page, generation);
+    return page;
+  }
+
+  /**
+   * The search itself: full-text matches first (ranked), then, when they do not fill the page, the
+   * names and themes' words a small typo away (through the trigram index only: a scan of every room
+   * for a typo would cost as much as the rest together).
+   */
+  private Page<ListingView> searchNow(
+      String text, String theme, String language, String order, int size, int offset) {
     boolean query = !text.isEmpty();
-    StringBuilder sql =
-        new StringBuilder("SELECT l.* FROM listing l")
-            .append(
-                query
-                    ? ", (SELECT websearch_to_tsquery('french', directory_fold(:q))"
-                        + " || websearch_to_tsquery('english', directory_fold(:q)) AS ts,"
-                        + " directory_fold(:q) AS raw) q"
-                    : "")
-            .append(" WHERE l.state = 'listed'");
+    String filters =
+        (theme != null ? " AND l.themes @> ARRAY[CAST(:theme AS varchar)]" : "")
+            + (language != null ? " AND l.language IN (:language, 'fr-en')" : "");
+    String tail = " l.members DESC, l.growth DESC, l.id LIMIT :limit OFFSET :offset";
+    String head =
+        "SELECT l.* FROM listing l"
+            + (query
+                ? ", (SELECT websearch_to_tsquery('french', directory_fold(:q))"
+                    + " || websearch_to_tsquery('english', directory_fold(:q)) AS ts,"
+                    + " directory_fold(:q) AS raw) q"
+                : "")
+            + " WHERE l.state = 'listed'"
+            + filters;
+    String ranking =
+        switch (order) {
+          case "new" -> "l.published_at DESC,";
+          case "growing" -> "l.growth DESC,";
+          default -> query ? "ts_rank(l.document, q.ts) DESC," : "";
+        };
+    List<Listing> found =
+        run(
+            head + (query ? " AND l.document @@ q.ts" : "") + " ORDER BY " + ranking + tail,
+            text,
+            query,
+            theme,
+            language,
+            size + 1,
+            offset);
+    if (query && found.size() <= size) {
+      // The full-text matches end on this page: the typo-tolerant ones follow them.
+      int matches =
+          found.isEmpty()
+              ? count(head + " AND l.document @@ q.ts", text, theme, language)
+              : offset + found.size();
+      em.createNativeQuery("SET LOCAL enable_seqscan = off").executeUpdate();
+      List<Listing> near =
+          run(
+              head
+                  + " AND q.raw OPERATOR(public.<%) l.words AND NOT l.document @@ q.ts"
+                  + " ORDER BY public.word_similarity(q.raw, l.words) DESC,"
+                  + tail,
+              text,
+              true,
+              theme,
+              language,
+              size + 1 - found.size(),
+              Math.max(0, offset - matches));
+      found = new java.util.ArrayList<>(found);
+      found.addAll(near);
+    }
+    String next = null;
+    if (found.size() > size) {
+      found = found.subList(0, size);
+      next = Cursors.encode("o:" + (offset + size));
+    }
+    Set<String> stale = staleServers();
+    return new Page<>(found.stream().map(l -> view(l, stale)).toList(), next);
+  }
+
+  private List<Listing> run(
+      String sql,
+      String text,
+      boolean query,
+      String theme,
+      String language,
+      int limit,
+      int offset) {
+    var nq = em.createNativeQuery(sql, Listing.class);
+    bind(nq, text, query, theme, language);
+    nq.setParameter("limit", limit);
+    nq.setParameter("offset", offset);
+    @SuppressWarnings("unchecked")
+    List<Listing> found = nq.getResultList();
+    return found;
+  }
+
+  private int count(String sql, String text, String theme, String language) {
+    var nq = em.createNativeQuery(sql.replaceFirst("SELECT l\\.\\*", "SELECT count(*)"));
+    bind(nq, text, true, theme, language);
+    return ((Number) nq.getSingleResult()).intValue();
+  }
+
+  private static void bind(
+      jakarta.persistence.Query nq, String text, boolean query, String theme, String language) {
+    if (query) {
+      nq.setParameter("q", text);
+    }
     if (theme != null) {
-      sql.append(" AND l.themes @> ARRAY[CAST(:theme AS varchar)]");
+      nq.setParameter("theme", theme);
     }
     if (language != null) {
-      sql.append(" AND l.language IN (:language, 'fr-en')");
+      nq.setParameter("language", language);
     }
-    if (query) {
-      sql.append(" AND (l.document @@ q.ts OR q.raw OPERATOR(public.<%) l.words)");
-    }
-    sql.append(" ORDER BY ");
-    switch (order) {
-      case "new" -> sql.append("l.published_at DESC, ");
-      case "growing" -> sql.append("l.growth DESC, ");
-      default -> {
-        if (query) {
-          sql.append(
-              "ts_rank(l.document, q.ts) + 0.5 * public.word_similarity(q.raw, l.words) DESC, ");
-        }
-      }
-    }
-    sql.append("l.members DESC, l.growth DESC, l.id LIMIT :limit OFFSET :offset");
-    int from = offset;
-    return QuarkusTransaction.requiringNew()
-        .call(
-            () -> {
-              var nq = em.createNativeQuery(sql.toString(), Listing.class);
-              if (query) {
-                nq.setParameter("q", text);
-              }
-              if (theme != null) {
-                nq.setParameter("theme", theme);
-              }
-              if (language != null) {
-                nq.setParameter("language", language);
-              }
-              nq.setParameter("limit", size + 1);
-              nq.setParameter("offset", from);
-              @SuppressWarnings("unchecked")
-              List<Listing> found = nq.getResultList();
-              String next = null;
-              if (found.size() > size) {
-                found = found.subList(0, size);
-                next = Cursors.encode("o:" + (from + size));
-              }
-              Set<String> stale = staleServers();
-              return new Page<>(found.stream().map(l -> view(l, stale)).toList(), next);
-            });
   }
 
   /** The newest listed rooms (of a theme), for the feeds. */

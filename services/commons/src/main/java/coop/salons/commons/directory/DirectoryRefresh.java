@@ -42,6 +42,7 @@ public class DirectoryRefresh {
   @Inject MatrixServers servers;
   @Inject CommonsServerAddress commons;
   @Inject EntityManager em;
+  @Inject SearchCache cache;
 
   /** What one refresh did. */
   public record Outcome(int servers, int answered, int listed, int gone) {}
@@ -109,6 +110,7 @@ public class DirectoryRefresh {
         gone += counts[1];
       }
       commonsRooms(true);
+      cache.forget();
       return new Outcome(targets.size(), answered, listed, gone);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -176,7 +178,6 @@ public class DirectoryRefresh {
                 PublicRoom r = byId.get(l.roomId);
                 if (r != null && !r.noindex()) {
                   Directory.seen(l, r, now);
-                  activity(l, now.toLocalDate());
                   listed++;
                 } else if (!"gone".equals(l.state)) {
                   l.state = "gone";
@@ -188,8 +189,33 @@ public class DirectoryRefresh {
                   gone++;
                 }
               }
+              em.flush();
+              activities(s.serverName(), now.toLocalDate());
               return new int[] {listed, gone};
             });
+  }
+
+  /**
+   * Today's member count of every listed room of a server, and each one's growth since the oldest
+   * count of the last 7 days: two statements for the whole server.
+   */
+  private void activities(String serverName, LocalDate today) {
+    em.createNativeQuery(
+            "INSERT INTO listing_activity (listing_id, day, members) SELECT id, ?1, members"
+                + " FROM listing WHERE server_name = ?2 AND state = 'listed'"
+                + " ON CONFLICT (listing_id, day) DO UPDATE SET members = excluded.members")
+        .setParameter(1, today)
+        .setParameter(2, serverName)
+        .executeUpdate();
+    em.createNativeQuery(
+            "UPDATE listing l SET growth = l.members - a.members FROM (SELECT DISTINCT ON"
+                + " (x.listing_id) x.listing_id, x.members FROM listing_activity x JOIN listing y"
+                + " ON y.id = x.listing_id WHERE y.server_name = ?2 AND y.state = 'listed'"
+                + " AND x.day >= ?1 ORDER BY x.listing_id, x.day) a"
+                + " WHERE a.listing_id = l.id AND l.growth IS DISTINCT FROM l.members - a.members")
+        .setParameter(1, today.minusDays(7))
+        .setParameter(2, serverName)
+        .executeUpdate();
   }
 
   /** Today's member count, and the growth since the oldest count of the last 7 days. */
@@ -236,6 +262,7 @@ public class DirectoryRefresh {
       return;
     }
     String serverName = server.get().serverName();
+    boolean[] changedAny = {false};
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -295,12 +322,16 @@ public class DirectoryRefresh {
                   if (!em.contains(l)) {
                     l.persist();
                   }
+                  changedAny[0] = true;
                 }
                 if (open && counting) {
                   activity(l, now.toLocalDate());
                 }
               }
             });
+    if (changedAny[0]) {
+      cache.forget();
+    }
   }
 
   private static String cut(String s, int max) {

@@ -50,6 +50,7 @@ public class DirectoryResource {
   @Inject Moderation moderation;
   @Inject Caller caller;
   @Inject Hoster hoster;
+  @Inject SearchCache cache;
 
   @GET
   @PermitAll
@@ -218,6 +219,8 @@ public class DirectoryResource {
       content = @Content(mediaType = PROBLEM))
   public ListingView hide(@PathParam("id") UUID id, @Valid @NotNull Reason reason) {
     hoster.require("hide rooms of the directory");
-    return moderation.hide(id, reason.reason());
+    ListingView hidden = moderation.hide(id, reason.reason());
+    cache.forget(); // once the hiding is committed
+    return hidden;
   }
 }

@@ -38,6 +38,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "directory")
+@APIResponse(
+    responseCode = "401",
+    description = "Not signed in",
+    content = @Content(mediaType = "application/problem+json"))
+@APIResponse(
+    responseCode = "404",
+    description = "No such organisation (or the caller is not a member)",
+    content = @Content(mediaType = "application/problem+json"))
 public class OrganizationListingResource {
 
   private static final String PROBLEM = "application/problem+json";
@@ -52,14 +60,6 @@ public class OrganizationListingResource {
   @Path("/listings")
   @Operation(summary = "The rooms the organisation published, whatever their state (members)")
   @APIResponse(responseCode = "200", description = "The organisation's listings, newest first")
-  @APIResponse(
-      responseCode = "401",
-      description = "Not signed in",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such organisation (or the caller is not a member)",
-      content = @Content(mediaType = PROBLEM))
   public List<ListingView> list(@PathParam("org") String org) {
     access.require(org, caller.id(), "member");
     return directory.ofOrganization(org);
@@ -73,16 +73,8 @@ public class OrganizationListingResource {
               + " admins)")
   @APIResponse(responseCode = "200", description = "The rooms an admin may publish")
   @APIResponse(
-      responseCode = "401",
-      description = "Not signed in",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
       responseCode = "403",
       description = "The caller is a member, not an owner or admin",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such organisation (or the caller is not a member)",
       content = @Content(mediaType = PROBLEM))
   @APIResponse(
       responseCode = "503",
@@ -110,16 +102,8 @@ public class OrganizationListingResource {
               + " not list publicly (or whose topic says noindex)",
       content = @Content(mediaType = PROBLEM))
   @APIResponse(
-      responseCode = "401",
-      description = "Not signed in",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
       responseCode = "403",
       description = "The caller is a member, not an owner or admin; or the hoster hid the room",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such organisation (or the caller is not a member)",
       content = @Content(mediaType = PROBLEM))
   @APIResponse(
       responseCode = "429",
@@ -145,16 +129,8 @@ public class OrganizationListingResource {
       description = "Unpublished",
       content = @Content(schema = @Schema(implementation = ListingView.class)))
   @APIResponse(
-      responseCode = "401",
-      description = "Not signed in",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
       responseCode = "403",
       description = "The caller is a member, not an owner or admin",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such organisation or listing of it",
       content = @Content(mediaType = PROBLEM))
   public ListingView unpublish(@PathParam("org") String org, @PathParam("id") UUID id) {
     access.require(org, caller.id(), "admin");
@@ -169,16 +145,8 @@ public class OrganizationListingResource {
               + " date (owners and admins)")
   @APIResponse(responseCode = "200", description = "The organisation's listings after the refresh")
   @APIResponse(
-      responseCode = "401",
-      description = "Not signed in",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
       responseCode = "403",
       description = "The caller is a member, not an owner or admin",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such organisation (or the caller is not a member)",
       content = @Content(mediaType = PROBLEM))
   public List<ListingView> refresh(@PathParam("org") String org) {
     access.require(org, caller.id(), "admin");
@@ -191,14 +159,6 @@ public class OrganizationListingResource {
   @Operation(
       summary = "Associations with rooms in the directory on the organisation's themes (members)")
   @APIResponse(responseCode = "200", description = "The neighbours, most themes shared first")
-  @APIResponse(
-      responseCode = "401",
-      description = "Not signed in",
-      content = @Content(mediaType = PROBLEM))
-  @APIResponse(
-      responseCode = "404",
-      description = "No such organisation (or the caller is not a member)",
-      content = @Content(mediaType = PROBLEM))
   public List<Neighbour> neighbours(@PathParam("org") String org) {
     access.require(org, caller.id(), "member");
     return directory.neighbours(org);

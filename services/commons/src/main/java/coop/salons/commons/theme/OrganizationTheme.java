@@ -23,6 +23,10 @@ public class OrganizationTheme extends PanacheEntityBase {
   @Column(name = "theme_slug", length = 40)
   public String themeSlug;
 
+  /** When the organisation chose it (news for the others in the weekly digest). */
+  @jakarta.persistence.Column(name = "chosen_at", nullable = false)
+  public java.time.OffsetDateTime chosenAt;
+
   /** The composite key. */
   public static class Key implements Serializable {
     public String organizationSlug;

@@ -165,11 +165,25 @@ public class Themes {
     if (!unknown.isEmpty()) {
       throw ProblemException.invalid("themes", "are not themes of this platform: " + unknown);
     }
-    OrganizationTheme.delete("organizationSlug", org);
-    for (String s : slugs.stream().distinct().toList()) {
+    // Themes kept keep the date they were chosen: only new ones are news in the digest.
+    List<String> wanted = slugs.stream().distinct().toList();
+    if (wanted.isEmpty()) {
+      OrganizationTheme.delete("organizationSlug", org);
+    } else {
+      OrganizationTheme.delete("organizationSlug = ?1 and themeSlug not in ?2", org, wanted);
+    }
+    List<String> kept =
+        OrganizationTheme.<OrganizationTheme>list("organizationSlug", org).stream()
+            .map(t -> t.themeSlug)
+            .toList();
+    for (String s : wanted) {
+      if (kept.contains(s)) {
+        continue;
+      }
       OrganizationTheme t = new OrganizationTheme();
       t.organizationSlug = org;
       t.themeSlug = s;
+      t.chosenAt = java.time.OffsetDateTime.now();
       t.persist();
     }
     em.flush();

@@ -133,7 +133,7 @@ class DirectoryBenchmark {
               .statusCode(200)
               .extract()
               .jsonPath()
-              .getList("items.themes[0]", String.class);
+              .getList("items.collect { it.themes[0] }", String.class);
       long right = themes.stream().filter(WORDS[t][0]::equals).count();
       double precision = themes.isEmpty() ? 0 : right / 10.0;
       out.append(
@@ -149,17 +149,43 @@ class DirectoryBenchmark {
     // 2. Search with 100,000 rooms, 50 concurrent clients.
     insert(random, 95_000);
     analyze();
-    out.append(searchLine("search, 100,000 rooms, " + CLIENTS + " clients", random));
+    out.append(
+        searchLine(
+            "search, 100,000 rooms, 1 client, every search a new one (no cache)",
+            random,
+            1,
+            200,
+            true));
+    out.append(
+        searchLine(
+            "search, 100,000 rooms, " + CLIENTS + " clients, every search a new one (no cache)",
+            random,
+            CLIENTS,
+            10,
+            true));
+    out.append(
+        searchLine(
+            "search, 100,000 rooms, " + CLIENTS + " clients, the 10 theme words ± a theme filter",
+            random,
+            CLIENTS,
+            REQUESTS_PER_CLIENT,
+            false));
 
     // 3. A refresh of 1,000 stand-in homeservers of 20 rooms each.
     clear();
     out.append(refreshLine(1_000, 20));
 
+    clear(); // the suite's tests share this database
     System.out.print(out);
     Files.writeString(Path.of("target/bench-directory.txt"), out.toString());
   }
 
-  private String searchLine(String what, Random random) throws Exception {
+  /**
+   * Searches by {@code clients} at once, {@code each} each; {@code unique}: each search differs
+   * from every other (a place added, a page size never asked), so no answer comes from the cache.
+   */
+  private String searchLine(String what, Random random, int clients, int each, boolean unique)
+      throws Exception {
     String base =
         "http://localhost:" + io.restassured.RestAssured.port + "/api/v1/commons/directory?q=";
     HttpClient http = HttpClient.newHttpClient();
@@ -169,21 +195,24 @@ class DirectoryBenchmark {
           HttpRequest.newBuilder(URI.create(base + enc(QUERIES[i % QUERIES.length]))).build(),
           HttpResponse.BodyHandlers.discarding());
     }
-    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-    List<Future<List<Double>>> clients = new ArrayList<>();
-    for (int c = 0; c < CLIENTS; c++) {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    java.util.concurrent.atomic.AtomicInteger serial =
+        new java.util.concurrent.atomic.AtomicInteger(100);
+    List<Future<List<Double>>> runs = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
       long seed = random.nextLong();
-      clients.add(
+      runs.add(
           pool.submit(
               () -> {
                 Random r = new Random(seed);
                 List<Double> ms = new ArrayList<>();
-                for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
+                for (int i = 0; i < each; i++) {
                   String q = QUERIES[r.nextInt(QUERIES.length)];
                   String url =
                       base
-                          + enc(q)
-                          + (r.nextBoolean() ? "&theme=" + WORDS[r.nextInt(WORDS.length)][0] : "");
+                          + enc(unique ? q + " " + PLACES[r.nextInt(PLACES.length)] : q)
+                          + (r.nextBoolean() ? "&theme=" + WORDS[r.nextInt(WORDS.length)][0] : "")
+                          + (unique ? "&limit=" + (20 + serial.getAndIncrement() % 80) : "");
                   long t0 = System.nanoTime();
                   HttpResponse<Void> a =
                       http.send(
@@ -199,7 +228,7 @@ class DirectoryBenchmark {
     }
     List<Double> all = new ArrayList<>();
     long start = System.nanoTime();
-    for (Future<List<Double>> f : clients) {
+    for (Future<List<Double>> f : runs) {
       all.addAll(f.get());
     }
     double seconds = (System.nanoTime() - start) / 1e9;

@@ -222,4 +222,17 @@ public interface CommonsClient {
   @GET
   @Path("/commons/directory/stats")
   Stats stats();
+
+  /** Whether a person receives the weekly digest. */
+  record Digest(boolean subscribed, String language, String email) {}
+
+  record DigestChoice(boolean subscribed, String language) {}
+
+  @GET
+  @Path("/commons/digest")
+  Digest digest();
+
+  @PUT
+  @Path("/commons/digest")
+  Digest chooseDigest(DigestChoice choice);
 }

@@ -122,6 +122,25 @@ public class CommonsForms {
         () -> commons.hide(id, new CommonsClient.Reason(Problems.trim(reason))));
   }
 
+  @POST
+  @Path("digest")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Produces(MediaType.TEXT_HTML)
+  @Operation(hidden = true)
+  public Response digest(
+      @FormParam("subscribed") String subscribed,
+      @FormParam("lang") String lang,
+      @Context HttpHeaders headers) {
+    String language = "fr".equals(lang) ? "fr" : "en";
+    return moderate(
+        lang,
+        headers,
+        "digest",
+        () ->
+            commons.chooseDigest(
+                new CommonsClient.DigestChoice("on".equals(subscribed), language)));
+  }
+
   private Response moderate(String lang, HttpHeaders headers, String done, Runnable action) {
     String self = "fr".equals(lang) ? "/communs" : "/commons";
     try {

@@ -62,7 +62,8 @@ public class CommonsPage {
         Search search,
         List<CommonsClient.Report> reports,
         String moderated,
-        Figures figures);
+        Figures figures,
+        CommonsClient.Digest digest);
   }
 
   /**
@@ -173,6 +174,7 @@ public class CommonsPage {
       @QueryParam("cursor") String cursor,
       @QueryParam("reported") boolean reported,
       @QueryParam("hidden") boolean hidden,
+      @QueryParam("digest") boolean digestSaved,
       @Context HttpHeaders headers) {
     boolean french = name.equals("communs");
     Search asked =
@@ -186,7 +188,7 @@ public class CommonsPage {
             null,
             List.of(),
             null);
-    String moderated = reported ? "reported" : hidden ? "hidden" : null;
+    String moderated = reported ? "reported" : hidden ? "hidden" : digestSaved ? "digest" : null;
     return page(
         lang, french ? "fr" : null, "/" + name, opened, archived, asked, moderated, headers);
   }
@@ -287,6 +289,7 @@ public class CommonsPage {
     List<ThemeRooms> themes = new ArrayList<>();
     CommonsClient.Abilities abilities = null;
     List<CommonsClient.Report> reports = List.of();
+    CommonsClient.Digest digest = null;
     boolean unavailable = false;
     try {
       choices = commons.themes().items();
@@ -309,6 +312,7 @@ public class CommonsPage {
       }
       if (signedIn) {
         abilities = commons.abilities();
+        digest = commons.digest();
         if (abilities.hoster()) {
           reports = commons.reports();
         }
@@ -334,7 +338,8 @@ public class CommonsPage {
             unavailable ? Search.NONE : search(asked),
             reports,
             moderated,
-            unavailable ? Figures.NONE : figures(choices, language))
+            unavailable ? Figures.NONE : figures(choices, language),
+            digest)
         .setLocale(Locale.forLanguageTag(language));
   }
 }

@@ -804,4 +804,20 @@ public interface Messages {
 
   @Message("Members")
   String directory_members();
+
+  @Message("The weekly digest")
+  String digest_title();
+
+  @Message(
+      "Once a week, by email: the new rooms and the associations new on the themes of your associations.")
+  String digest_intro();
+
+  @Message("Send me the weekly digest")
+  String digest_label();
+
+  @Message("Save")
+  String digest_save();
+
+  @Message("Your choice is saved.")
+  String digest_saved();
 }

@@ -244,6 +244,12 @@ class CommonsPageE2E {
       page.waitForURL(Pattern.compile(".*/communs\\?reported=true.*"));
       assertThat(page.locator("#reported")).isVisible();
       accessible(page, "directory-reported-fr");
+      // and asks for the weekly digest
+      page.locator("#digest-subscribed").check();
+      page.locator("#digest-save").click();
+      page.waitForURL(Pattern.compile(".*/communs\\?digest=true.*"));
+      assertThat(page.locator("#digest-saved")).isVisible();
+      assertThat(page.locator("#digest-subscribed")).isChecked();
     }
     try (BrowserContext context = browser.context("en-GB")) {
       Page page = context.newPage();
