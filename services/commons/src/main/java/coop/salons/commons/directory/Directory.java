@@ -385,27 +385,23 @@ public class Directory {
             language,
             size + 1,
             offset);
-    if (query && found.size() <= size) {
-      // The full-text matches end on this page: the typo-tolerant ones follow them.
-      int matches =
-          found.isEmpty()
-              ? count(head + " AND l.document @@ q.ts", text, theme, language)
-              : offset + found.size();
+    if (query
+        && found.isEmpty()
+        && (offset == 0 || count(head + " AND l.document @@ q.ts", text, theme, language) == 0)) {
+      // Nothing matches the words as written: the names and themes' words a small typo away.
       em.createNativeQuery("SET LOCAL enable_seqscan = off").executeUpdate();
-      List<Listing> near =
+      found =
           run(
               head
-                  + " AND q.raw OPERATOR(public.<%) l.words AND NOT l.document @@ q.ts"
+                  + " AND q.raw OPERATOR(public.<%) l.words"
                   + " ORDER BY public.word_similarity(q.raw, l.words) DESC,"
                   + tail,
               text,
               true,
               theme,
               language,
-              size + 1 - found.size(),
-              Math.max(0, offset - matches));
-      found = new java.util.ArrayList<>(found);
-      found.addAll(near);
+              size + 1,
+              offset);
     }
     String next = null;
     if (found.size() > size) {
