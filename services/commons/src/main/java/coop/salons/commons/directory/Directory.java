@@ -237,7 +237,7 @@ public class Directory {
     l.changedAt = now;
   }
 
-  private static String cut(String s, int max) {
+  static String cut(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max);
   }
 
@@ -312,9 +312,8 @@ public class Directory {
         throw ProblemException.invalid("cursor", "is not a cursor this API gave");
       }
     }
-    if (theme != null
-        && QuarkusTransaction.requiringNew().call(() -> Theme.findById(theme)) == null) {
-      throw ProblemException.invalid("theme", "is not a theme of this platform");
+    if (theme != null) {
+      requireTheme(theme);
     }
     if (language != null && !List.of("fr", "en").contains(language)) {
       throw ProblemException.invalid("language", "must be fr or en");
@@ -450,9 +449,8 @@ public class Directory {
 
   /** The newest listed rooms (of a theme), for the feeds. */
   public List<ListingView> newest(String theme, int max) {
-    if (theme != null
-        && QuarkusTransaction.requiringNew().call(() -> Theme.findById(theme)) == null) {
-      throw ProblemException.invalid("theme", "is not a theme of this platform");
+    if (theme != null) {
+      requireTheme(theme);
     }
     return QuarkusTransaction.requiringNew()
         .call(
@@ -516,10 +514,7 @@ public class Directory {
 
   /** Who else works on a theme: the organisations with listed rooms on it, most rooms first. */
   public List<Map<String, Object>> organizationsOn(String theme) {
-    if (theme == null
-        || QuarkusTransaction.requiringNew().call(() -> Theme.findById(theme)) == null) {
-      throw ProblemException.invalid("theme", "is not a theme of this platform");
-    }
+    requireTheme(theme);
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
@@ -584,6 +579,14 @@ public class Directory {
                                   ((Number) r[1]).intValue()))
                       .toList());
             });
+  }
+
+  /** The theme of this slug; 400 naming the field {@code theme} when there is none. */
+  private static void requireTheme(String slug) {
+    if (slug == null
+        || QuarkusTransaction.requiringNew().call(() -> Theme.findById(slug)) == null) {
+      throw ProblemException.invalid("theme", "is not a theme of this platform");
+    }
   }
 
   Set<String> staleServers() {

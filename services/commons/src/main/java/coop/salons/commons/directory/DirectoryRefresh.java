@@ -142,7 +142,7 @@ public class DirectoryRefresh {
                   .setParameter("url", s.url())
                   .setParameter("ok", rooms.isPresent())
                   .setParameter("now", now)
-                  .setParameter("error", error == null ? null : cut(error, 1000))
+                  .setParameter("error", error == null ? null : Directory.cut(error, 1000))
                   .executeUpdate();
               List<Listing> mine =
                   Listing.list(
@@ -216,26 +216,6 @@ public class DirectoryRefresh {
         .setParameter(1, today.minusDays(7))
         .setParameter(2, serverName)
         .executeUpdate();
-  }
-
-  /** Today's member count, and the growth since the oldest count of the last 7 days. */
-  private void activity(Listing l, LocalDate today) {
-    em.createNativeQuery(
-            "INSERT INTO listing_activity (listing_id, day, members) VALUES (?1, ?2, ?3)"
-                + " ON CONFLICT (listing_id, day) DO UPDATE SET members = excluded.members")
-        .setParameter(1, l.id)
-        .setParameter(2, today)
-        .setParameter(3, l.members)
-        .executeUpdate();
-    Number first =
-        (Number)
-            em.createNativeQuery(
-                    "SELECT members FROM listing_activity WHERE listing_id = ?1 AND day >= ?2"
-                        + " ORDER BY day LIMIT 1")
-                .setParameter(1, l.id)
-                .setParameter(2, today.minusDays(7))
-                .getSingleResult();
-    l.growth = l.members - first.intValue();
   }
 
   /** The commons server's rooms enter the directory as soon as they are made. */
@@ -324,17 +304,14 @@ public class DirectoryRefresh {
                   }
                   changedAny[0] = true;
                 }
-                if (open && counting) {
-                  activity(l, now.toLocalDate());
-                }
               }
             });
+    if (counting) {
+      QuarkusTransaction.requiringNew()
+          .run(() -> activities(serverName, OffsetDateTime.now().toLocalDate()));
+    }
     if (changedAny[0]) {
       cache.forget();
     }
-  }
-
-  private static String cut(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max);
   }
 }
