@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The provisioning benchmark, on the Kubernetes stand-in (fabric8's CRUD mock server) with the real
-# PostgreSQL, billing, identity and Keycloak of the test servers: instances asked for 50 at a time,
+# The provisioning benchmark, on the build's real Kubernetes control plane (etcd, kube-apiserver,
+# controller-manager, scheduler, KWOK's node: each its own process) with the real PostgreSQL,
+# billing, identity and Keycloak of the test servers: instances asked for 50 at a time,
 # then a resync. Figures land in services/provisioning/target/bench-provisioning.txt, with the CPU
 # time each process used meanwhile. The services run compiled as in production (not the quick
 # compiler the tests start them with), so that the figures are a warm service's.
@@ -14,4 +15,4 @@
 #   bench/profile-provisioning.sh                    (the same with async-profiler attached)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec bench/service-benchmark.sh provisioning services/provisioning/target/bench-provisioning.txt "-Dsalons.service-jvm-options=-XX:MaxRAMPercentage=8" "$@"
+exec bench/service-benchmark.sh provisioning services/provisioning/target/bench-provisioning.txt "-Dsalons.service-jvm-options=-XX:MaxRAMPercentage=8" -Dtest=ProvisioningBenchmark "$@"

@@ -9,11 +9,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * PostgreSQL and Keycloak, started together: a database per service plus one for Keycloak, and the
- * salons realm imported with the generated client secrets. The local platform and the test suite
- * start them through this one class.
+ * salons realm imported with the generated client secrets; for the tests, a Kubernetes control
+ * plane beside them ({@link ControlPlane}). The local platform and the test suite start them
+ * through this one class.
  */
 public final class LocalServers implements AutoCloseable {
 
@@ -37,13 +40,16 @@ public final class LocalServers implements AutoCloseable {
   private final MailCatcher mail;
   private final Secrets secrets;
   private final String portalUrl;
+  private final ControlPlane controlPlane;
 
   private LocalServers(
       PostgresServer postgres,
       KeycloakServer keycloak,
       MailCatcher mail,
       Secrets secrets,
-      String portalUrl) {
+      String portalUrl,
+      ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
     this.postgres = postgres;
     this.keycloak = keycloak;
     this.mail = mail;
@@ -60,9 +66,21 @@ public final class LocalServers implements AutoCloseable {
       int keycloakManagementPort,
       String portalUrl,
       int smtpPort,
-      boolean withTestClient) {}
+      boolean forTests) {}
 
   public static LocalServers start(Options o, Secrets secrets) throws Exception {
+    // The tests' Kubernetes control plane starts meanwhile (the other core is mostly idle).
+    CompletableFuture<ControlPlane> kubernetes =
+        o.forTests()
+            ? CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return ControlPlane.start(o.workDir().resolve("kubernetes"));
+                  } catch (Exception e) {
+                    throw new CompletionException(e);
+                  }
+                })
+            : CompletableFuture.completedFuture(null);
     PostgresServer postgres =
         Progress.step(
             "PostgreSQL on port " + o.postgresPort(),
@@ -114,7 +132,7 @@ public final class LocalServers implements AutoCloseable {
       }
       MailCatcher mail = MailCatcher.start(o.smtpPort(), o.workDir().resolve("mail"));
       admin.useSmtp("127.0.0.1", mail.port(), "noreply@salons.localhost");
-      if (o.withTestClient()) {
+      if (o.forTests()) {
         admin.ensureClient(
             Map.of(
                 "clientId", TEST_CLIENT,
@@ -123,9 +141,23 @@ public final class LocalServers implements AutoCloseable {
                 "standardFlowEnabled", false,
                 "enabled", true));
       }
-      return new LocalServers(postgres, keycloak, mail, secrets, o.portalUrl());
+      ControlPlane controlPlane;
+      try {
+        controlPlane = kubernetes.join();
+      } catch (CompletionException e) {
+        mail.close();
+        keycloak.close();
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
+      return new LocalServers(postgres, keycloak, mail, secrets, o.portalUrl(), controlPlane);
     } catch (Exception e) {
       postgres.close();
+      kubernetes.thenAccept(
+          plane -> {
+            if (plane != null) {
+              plane.close();
+            }
+          });
       throw e;
     }
   }
@@ -184,6 +216,9 @@ public final class LocalServers implements AutoCloseable {
     p.setProperty("portal.url", portalUrl);
     p.setProperty("mail.folder", mail.folder().toString());
     p.setProperty("mail.port", String.valueOf(mail.port()));
+    if (controlPlane != null) {
+      controlPlane.describe(p);
+    }
     for (String name : SECRET_NAMES) {
       p.setProperty("secret." + name, secrets.get(name));
     }
@@ -209,6 +244,9 @@ public final class LocalServers implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
     mail.close();
     keycloak.close();
     postgres.close();

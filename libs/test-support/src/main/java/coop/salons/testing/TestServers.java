@@ -145,6 +145,43 @@ public final class TestServers {
     }
   }
 
+  /**
+   * The real Kubernetes API server of the test run (etcd, kube-apiserver, controller-manager,
+   * scheduler and KWOK's simulated node: {@code coop.salons.local.ControlPlane}): its URL, the CA
+   * that signed its certificate, the administrator's token and a kubeconfig.
+   */
+  public Kubernetes kubernetes() {
+    String url = state.getProperty("kubernetes.url");
+    if (url == null) {
+      throw new IllegalStateException(
+          "the test servers were started without a Kubernetes control plane");
+    }
+    return new Kubernetes(
+        url,
+        Path.of(state.getProperty("kubernetes.ca-cert")),
+        state.getProperty("kubernetes.token"),
+        Path.of(state.getProperty("kubernetes.kubeconfig")));
+  }
+
+  /** How to reach the test run's Kubernetes API server as its administrator. */
+  public record Kubernetes(String url, Path caCert, String token, Path kubeconfig) {
+
+    /** The Quarkus Kubernetes client's settings for it. */
+    public Map<String, String> quarkusConfig() {
+      return Map.of(
+          "quarkus.kubernetes-client.api-server-url",
+          url,
+          "quarkus.kubernetes-client.ca-cert-file",
+          caCert.toString(),
+          "quarkus.kubernetes-client.token",
+          token,
+          "quarkus.kubernetes-client.trust-certs",
+          "false",
+          "quarkus.kubernetes-client.devservices.enabled",
+          "false");
+    }
+  }
+
   /** The URL the portal under test must answer on (the realm's redirect URIs name it). */
   public String portalUrl() {
     return state.getProperty("portal.url");

@@ -290,6 +290,12 @@ public interface ProvisioningConfig {
 
     /** The storage class of the instances' volumes (empty: the cluster's default). */
     Optional<String> storageClass();
+
+    /** What the rendered objects need to know of the cluster. */
+    default coop.salons.provisioning.model.KubernetesManifests.Cluster cluster() {
+      return new coop.salons.provisioning.model.KubernetesManifests.Cluster(
+          ingressClass(), clusterIssuer(), ingressNamespace(), databaseCidr(), storageClass());
+    }
   }
 
   /** Local runtime settings. */

@@ -3,7 +3,6 @@ package coop.salons.billing.subscription;
 import coop.salons.billing.BillingConfig;
 import coop.salons.billing.plan.Plan;
 import coop.salons.billing.plan.Quota;
-import coop.salons.billing.quota.Quotas;
 import coop.salons.common.api.ProblemException;
 import coop.salons.membership.OrganizationAccess;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,9 +2,9 @@ package coop.salons.identity.access;
 
 import coop.salons.common.api.ProblemException;
 import coop.salons.common.api.Slugs;
-import coop.salons.identity.member.Membership;
-import coop.salons.identity.member.Role;
-import coop.salons.identity.organization.Organization;
+import coop.salons.identity.model.Membership;
+import coop.salons.identity.model.Organization;
+import coop.salons.identity.model.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

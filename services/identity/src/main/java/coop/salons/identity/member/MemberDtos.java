@@ -1,5 +1,6 @@
 package coop.salons.identity.member;
 
+import coop.salons.identity.model.Role;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

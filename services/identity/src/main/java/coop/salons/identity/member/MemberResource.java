@@ -7,6 +7,7 @@ import coop.salons.identity.member.MemberDtos.AddMember;
 import coop.salons.identity.member.MemberDtos.ChangeRole;
 import coop.salons.identity.member.MemberDtos.InvitationView;
 import coop.salons.identity.member.MemberDtos.MemberView;
+import coop.salons.identity.model.Role;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;

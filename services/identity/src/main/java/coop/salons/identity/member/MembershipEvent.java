@@ -1,5 +1,6 @@
 package coop.salons.identity.member;
 
+import coop.salons.identity.model.Role;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import coop.salons.identity.IdentityTestBase;
+import coop.salons.identity.model.Organization;
 import coop.salons.testing.SalonsTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -259,9 +260,8 @@ class OrganizationResourceTest extends IdentityTestBase {
               o.createdAt = OffsetDateTime.now().minusMinutes(5);
               o.updatedAt = o.createdAt;
               o.persist();
-              coop.salons.identity.member.Membership m =
-                  new coop.salons.identity.member.Membership();
-              m.id = new coop.salons.identity.member.Membership.Key(o.id, olga);
+              coop.salons.identity.model.Membership m = new coop.salons.identity.model.Membership();
+              m.id = new coop.salons.identity.model.Membership.Key(o.id, olga);
               m.username = "olga";
               m.role = "owner";
               m.joinedAt = o.createdAt;

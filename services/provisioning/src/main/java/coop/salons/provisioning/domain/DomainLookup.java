@@ -28,7 +28,7 @@ public final class DomainLookup {
 
   /** When DNS could not be asked, or did not say (a name that does not exist is an answer). */
   public static final class Failed extends Exception {
-    Failed(String name, Throwable cause) {
+    public Failed(String name, Throwable cause) {
       super("DNS did not answer for " + name + ": " + cause, cause);
     }
   }

@@ -42,10 +42,23 @@ public class Creations {
   static final long WAIT_SECONDS = 30;
 
   /** A checked creation, waiting for its batch. */
-  record Pending(InstanceService.Creation creation, CompletableFuture<InstanceView> answer) {}
+  record Pending(Creation creation, CompletableFuture<InstanceView> answer) {}
 
   @Inject InstanceQuota quota;
-  @Inject InstanceService instances;
+
+  /** Checks and writes creations (the instance service). */
+  public interface Writer {
+    /** For each creation, the refusal if its slug or domain is taken. */
+    List<Optional<ProblemException>> taken(List<Creation> batch);
+
+    /** Writes claimed creations in the caller's transaction. */
+    List<Written> insertAll(List<Creation> batch);
+  }
+
+  /** A creation written (its instance), or refused (why). */
+  public record Written(InstanceView instance, ProblemException refusal) {}
+
+  @Inject Writer instances;
   @Inject ProvisioningConfig config;
 
   private final LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
@@ -71,7 +84,7 @@ public class Creations {
   }
 
   /** Queues a checked creation and waits for its batch: the new instance, or its refusal. */
-  public InstanceView submit(InstanceService.Creation creation) {
+  public InstanceView submit(Creation creation) {
     Pending p = new Pending(creation, new CompletableFuture<>());
     if (!running) {
       throw stopping();
@@ -137,7 +150,14 @@ public class Creations {
     if (!free.isEmpty()) {
       List<Optional<ProblemException>> claims;
       try {
-        claims = quota.claimEach(free.stream().map(Pending::creation).toList());
+        claims =
+            quota.claimEach(
+                free.stream()
+                    .map(
+                        p ->
+                            new InstanceQuota.Sized(
+                                p.creation().org(), p.creation().id(), p.creation().plan()))
+                    .toList());
       } catch (ProblemException unavailable) {
         free.forEach(p -> refused.put(p, unavailable));
         claims = List.of();
@@ -169,12 +189,12 @@ public class Creations {
       return written;
     }
     try {
-      List<InstanceService.Written> all =
+      List<Written> all =
           QuarkusTransaction.requiringNew()
               .call(() -> instances.insertAll(claimed.stream().map(Pending::creation).toList()));
       for (int n = 0; n < claimed.size(); n++) {
         Pending p = claimed.get(n);
-        InstanceService.Written w = all.get(n);
+        Written w = all.get(n);
         if (w.instance() != null) {
           written.put(p, w.instance());
         } else {
@@ -191,7 +211,7 @@ public class Creations {
     }
     for (Pending p : claimed) {
       try {
-        InstanceService.Written w =
+        Written w =
             QuarkusTransaction.requiringNew()
                 .call(() -> instances.insertAll(List.of(p.creation())).get(0));
         if (w.instance() != null) {

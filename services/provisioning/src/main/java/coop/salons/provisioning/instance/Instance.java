@@ -136,4 +136,18 @@ public class Instance extends PanacheEntityBase {
     state = next.id();
     lastTransitionAt = now;
   }
+
+  /** The instance's state as its organisation's webhooks are told it. */
+  public coop.salons.provisioning.webhook.Webhooks.StateChange stateChange() {
+    return new coop.salons.provisioning.webhook.Webhooks.StateChange(
+        organizationSlug, slug, id, state, generation, url);
+  }
+
+  /**
+   * The instance's name under the platform's domain, which the operator's wildcard record points at
+   * the ingress controller: the target of the CNAME record that brings a custom domain to it.
+   */
+  public String platformHost(String baseDomain) {
+    return slug + "." + organizationSlug + "." + baseDomain;
+  }
 }

@@ -4,7 +4,6 @@ import coop.salons.common.api.Cursors;
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
 import coop.salons.provisioning.ProvisioningConfig;
-import coop.salons.provisioning.domain.DomainChecks;
 import coop.salons.provisioning.instance.InstanceDtos.Condition;
 import coop.salons.provisioning.instance.InstanceDtos.CreateInstance;
 import coop.salons.provisioning.instance.InstanceDtos.InstanceView;
@@ -34,7 +33,7 @@ import java.util.UUID;
  * written in one transaction. The supervisor does the work.
  */
 @ApplicationScoped
-public class InstanceService {
+public class InstanceService implements Creations.Writer {
 
   /** Instance slugs that would clash with the names the platform uses in host names. */
   static final Set<String> RESERVED =
@@ -49,17 +48,6 @@ public class InstanceService {
   @Inject InstanceQuota quota;
   @Inject Creations creations;
   @Inject DomainChecks domains;
-
-  /** A creation checked against the plans and the versions, waiting to be claimed and written. */
-  public record Creation(
-      String org,
-      UUID id,
-      CreateInstance request,
-      Flavour flavour,
-      String planName,
-      PlanLimits plan,
-      String version,
-      LoginMode login) {}
 
   /**
    * Asks for an instance: what the request alone can tell is checked here; then {@link Creations}
@@ -88,6 +76,7 @@ public class InstanceService {
    * For each creation, whether its slug or domain is taken (by a live instance, or by a creation
    * before it in the list): told before billing is asked. One query for the whole batch.
    */
+  @Override
   public List<Optional<ProblemException>> taken(List<Creation> batch) {
     StringBuilder sql =
         new StringBuilder(
@@ -146,7 +135,8 @@ public class InstanceService {
    * creation is inserted with its webhook deliveries. For each creation in order: its instance, or
    * the 409 that refuses it.
    */
-  public List<Written> insertAll(List<Creation> batch) {
+  @Override
+  public List<Creations.Written> insertAll(List<Creation> batch) {
     List<String> organizations = batch.stream().map(Creation::org).distinct().sorted().toList();
     em.createNativeQuery(
             "SELECT count(pg_advisory_xact_lock(hashtext('instances:' || o)))"
@@ -158,21 +148,19 @@ public class InstanceService {
     for (int n = 0; n < batch.size(); n++) {
       inserted.add(taken.get(n).isPresent() ? null : insert(batch.get(n)));
     }
-    webhooks.stateChanged(inserted.stream().filter(java.util.Objects::nonNull).toList());
+    webhooks.stateChanged(
+        inserted.stream().filter(java.util.Objects::nonNull).map(Instance::stateChange).toList());
     em.flush();
-    List<Written> written = new ArrayList<>();
+    List<Creations.Written> written = new ArrayList<>();
     for (int n = 0; n < batch.size(); n++) {
       Instance i = inserted.get(n);
       written.add(
           i == null
-              ? new Written(null, taken.get(n).get())
-              : new Written(view(i, List.of()), null));
+              ? new Creations.Written(null, taken.get(n).get())
+              : new Creations.Written(view(i, List.of()), null));
     }
     return written;
   }
-
-  /** A creation written (its instance), or refused (why). */
-  public record Written(InstanceView instance, ProblemException refusal) {}
 
   private static ProblemException slugTaken(CreateInstance request) {
     return ProblemException.conflict(
@@ -277,11 +265,20 @@ public class InstanceService {
     }
     if (request.plan() != null) {
       PlanLimits plan = plans.require(request.plan());
+      PlanLimits before = plans.require(i.plan);
+      if (plan.storageGb() < before.storageGb()) {
+        // A volume grows in place but never shrinks (Kubernetes refuses it): refused before
+        // anything changes, rather than half-applied.
+        throw ProblemException.conflict(
+            "The plan '%s' keeps %d GB of files, less than the %d GB this instance's volume already has: a volume can grow but never shrink. Choose a plan with at least %d GB, or export the data to a new instance."
+                .formatted(
+                    request.plan(), plan.storageGb(), before.storageGb(), before.storageGb()));
+      }
       if (!request.plan().equals(i.plan)) {
         // The organisation's plan in billing must have room for the new size (the old amounts
         // are replaced). A refusal leaves the instance as it was; so does a change refused
         // after this point (billing gets the old size back).
-        quota.resize(org, i.id, plans.require(i.plan), plan);
+        quota.resize(org, i.id, before, plan);
       }
       i.plan = request.plan();
       if (flavour == Flavour.MATTERMOST) {
@@ -379,7 +376,7 @@ public class InstanceService {
     i.nextAttemptAt = now;
     i.updatedAt = now;
     if (before != next) {
-      webhooks.stateChanged(i);
+      webhooks.stateChanged(i.stateChange());
     }
     em.flush(); // the view carries the new version as its ETag
   }
@@ -511,15 +508,7 @@ public class InstanceService {
     }
     return Commons.ORGANIZATION.equals(i.organizationSlug)
         ? Commons.host(baseDomain)
-        : platformHost(i, baseDomain);
-  }
-
-  /**
-   * The instance's name under the platform's domain, which the operator's wildcard record points at
-   * the ingress controller: the target of the CNAME record that brings a custom domain to it.
-   */
-  public static String platformHost(Instance i, String baseDomain) {
-    return i.slug + "." + i.organizationSlug + "." + baseDomain;
+        : i.platformHost(baseDomain);
   }
 
   private InstanceView view(Instance i, List<InstanceStep> steps) {
@@ -553,7 +542,7 @@ public class InstanceService {
                     i.observedGeneration,
                     i.lastTransitionAt)));
     if (i.customDomain != null) {
-      conditions.add(domainCondition(i, platformHost(i, config.baseDomain())));
+      conditions.add(domainCondition(i, i.platformHost(config.baseDomain())));
     }
     if (Flavour.MATTERMOST.id().equals(i.flavour) && LoginMode.ACCOUNTS.id().equals(i.loginMode)) {
       conditions.add(accountsCondition(i));
@@ -567,7 +556,7 @@ public class InstanceService {
         i.chatVersion,
         i.plan,
         i.customDomain,
-        i.customDomain == null ? null : platformHost(i, config.baseDomain()),
+        i.customDomain == null ? null : i.platformHost(config.baseDomain()),
         i.federation,
         i.retentionDays,
         i.loginMode,

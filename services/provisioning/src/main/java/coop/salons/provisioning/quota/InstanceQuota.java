@@ -4,9 +4,6 @@ import coop.salons.billingclient.BillingQuotaGroups;
 import coop.salons.billingclient.BillingQuotas;
 import coop.salons.billingclient.QuotaClaims;
 import coop.salons.common.api.ProblemException;
-import coop.salons.provisioning.instance.Instance;
-import coop.salons.provisioning.instance.InstanceService;
-import coop.salons.provisioning.instance.InstanceState;
 import coop.salons.provisioning.model.PlanLimits;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -93,12 +90,15 @@ public class InstanceQuota {
    * creation in order, empty when held, or its refusal (403 naming the quota); a billing that does
    * not answer refuses them all (503).
    */
-  public List<Optional<ProblemException>> claimEach(List<InstanceService.Creation> creations) {
+  public List<Optional<ProblemException>> claimEach(List<Sized> creations) {
     return claims.claimGroups(
         creations.stream()
             .map(c -> new BillingQuotaGroups.Group(c.org(), of(c.id(), c.plan())))
             .toList());
   }
+
+  /** An instance of an organisation, of a plan's size: what its claims are made of. */
+  public record Sized(String org, UUID id, PlanLimits plan) {}
 
   private static List<BillingQuotas.Claim> of(UUID instance, PlanLimits plan) {
     String key = key(instance);
@@ -169,10 +169,11 @@ public class InstanceQuota {
   private boolean held(UUID id) {
     return QuarkusTransaction.requiringNew()
         .call(
-            () -> {
-              Instance i = Instance.findById(id);
-              return i != null && i.state() != InstanceState.DELETED;
-            });
+            () ->
+                !em.createNativeQuery("SELECT 1 FROM instance WHERE id = ?1 AND state <> 'deleted'")
+                    .setParameter(1, id)
+                    .getResultList()
+                    .isEmpty());
   }
 
   private static UUID uuid(String s) {

@@ -1,11 +1,11 @@
 package coop.salons.provisioning.runtime;
 
 import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.provisioning.model.DesiredState;
 import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.KubernetesManifests;
 import coop.salons.provisioning.model.Placement;
-import coop.salons.provisioning.model.Rendered;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
@@ -58,6 +58,9 @@ public class KubernetesRuntime implements ChatRuntime {
 
   static final String SECRET_PREFIX = "salons.";
 
+  /** The one field manager the platform applies every object with. */
+  public static final String FIELD_MANAGER = "salons-provisioning";
+
   /** The kinds the platform manages inside an instance's namespace, pruned when not desired. */
   static final List<Class<? extends HasMetadata>> PRUNED =
       List.of(
@@ -71,16 +74,6 @@ public class KubernetesRuntime implements ChatRuntime {
 
   @Inject KubernetesClient client;
   @Inject ProvisioningConfig config;
-
-  public KubernetesManifests.Cluster cluster() {
-    ProvisioningConfig.Kubernetes k = config.kubernetes();
-    return new KubernetesManifests.Cluster(
-        k.ingressClass(),
-        k.clusterIssuer(),
-        k.ingressNamespace(),
-        k.databaseCidr(),
-        k.storageClass());
-  }
 
   @Override
   public boolean resyncsInBulk() {
@@ -250,61 +243,80 @@ public class KubernetesRuntime implements ChatRuntime {
 
   @Override
   public void putSecret(InstanceSpec spec, String name, String value) {
-    keep(spec, readSecret(spec), Map.of(name, value));
+    Secret existing = readSecret(spec);
+    Map<String, String> values = kept(existing);
+    values.put(name, value);
+    keep(spec, existing, values);
   }
 
   /**
    * Writes secrets at once (before anything uses them), creating the namespace if needed; answers
    * whether it created both the namespace and the Secret (the instance had nothing here before).
+   * The Secret is applied whole (what it holds, plus {@code values}): with server-side apply, a key
+   * this field manager applied before and leaves out would be removed.
    */
   private boolean keep(InstanceSpec spec, Secret existing, Map<String, String> values) {
     String ns = KubernetesManifests.namespace(spec);
     boolean newNamespace = client.namespaces().withName(ns).get() == null;
     if (newNamespace) {
-      client.resource(KubernetesManifests.namespaceObject(spec)).create();
+      apply(KubernetesManifests.namespaceObject(spec));
     }
-    if (existing == null) {
-      Map<String, String> data = new LinkedHashMap<>();
-      values.forEach((k, v) -> data.put(SECRET_PREFIX + k, encode(v)));
-      client
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName(workload(spec) + "-secrets")
-                  .withNamespace(ns)
-                  .withLabels(KubernetesManifests.labels(spec))
-                  .endMetadata()
-                  .withType("Opaque")
-                  .withData(data)
-                  .build())
-          .create();
-    } else {
-      Secret updated = new SecretBuilder(existing).build();
-      Map<String, String> data =
-          new LinkedHashMap<>(updated.getData() == null ? Map.of() : updated.getData());
-      values.forEach((k, v) -> data.put(SECRET_PREFIX + k, encode(v)));
-      updated.setData(data);
-      client.resource(updated).update();
+    Map<String, String> data = new LinkedHashMap<>();
+    if (existing != null && existing.getData() != null) {
+      data.putAll(existing.getData());
     }
+    values.forEach((k, v) -> data.put(SECRET_PREFIX + k, encode(v)));
+    apply(
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(workload(spec) + "-secrets")
+            .withNamespace(ns)
+            .withLabels(KubernetesManifests.labels(spec))
+            .endMetadata()
+            .withType("Opaque")
+            .withData(data)
+            .build());
     return newNamespace && existing == null;
   }
 
   @Override
   public List<String> apply(
-      InstanceSpec spec, Placement placement, Rendered rendered, Secrets secrets) {
-    List<HasMetadata> desired =
-        KubernetesManifests.render(spec, rendered, cluster(), secrets.values());
+      InstanceSpec spec, Placement placement, DesiredState state, Secrets secrets) {
+    List<HasMetadata> desired = state.objects();
     List<String> changes = new ArrayList<>();
     if (secrets.first() && createAll(desired, changes)) {
       return changes;
     }
     Set<String> wanted = new HashSet<>();
+    desired.forEach(o -> wanted.add(key(o)));
+    // The plan's limits first, and the old plan's gone, before anything grows to the new plan
+    // (a claim grown while the old quota stands is refused).
     for (HasMetadata object : desired) {
-      wanted.add(key(object));
-      readCompareWrite(object, changes);
+      if (LIMITS.contains(object.getClass())) {
+        readCompareWrite(object, changes);
+      }
     }
-    String ns = KubernetesManifests.namespace(spec);
-    for (Class<? extends HasMetadata> kind : PRUNED) {
+    prune(spec, LIMITS, wanted, changes);
+    for (HasMetadata object : desired) {
+      if (!LIMITS.contains(object.getClass())) {
+        readCompareWrite(object, changes);
+      }
+    }
+    prune(spec, PRUNED.stream().filter(k -> !LIMITS.contains(k)).toList(), wanted, changes);
+    return changes;
+  }
+
+  /** The kinds that bound what the namespace may hold: applied, and pruned, before the rest. */
+  static final List<Class<? extends HasMetadata>> LIMITS =
+      List.of(ResourceQuota.class, LimitRange.class);
+
+  /** Deletes the instance's objects of these kinds that are no longer wanted. */
+  private void prune(
+      InstanceSpec spec,
+      List<Class<? extends HasMetadata>> kinds,
+      Set<String> wanted,
+      List<String> changes) {
+    for (Class<? extends HasMetadata> kind : kinds) {
       for (HasMetadata o : owned(spec, kind)) {
         if (!wanted.contains(key(o))) {
           client.resource(o).delete();
@@ -312,32 +324,17 @@ public class KubernetesRuntime implements ChatRuntime {
         }
       }
     }
-    return changes;
   }
 
   /**
-   * The first apply, in the pass that made the namespace: everything but the namespace and the
-   * Secret (made a moment ago by {@link #secrets}) is created without being read first, and nothing
-   * is pruned, since nothing else can be in a namespace this pass created (the lease keeps other
-   * replicas away). About half the requests of read-compare-write. Answers false, having created
-   * what it could, if an object was there after all (409): the caller then reads, compares and
-   * prunes everything as usual.
+   * The first apply, in the pass that made the namespace: everything is applied without being read
+   * first, and nothing is pruned, since nothing else can be in a namespace this pass created (the
+   * lease keeps other replicas away). About half the requests of read-compare-apply.
    */
   private boolean createAll(List<HasMetadata> desired, List<String> changes) {
     for (HasMetadata object : desired) {
-      if (object instanceof Namespace || object instanceof Secret) {
-        readCompareWrite(object, changes);
-        continue;
-      }
-      try {
-        client.resource(object).create();
-        changes.add("created " + key(object));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        return false;
-      }
+      apply(object);
+      changes.add("created " + key(object));
     }
     return true;
   }
@@ -372,6 +369,7 @@ public class KubernetesRuntime implements ChatRuntime {
   public Map<UUID, Resynced> resync(Supplier<Stream<Wanted>> wanted) {
     Map<UUID, List<String>> changes = new ConcurrentHashMap<>();
     Map<UUID, Boolean> ready = new ConcurrentHashMap<>();
+    Set<UUID> failed = ConcurrentHashMap.newKeySet();
     for (Class<? extends HasMetadata> kind : RESYNCED) {
       Map<String, HasMetadata> actual = new HashMap<>();
       Map<String, List<String>> byNamespace = new HashMap<>();
@@ -403,7 +401,14 @@ public class KubernetesRuntime implements ChatRuntime {
                 String k = object.getMetadata().getNamespace() + "/" + key(object);
                 wantedKeys.add(k);
                 HasMetadata existing = actual.get(k);
-                String change = write(existing, object);
+                String change;
+                try {
+                  change = write(existing, object);
+                } catch (KubernetesClientException e) {
+                  // One object refused stops neither this instance's other objects nor the run.
+                  change = "could not apply " + key(object) + " (" + e.getCode() + ")";
+                  failed.add(id);
+                }
                 if (change != null) {
                   changes.computeIfAbsent(id, x -> new ArrayList<>()).add(change);
                 }
@@ -416,8 +421,12 @@ public class KubernetesRuntime implements ChatRuntime {
                 for (String k : byNamespace.getOrDefault(ns, List.of())) {
                   if (!wantedKeys.contains(k)) {
                     HasMetadata o = actual.get(k);
-                    client.resource(o).delete();
-                    changes.computeIfAbsent(id, x -> new ArrayList<>()).add("deleted " + key(o));
+                    try {
+                      client.resource(o).delete();
+                      changes.computeIfAbsent(id, x -> new ArrayList<>()).add("deleted " + key(o));
+                    } catch (KubernetesClientException e) {
+                      failed.add(id);
+                    }
                   }
                 }
               }
@@ -429,7 +438,10 @@ public class KubernetesRuntime implements ChatRuntime {
     ids.addAll(changes.keySet());
     for (UUID id : ids) {
       result.put(
-          id, new Resynced(changes.getOrDefault(id, List.of()), ready.getOrDefault(id, false)));
+          id,
+          new Resynced(
+              changes.getOrDefault(id, List.of()),
+              ready.getOrDefault(id, false) && !failed.contains(id)));
     }
     return result;
   }
@@ -462,30 +474,25 @@ public class KubernetesRuntime implements ChatRuntime {
     return d != null && readyStatus(d);
   }
 
+  /**
+   * Deletes the instance's namespace (Kubernetes deletes what is in it, volumes included) and
+   * answers whether it is gone: a namespace being deleted stays until its finalizers are done, and
+   * the instance is not deleted before then.
+   */
   @Override
-  public List<String> delete(InstanceSpec spec) {
+  public Removal delete(InstanceSpec spec) {
     String ns = KubernetesManifests.namespace(spec);
-    List<String> removed = new ArrayList<>();
-    if (client.namespaces().withName(ns).get() == null) {
-      return removed;
-    }
-    // Explicitly, kind by kind: the namespace's own garbage collection would do it on a real
-    // cluster, but the objects are gone before the namespace is, and the stand-in has none.
-    List<Class<? extends HasMetadata>> kinds = new ArrayList<>(PRUNED);
-    kinds.add(PersistentVolumeClaim.class);
-    kinds.add(Secret.class);
-    for (Class<? extends HasMetadata> kind : kinds) {
-      for (HasMetadata o : owned(spec, kind)) {
-        client.resource(o).delete();
-        removed.add("deleted " + key(o));
-      }
-    }
     Namespace namespace = client.namespaces().withName(ns).get();
-    if (namespace != null) {
-      client.resource(namespace).delete();
+    if (namespace == null) {
+      return new Removal(List.of(), true);
+    }
+    List<String> removed = new ArrayList<>();
+    if (namespace.getMetadata().getDeletionTimestamp() == null) {
+      client.namespaces().withName(ns).delete();
       removed.add("deleted Namespace/" + ns);
     }
-    return removed;
+    boolean gone = client.namespaces().withName(ns).get() == null;
+    return new Removal(removed, gone);
   }
 
   /** Reads the object, writes it if it differs or is missing, and notes what it did. */
@@ -497,20 +504,61 @@ public class KubernetesRuntime implements ChatRuntime {
   }
 
   /**
-   * Creates the object if it is missing, replaces it (with the resourceVersion read) if a field the
-   * platform sets differs, or leaves it; answers what it did, or null.
+   * Applies the object if it is missing or a field the platform sets differs, or leaves it; answers
+   * what it did, or null.
    */
   private String write(HasMetadata existing, HasMetadata desired) {
     if (existing == null) {
-      client.resource(desired).create();
+      apply(desired);
       return "created " + key(desired);
     }
     if (!ManifestDiff.upToDate(existing, desired)) {
-      desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-      client.resource(desired).update();
+      apply(desired);
       return "updated " + key(desired);
     }
     return null;
+  }
+
+  /**
+   * Server-side apply as the platform's one field manager: the fields it sets are its own, taken
+   * back from whoever changed them (drift); fields other controllers own (a volume's binding, a
+   * Service's cluster IP, defaults) are kept, and the object is never replaced. A conflict or a
+   * busy API server is tried again a few times, for this object only. See docs/adr/0024.
+   */
+  HasMetadata apply(HasMetadata desired) {
+    desired.getMetadata().setResourceVersion(null);
+    desired.getMetadata().setManagedFields(null);
+    KubernetesClientException last = null;
+    for (int attempt = 0; attempt < 4; attempt++) {
+      try {
+        return client
+            .resource(desired)
+            .fieldManager(FIELD_MANAGER)
+            .forceConflicts()
+            .serverSideApply();
+      } catch (KubernetesClientException e) {
+        if (!retryable(e.getCode())) {
+          throw e;
+        }
+        last = e;
+        sleep(100L << attempt);
+      }
+    }
+    throw last;
+  }
+
+  /** Answers worth trying again: a conflict, too many requests, the server busy or restarting. */
+  static boolean retryable(int code) {
+    return code == 409 || code == 429 || code == 500 || code == 503 || code == 504;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** The instance's objects of one kind in its namespace. */

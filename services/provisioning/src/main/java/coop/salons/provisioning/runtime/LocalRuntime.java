@@ -1,6 +1,7 @@
 package coop.salons.provisioning.runtime;
 
 import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.provisioning.model.DesiredState;
 import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.Placement;
@@ -280,7 +281,8 @@ public class LocalRuntime implements ChatRuntime {
 
   @Override
   public synchronized List<String> apply(
-      InstanceSpec spec, Placement placement, Rendered rendered, Secrets secrets) {
+      InstanceSpec spec, Placement placement, DesiredState desired, Secrets secrets) {
+    Rendered rendered = desired.rendered();
     List<String> changes = new ArrayList<>();
     try {
       Path configDir = Path.of(placement.configDir());
@@ -436,6 +438,7 @@ public class LocalRuntime implements ChatRuntime {
   }
 
   /** Whether the server process died (its log says why). */
+  @Override
   public Optional<String> crashed(InstanceSpec spec) {
     Running r = running.get(spec.id());
     if (r == null || r.process().isAlive()) {
@@ -452,7 +455,7 @@ public class LocalRuntime implements ChatRuntime {
   }
 
   @Override
-  public synchronized List<String> delete(InstanceSpec spec) {
+  public synchronized Removal delete(InstanceSpec spec) {
     List<String> removed = new ArrayList<>();
     if (running.containsKey(spec.id())) {
       stop(spec.id());
@@ -469,7 +472,7 @@ public class LocalRuntime implements ChatRuntime {
       }
       removed.add("deleted " + f);
     }
-    return removed;
+    return new Removal(removed, true);
   }
 
   private void stop(UUID id) {

@@ -2,11 +2,10 @@ package coop.salons.provisioning.supervisor;
 
 import coop.salons.provisioning.instance.Instance;
 import coop.salons.provisioning.instance.InstanceStep;
-import coop.salons.provisioning.model.ChatRenderer;
+import coop.salons.provisioning.model.DesiredState;
 import coop.salons.provisioning.model.InstanceSecrets;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.KubernetesManifests;
-import coop.salons.provisioning.model.Placement;
 import coop.salons.provisioning.runtime.KubernetesRuntime;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -29,6 +28,7 @@ public class BulkResync {
 
   @Inject Reconciler reconciler;
   @Inject KubernetesRuntime kubernetes;
+  @Inject coop.salons.provisioning.ProvisioningConfig config;
 
   /** What one run did. */
   public record Summary(int instances, int corrected, int handedOver) {}
@@ -55,24 +55,21 @@ public class BulkResync {
         complete.add(spec);
       }
     }
-    var cluster = kubernetes.cluster();
+    var cluster = config.kubernetes().cluster();
     Map<UUID, KubernetesRuntime.Resynced> results =
         kubernetes.resync(
             () ->
                 complete.parallelStream()
                     .map(
-                        spec -> {
-                          Placement p = KubernetesManifests.placement(spec);
-                          Map<String, String> values =
-                              secrets.get(KubernetesManifests.namespace(spec));
-                          return new KubernetesRuntime.Wanted(
-                              spec,
-                              KubernetesManifests.render(
-                                  spec,
-                                  ChatRenderer.of(spec.flavour()).render(spec, p, values),
-                                  cluster,
-                                  values));
-                        }));
+                        spec ->
+                            new KubernetesRuntime.Wanted(
+                                spec,
+                                DesiredState.of(
+                                        spec,
+                                        KubernetesManifests.placement(spec),
+                                        secrets.get(KubernetesManifests.namespace(spec)),
+                                        cluster)
+                                    .objects())));
     OffsetDateTime now = OffsetDateTime.now();
     int corrected = 0;
     List<InstanceStep> steps = new ArrayList<>();

@@ -9,17 +9,15 @@ import coop.salons.provisioning.instance.InstanceService;
 import coop.salons.provisioning.instance.InstanceState;
 import coop.salons.provisioning.instance.InstanceStep;
 import coop.salons.provisioning.instance.Plans;
-import coop.salons.provisioning.model.ChatRenderer;
+import coop.salons.provisioning.model.DesiredState;
 import coop.salons.provisioning.model.Federation;
 import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.InstanceSecrets;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.LoginMode;
 import coop.salons.provisioning.model.Placement;
-import coop.salons.provisioning.model.Rendered;
 import coop.salons.provisioning.quota.InstanceQuota;
 import coop.salons.provisioning.runtime.ChatRuntime;
-import coop.salons.provisioning.runtime.LocalRuntime;
 import coop.salons.provisioning.runtime.PermanentFailure;
 import coop.salons.provisioning.webhook.Webhooks;
 import io.quarkus.logging.Log;
@@ -126,7 +124,7 @@ public class Reconciler {
     boolean requested = i.state() == InstanceState.REQUESTED;
     if (requested) {
       i.moveTo(InstanceState.PROVISIONING, now);
-      webhooks.stateChanged(i);
+      webhooks.stateChanged(i.stateChange());
     }
     if (runtime.usesLocalPorts() && i.localPort == null) {
       i.localPort = LocalPorts.next(em, config.local().firstPort());
@@ -226,13 +224,13 @@ public class Reconciler {
       withClient = step(s, "oidc-client", () -> oidcClient(spec, placement, secrets));
     }
     ChatRuntime.Secrets finalSecrets = withClient;
-    Rendered rendered =
-        ChatRenderer.of(spec.flavour()).render(spec, placement, finalSecrets.values());
+    DesiredState desired =
+        DesiredState.of(spec, placement, finalSecrets.values(), config.kubernetes().cluster());
     step(
         s,
         "apply",
         () -> {
-          List<String> changes = runtime.apply(spec, placement, rendered, finalSecrets);
+          List<String> changes = runtime.apply(spec, placement, desired, finalSecrets);
           return new Result<>(null, !changes.isEmpty(), summary(changes));
         });
     markApplied(s);
@@ -256,11 +254,9 @@ public class Reconciler {
 
   private void awaitReadiness(Snapshot s, InstanceSpec spec, Placement placement) {
     if (!runtime.ready(spec, placement)) {
-      if (runtime instanceof LocalRuntime local) {
-        Optional<String> crashed = local.crashed(spec);
-        if (crashed.isPresent()) {
-          throw new IllegalStateException(crashed.get());
-        }
+      Optional<String> crashed = runtime.crashed(spec);
+      if (crashed.isPresent()) {
+        throw new IllegalStateException(crashed.get());
       }
       throw new NotReady("waiting for the server to answer");
     }
@@ -356,8 +352,12 @@ public class Reconciler {
         s,
         "remove",
         () -> {
-          List<String> removed = runtime.delete(spec);
-          return new Result<>(null, !removed.isEmpty(), summary(removed));
+          ChatRuntime.Removal removal = runtime.delete(spec);
+          if (!removal.gone()) {
+            // Kubernetes finishes deleting a namespace on its own (finalizers): come back.
+            throw new NotReady("waiting for the instance's namespace to be gone");
+          }
+          return new Result<>(null, !removal.removed().isEmpty(), summary(removal.removed()));
         });
     step(
         s,
@@ -517,7 +517,7 @@ public class Reconciler {
               i.leaseUntil = null;
               i.updatedAt = now;
               if (i.state() != before) {
-                webhooks.stateChanged(i);
+                webhooks.stateChanged(i.stateChange());
                 platformServers.stateChanged(i, before);
               }
             });

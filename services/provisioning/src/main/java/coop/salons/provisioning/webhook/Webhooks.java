@@ -2,7 +2,6 @@ package coop.salons.provisioning.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import coop.salons.provisioning.instance.Instance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
@@ -20,23 +19,32 @@ public class Webhooks {
 
   @Inject ObjectMapper json;
 
-  public void stateChanged(Instance i) {
-    stateChanged(i, Webhook.list("organizationSlug", i.organizationSlug));
+  /** An instance's new state, as its organisation's webhooks are told it. */
+  public record StateChange(
+      String organization,
+      String instance,
+      UUID instanceId,
+      String state,
+      long generation,
+      String url) {}
+
+  public void stateChanged(StateChange i) {
+    stateChanged(i, Webhook.list("organizationSlug", i.organization()));
   }
 
   /** The same for several instances, their organisations' webhooks read at once. */
-  public void stateChanged(List<Instance> instances) {
+  public void stateChanged(List<StateChange> instances) {
     List<String> organizations =
-        instances.stream().map(i -> i.organizationSlug).distinct().toList();
+        instances.stream().map(StateChange::organization).distinct().toList();
     Map<String, List<Webhook>> byOrganization =
         Webhook.<Webhook>list("organizationSlug in ?1", organizations).stream()
             .collect(java.util.stream.Collectors.groupingBy(w -> w.organizationSlug));
-    for (Instance i : instances) {
-      stateChanged(i, byOrganization.getOrDefault(i.organizationSlug, List.of()));
+    for (StateChange i : instances) {
+      stateChanged(i, byOrganization.getOrDefault(i.organization(), List.of()));
     }
   }
 
-  private void stateChanged(Instance i, List<Webhook> subscribers) {
+  private void stateChanged(StateChange i, List<Webhook> subscribers) {
     if (subscribers.isEmpty()) {
       return;
     }
@@ -45,12 +53,12 @@ public class Webhooks {
     event.put("id", UUID.randomUUID().toString());
     event.put("type", "instance.state-changed");
     event.put("occurredAt", now.toString());
-    event.put("organization", i.organizationSlug);
-    event.put("instance", i.slug);
-    event.put("instanceId", i.id.toString());
-    event.put("state", i.state);
-    event.put("generation", i.generation);
-    event.put("url", i.url);
+    event.put("organization", i.organization());
+    event.put("instance", i.instance());
+    event.put("instanceId", i.instanceId().toString());
+    event.put("state", i.state());
+    event.put("generation", i.generation());
+    event.put("url", i.url());
     String payload;
     try {
       payload = json.writeValueAsString(event);

@@ -3,14 +3,12 @@ package coop.salons.provisioning.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import coop.salons.provisioning.Fixture;
-import coop.salons.provisioning.KubernetesStandIn;
-import coop.salons.provisioning.model.ChatRenderer;
+import coop.salons.provisioning.OnKubernetes;
+import coop.salons.provisioning.model.DesiredState;
 import coop.salons.provisioning.model.InstanceSecrets;
 import coop.salons.provisioning.model.InstanceSpec;
-import coop.salons.provisioning.model.KubernetesManifests;
 import coop.salons.provisioning.model.Placement;
 import coop.salons.provisioning.runtime.ChatRuntime;
-import coop.salons.provisioning.runtime.KubernetesRuntime;
 import coop.salons.provisioning.supervisor.Supervisor;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers.TestUser;
@@ -20,9 +18,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -49,24 +44,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The provisioning figures of docs/benchmarks.md, on the Kubernetes stand-in with the real
+ * The provisioning figures of docs/benchmarks.md, on the build's real Kubernetes control plane (its
+ * own processes: etcd, kube-apiserver, controller-manager, scheduler, KWOK) with the real
  * PostgreSQL, identity and Keycloak: 1,000 instances asked for 50 at a time (accept latency, and
  * time until every object is applied), then a resync of 10,000 instances. Run it with {@code
  * bench/provisioning.sh}; it prints its figures and writes them to target/bench-provisioning.txt.
  */
 @QuarkusTest
 @TestProfile(ProvisioningBenchmark.Bench.class)
-@WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "provisioning"))
 class ProvisioningBenchmark {
 
-  /** The stand-in, with the supervisor running on its own and a plan without instance limit. */
+  /**
+   * The real API server, with the supervisor running on its own and a plan without instance limit.
+   */
   public static class Bench implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      Map<String, String> m = new HashMap<>(new KubernetesStandIn().getConfigOverrides());
+      Map<String, String> m = new HashMap<>(new OnKubernetes().getConfigOverrides());
       // -Dbench.supervisor=false measures the API alone (nothing is applied then).
       m.put("salons.provisioning.supervisor.enabled", String.valueOf(SUPERVISOR));
       m.put("salons.provisioning.supervisor.interval", "0.1s");
@@ -100,18 +97,16 @@ class ProvisioningBenchmark {
   static final int WARMUP = Integer.getInteger("bench.warmup", SUPERVISOR ? 0 : 30_000);
 
   /**
-   * How many instances the resync covers: those created above, plus seeded ones up to this number.
-   * The stand-in slows down with every object it stores (each request scans them all), so seeding
-   * many more than the created ones takes long: see docs/benchmarks.md.
+   * How many instances the resync covers: those created above, plus seeded ones up to this number,
+   * applied through the API server like any other (their pods run on KWOK's node).
    */
   static final int RESYNCED = Integer.getInteger("bench.resync", 0);
 
   @Inject Supervisor supervisor;
+  @Inject coop.salons.provisioning.ProvisioningConfig config;
   @Inject AgroalDataSource db;
   @Inject ChatRuntime runtime;
   @Inject coop.salons.provisioning.supervisor.BenchAccess access;
-
-  @KubernetesTestServer KubernetesServer kube;
 
   @io.quarkus.test.common.http.TestHTTPResource("/")
   java.net.URL root;
@@ -321,11 +316,6 @@ class ProvisioningBenchmark {
     int missing =
         Math.max(
             0, RESYNCED - (int) count("SELECT count(*) FROM instance WHERE state <> 'deleted'"));
-    // -Dbench.seed=api seeds through the stand-in's API instead (slow: it scans what it stores).
-    DirectSeed direct =
-        "api".equals(System.getProperty("bench.seed"))
-            ? null
-            : new DirectSeed(kube.getKubernetesMockServer());
     ExecutorService seeders = Executors.newFixedThreadPool(8);
     List<Callable<Void>> seeds = new ArrayList<>();
     for (int n = 0; n < missing; n++) {
@@ -337,19 +327,12 @@ class ProvisioningBenchmark {
             Placement p = runtime.placement(spec, null);
             Map<String, String> secrets = new HashMap<>(InstanceSecrets.generate(spec.flavour()));
             secrets.put(InstanceSecrets.OIDC_CLIENT_SECRET, InstanceSecrets.token(32));
-            if (direct != null) {
-              // Straight into the stand-in's store (see DirectSeed): what apply would have made.
-              direct.put(
-                  KubernetesManifests.render(
-                      spec,
-                      ChatRenderer.of(spec.flavour()).render(spec, p, secrets),
-                      ((KubernetesRuntime) runtime).cluster(),
-                      secrets));
-              return null;
-            }
             ChatRuntime.Secrets kept = runtime.secrets(spec, secrets);
             runtime.apply(
-                spec, p, ChatRenderer.of(spec.flavour()).render(spec, p, kept.values()), kept);
+                spec,
+                p,
+                DesiredState.of(spec, p, kept.values(), config.kubernetes().cluster()),
+                kept);
             return null;
           });
     }
@@ -359,13 +342,12 @@ class ProvisioningBenchmark {
     }
     seeders.shutdown();
     line("  (seeded %d ready instances in %.0f s)", missing, (System.nanoTime() - seedStart) / 1e9);
-    if (direct != null) {
-      line(
-          "  (straight into the stand-in's store: %d objects, %d MB of JSON)",
-          direct.size(), direct.megabytes());
-    }
-    // Readiness as a controller would report it (the stand-in has none).
-    access.reportAllReady();
+    // Their pods placed by the scheduler and run by KWOK: every Deployment ready.
+    long readyStart = System.nanoTime();
+    int notReady = access.awaitAllReady(Duration.ofMinutes(15));
+    line(
+        "  (every Deployment ready %.0f s later; %d not ready)",
+        (System.nanoTime() - readyStart) / 1e9, notReady);
     // The supervisor sees them ready and settles them.
     long settleBy = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
     while (count(
@@ -403,8 +385,7 @@ class ProvisioningBenchmark {
                 + "'");
     line(
         "resync of %d instances: %.1f s (%.0f instances/s), %d of them needed a write; heap %d MB"
-            + " before (after a GC, the stand-in's stored objects included), peak %d MB during"
-            + " (+%d MB)",
+            + " before (after a GC), peak %d MB during (+%d MB)",
         due,
         seconds,
         due / seconds,
@@ -442,7 +423,7 @@ class ProvisioningBenchmark {
             (pid, d) -> {
               String name =
                   pid == self
-                      ? "provisioning+clients+stand-in"
+                      ? "provisioning+clients"
                       : ProcessHandle.of(pid)
                           .flatMap(p -> p.info().commandLine())
                           .map(ProvisioningBenchmark::shortName)
@@ -465,7 +446,17 @@ class ProvisioningBenchmark {
   }
 
   private static String shortName(String commandLine) {
-    for (String service : List.of("billing", "identity", "keycloak", "postgres")) {
+    for (String service :
+        List.of(
+            "kube-apiserver",
+            "kube-controller-manager",
+            "kube-scheduler",
+            "kwok",
+            "etcd",
+            "billing",
+            "identity",
+            "keycloak",
+            "postgres")) {
       if (commandLine.contains(service)) {
         return service;
       }

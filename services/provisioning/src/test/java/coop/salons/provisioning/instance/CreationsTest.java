@@ -12,7 +12,7 @@ import coop.salons.common.api.ProblemException;
 import coop.salons.local.Service;
 import coop.salons.membership.MembershipFollower;
 import coop.salons.provisioning.Fixture;
-import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.provisioning.OnKubernetes;
 import coop.salons.provisioning.instance.InstanceDtos.CreateInstance;
 import coop.salons.provisioning.instance.InstanceDtos.InstanceView;
 import coop.salons.provisioning.model.Flavour;
@@ -24,7 +24,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +43,7 @@ import org.junit.jupiter.api.Test;
  * Kubernetes stand-in is not involved (nothing is applied here).
  */
 @QuarkusTest
-@TestProfile(KubernetesStandIn.class)
-@WithKubernetesTestServer(crud = true)
+@TestProfile(OnKubernetes.class)
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "provisioning"))
@@ -55,8 +53,8 @@ class CreationsTest {
   @Inject Plans plans;
   @Inject MembershipFollower follower;
 
-  private InstanceService.Creation creation(String org, String slug, String displayName) {
-    return new InstanceService.Creation(
+  private Creation creation(String org, String slug, String displayName) {
+    return new Creation(
         org,
         UUID.randomUUID(),
         new CreateInstance(slug, "matrix", displayName, "small", null, null, null, null),
@@ -67,7 +65,7 @@ class CreationsTest {
         LoginMode.OPENID);
   }
 
-  private static Creations.Pending pending(InstanceService.Creation c) {
+  private static Creations.Pending pending(Creation c) {
     return new Creations.Pending(c, new CompletableFuture<>());
   }
 

@@ -3,6 +3,7 @@ package coop.salons.provisioning.quota;
 import static coop.salons.provisioning.Fixture.as;
 import static coop.salons.provisioning.Fixture.asService;
 import static coop.salons.provisioning.Fixture.path;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,14 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import coop.salons.local.Service;
 import coop.salons.membership.MembershipFollower;
 import coop.salons.provisioning.Fixture;
-import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.provisioning.OnKubernetes;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -29,11 +29,10 @@ import org.junit.jupiter.api.Test;
  * A creation that died after billing held its slot but before its own commit leaves a claim no
  * instance holds: the reconciler releases it once it is older than any creation in flight, and
  * never touches the claim of a live instance. Real billing, identity and Keycloak; the Kubernetes
- * stand-in (see {@link KubernetesStandIn}).
+ * stand-in (see {@link OnKubernetes}).
  */
 @QuarkusTest
-@TestProfile(KubernetesStandIn.class)
-@WithKubernetesTestServer(crud = true)
+@TestProfile(OnKubernetes.class)
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "provisioning"))
@@ -136,7 +135,19 @@ class InstanceQuotaTest {
 
     // An accepted change holds the new size.
     as(owner).body(Map.of("plan", "medium")).patch(path(org) + "/talk").then().statusCode(202);
-    assertEquals(
-        Map.of("cpu-millicores", 1000, "memory-mib", 2048, "storage-gb", 50), held(org, id));
+    Map<String, Integer> medium =
+        Map.of("cpu-millicores", 1000, "memory-mib", 2048, "storage-gb", 50);
+    assertEquals(medium, held(org, id));
+
+    // Back to a smaller volume: refused before anything changes (a volume never shrinks).
+    as(owner)
+        .body(Map.of("plan", "small"))
+        .patch(path(org) + "/talk")
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("detail", containsString("never shrink"));
+    assertEquals(medium, held(org, id));
+    as(owner).get(path(org) + "/talk").then().statusCode(200).body("plan", equalTo("medium"));
   }
 }

@@ -4,7 +4,6 @@ import coop.salons.provisioning.instance.Instance;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.KubernetesManifests;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,24 +50,31 @@ public class BenchAccess {
     return QuarkusTransaction.requiringNew().call(() -> reconciler.spec(Instance.findById(id)));
   }
 
-  /** Marks every instance's Deployment ready, as the cluster's controllers would. */
-  public void reportAllReady() {
-    for (Deployment d :
-        kube.apps()
-            .deployments()
-            .inAnyNamespace()
-            .withLabel("app.kubernetes.io/managed-by", KubernetesManifests.MANAGED_BY)
-            .list()
-            .getItems()) {
-      if (d.getStatus() == null || d.getStatus().getReadyReplicas() == null) {
-        d.setStatus(
-            new DeploymentStatusBuilder()
-                .withReplicas(1)
-                .withReadyReplicas(1)
-                .withObservedGeneration(d.getMetadata().getGeneration())
-                .build());
-        kube.resource(d).updateStatus();
+  /**
+   * Waits until the cluster reports every platform Deployment ready (or {@code patience} ran out);
+   * answers how many are not.
+   */
+  public int awaitAllReady(java.time.Duration patience) throws InterruptedException {
+    long giveUp = System.nanoTime() + patience.toNanos();
+    while (true) {
+      int notReady = 0;
+      for (Deployment d :
+          kube.apps()
+              .deployments()
+              .inAnyNamespace()
+              .withLabel("app.kubernetes.io/managed-by", KubernetesManifests.MANAGED_BY)
+              .list()
+              .getItems()) {
+        Integer ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
+        int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        if (wanted > 0 && (ready == null || ready < wanted)) {
+          notReady++;
+        }
       }
+      if (notReady == 0 || System.nanoTime() > giveUp) {
+        return notReady;
+      }
+      Thread.sleep(1000);
     }
   }
 }

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coop.salons.provisioning.Fixture;
-import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.provisioning.Nodes;
+import coop.salons.provisioning.OnKubernetes;
 import coop.salons.provisioning.database.TenantDatabases;
 import coop.salons.provisioning.instance.Instance;
 import coop.salons.provisioning.model.InstanceSpec;
@@ -19,18 +21,15 @@ import coop.salons.provisioning.usage.UsageReporter;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers.TestUser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +50,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The supervisor on the Kubernetes stand-in (see {@link KubernetesStandIn} for what it cannot
- * check), with the real PostgreSQL for the instances' databases and the real identity service and
- * Keycloak for their OIDC clients.
+ * The supervisor on the build's real Kubernetes control plane (see {@link OnKubernetes}: KWOK plays
+ * the node), with the real PostgreSQL for the instances' databases and the real identity service
+ * and Keycloak for their OIDC clients.
  */
 @QuarkusTest
-@TestProfile(KubernetesStandIn.class)
-@WithKubernetesTestServer(crud = true)
+@TestProfile(OnKubernetes.class)
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "provisioning"))
@@ -67,7 +65,6 @@ class SupervisorTest {
   @Inject KubernetesClient kube;
   @Inject TenantDatabases databases;
   @Inject UsageReporter usage;
-  @KubernetesTestServer KubernetesServer server;
   @Inject SupervisorMetrics metrics;
 
   TestUser owner;
@@ -84,6 +81,7 @@ class SupervisorTest {
   @AfterEach
   void noFault() {
     Reconciler.crashAfterStep = null;
+    Nodes.release(kube);
   }
 
   private UUID create(String slug, String flavour) {
@@ -124,15 +122,34 @@ class SupervisorTest {
   private Map<String, String> objects(UUID id) {
     Map<String, String> all = new TreeMap<>();
     List<HasMetadata> found = new ArrayList<>();
-    found.addAll(kube.configMaps().inNamespace(ns(id)).list().getItems());
-    found.addAll(kube.secrets().inNamespace(ns(id)).list().getItems());
-    found.addAll(kube.persistentVolumeClaims().inNamespace(ns(id)).list().getItems());
-    found.addAll(kube.services().inNamespace(ns(id)).list().getItems());
-    found.addAll(kube.apps().deployments().inNamespace(ns(id)).list().getItems());
-    found.addAll(kube.network().v1().ingresses().inNamespace(ns(id)).list().getItems());
-    found.addAll(kube.network().v1().networkPolicies().inNamespace(ns(id)).list().getItems());
-    found.addAll(kube.resourceQuotas().inNamespace(ns(id)).list().getItems());
-    found.addAll(kube.limitRanges().inNamespace(ns(id)).list().getItems());
+    // The platform's own: the cluster adds others (the CA's ConfigMap, ReplicaSets, pods).
+    String by = "app.kubernetes.io/managed-by";
+    String salons = coop.salons.provisioning.model.KubernetesManifests.MANAGED_BY;
+    found.addAll(kube.configMaps().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.addAll(kube.secrets().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.addAll(
+        kube.persistentVolumeClaims().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.addAll(kube.services().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.addAll(
+        kube.apps().deployments().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.addAll(
+        kube.network()
+            .v1()
+            .ingresses()
+            .inNamespace(ns(id))
+            .withLabel(by, salons)
+            .list()
+            .getItems());
+    found.addAll(
+        kube.network()
+            .v1()
+            .networkPolicies()
+            .inNamespace(ns(id))
+            .withLabel(by, salons)
+            .list()
+            .getItems());
+    found.addAll(kube.resourceQuotas().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.addAll(kube.limitRanges().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
     for (HasMetadata o : found) {
       all.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion());
     }
@@ -143,20 +160,32 @@ class SupervisorTest {
     return kube.apps().deployments().inNamespace(ns(id)).withName("synapse").get();
   }
 
-  /** What the stand-in cannot do: a controller reporting the pod ready. */
-  private void reportReady(UUID id) {
-    Deployment d = deployment(id);
-    d.setStatus(
-        new DeploymentStatusBuilder()
-            .withReplicas(1)
-            .withReadyReplicas(1)
-            .withObservedGeneration(d.getMetadata().getGeneration())
-            .build());
-    kube.resource(d).updateStatus();
+  /**
+   * Lets the node take pods (if a test held them) and waits until the cluster reports the
+   * instance's Deployment ready: the controller-manager made its ReplicaSet and pod, the scheduler
+   * placed it, and KWOK ran it.
+   */
+  private void awaitReady(UUID id) {
+    Nodes.release(kube);
+    kube.apps()
+        .deployments()
+        .inNamespace(ns(id))
+        .withName(deployment(id).getMetadata().getName())
+        .waitUntilCondition(
+            d ->
+                d != null
+                    && d.getStatus() != null
+                    && d.getStatus().getReadyReplicas() != null
+                    && d.getStatus().getReadyReplicas() >= 1
+                    && d.getStatus().getObservedGeneration() != null
+                    && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration(),
+            60,
+            TimeUnit.SECONDS);
   }
 
   @Test
   void anInstanceGoesFromRequestedToReadyWithEveryObject() throws Exception {
+    Nodes.hold(kube); // no room for pods yet: the instance waits for its server
     UUID id = create("chat", "matrix");
     as(owner)
         .baseUri(Fixture.servers().billingUrl())
@@ -204,7 +233,7 @@ class SupervisorTest {
     assertTrue(databases.exists(InstanceSpec.databaseName(id)));
     assertEquals(1, Fixture.servers().admin().get("/clients?clientId=instance-" + id).size());
 
-    reportReady(id);
+    awaitReady(id);
     converge();
     i = row(id);
     assertEquals("ready", i.state);
@@ -228,6 +257,7 @@ class SupervisorTest {
   @Test
   void aServerReportedReadyMakesItsInstanceDueAtOnce() throws Exception {
     supervisor.watchReadiness();
+    Nodes.hold(kube);
     UUID id = create("watched", "matrix");
     converge();
     assertEquals("provisioning", row(id).state);
@@ -237,7 +267,7 @@ class SupervisorTest {
             () ->
                 Instance.update(
                     "nextAttemptAt = ?1 where id = ?2", OffsetDateTime.now().plusHours(1), id));
-    reportReady(id);
+    awaitReady(id);
     long giveUp = System.currentTimeMillis() + 30_000;
     while (row(id).nextAttemptAt.isAfter(OffsetDateTime.now())
         && System.currentTimeMillis() < giveUp) {
@@ -252,7 +282,7 @@ class SupervisorTest {
   void applyingTwiceChangesNothing() {
     UUID id = create("chat", "matrix");
     converge();
-    reportReady(id);
+    awaitReady(id);
     converge();
     Map<String, String> before = objects(id);
     supervisor.resyncAll();
@@ -264,7 +294,7 @@ class SupervisorTest {
   void driftIsCorrected() {
     UUID id = create("chat", "matrix");
     converge();
-    reportReady(id);
+    awaitReady(id);
     converge();
     Deployment d = deployment(id);
     d.getSpec().setReplicas(3);
@@ -290,7 +320,7 @@ class SupervisorTest {
   void suspendKeepsTheDataAndResumeBringsItBack() {
     UUID id = create("chat", "matrix");
     converge();
-    reportReady(id);
+    awaitReady(id);
     converge();
     as(owner).post(path(org) + "/chat/suspend").then().statusCode(202);
     converge();
@@ -303,7 +333,7 @@ class SupervisorTest {
     as(owner).post(path(org) + "/chat/resume").then().statusCode(202);
     converge();
     assertEquals(1, deployment(id).getSpec().getReplicas());
-    reportReady(id);
+    awaitReady(id);
     converge();
     assertEquals("ready", row(id).state);
   }
@@ -312,7 +342,7 @@ class SupervisorTest {
   void usageSamplesFollowTheInstance() {
     UUID id = create("chat", "matrix");
     converge();
-    reportReady(id);
+    awaitReady(id);
     converge();
     List<Sample> running = samplesOf(id);
     assertFalse(running.isEmpty());
@@ -338,42 +368,138 @@ class SupervisorTest {
     return usage.samples(Instant.now()).stream().filter(s -> s.instanceId().equals(id)).toList();
   }
 
-  /** The requests the stand-in received about the instance's namespace since the last call. */
-  private List<String> requests(UUID id) throws InterruptedException {
-    List<String> seen = new ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.getKubernetesMockServer().takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
-      String path = r.getPath();
-      if (path.contains(ns(id))) {
-        seen.add(r.getMethod() + " " + path.replace(ns(id), "NS"));
-      }
+  @Test
+  void everyObjectIsAppliedByOneFieldManagerAndUpgradesKeepTheVolume() {
+    UUID id = create("chat", "matrix");
+    converge();
+    awaitReady(id);
+    converge();
+    assertEquals("ready", row(id).state);
+    for (HasMetadata o : managed(id)) {
+      assertTrue(
+          o.getMetadata().getManagedFields().stream()
+              .anyMatch(
+                  f ->
+                      "salons-provisioning".equals(f.getManager())
+                          && "Apply".equals(f.getOperation())),
+          "applied server-side by the platform: " + o.getKind() + "/" + o.getMetadata().getName());
     }
-    return seen;
+    var claim = kube.persistentVolumeClaims().inNamespace(ns(id)).withName("synapse-data").get();
+    String volume = claim.getSpec().getVolumeName();
+    assertNotNull(volume, "the claim was bound by the cluster");
+    String uid = claim.getMetadata().getUid();
+
+    // A new Synapse version, then a bigger plan: the Deployment changes, the claim stays.
+    as(owner).body(Map.of("version", "1.164.0")).patch(path(org) + "/chat").then().statusCode(202);
+    converge();
+    awaitReady(id);
+    converge();
+    as(owner).body(Map.of("plan", "large")).patch(path(org) + "/chat").then().statusCode(202);
+    converge();
+    awaitReady(id);
+    converge();
+    Instance i = row(id);
+    assertEquals("ready", i.state, String.valueOf(i.reason));
+    assertEquals(i.generation, i.observedGeneration);
+    var after = kube.persistentVolumeClaims().inNamespace(ns(id)).withName("synapse-data").get();
+    assertEquals(uid, after.getMetadata().getUid(), "the same claim, never replaced");
+    assertEquals(volume, after.getSpec().getVolumeName(), "still bound to the same volume");
+    assertEquals(
+        "200Gi",
+        after.getSpec().getResources().getRequests().get("storage").toString(),
+        "grown in place to the large plan's size");
+    Set<String> kinds = objects(id).keySet();
+    assertTrue(kinds.contains("ResourceQuota/plan-large"), kinds.toString());
+    assertFalse(kinds.contains("ResourceQuota/plan-medium"), kinds.toString());
   }
 
   @Test
-  void theFirstApplyCreatesWithoutReadingAndLaterOnesReadCompareAndPrune() throws Exception {
+  void theClusterAdmitsTheServersPodAndRefusesWhatBreaksTheWalls() {
     UUID id = create("chat", "matrix");
-    requests(id); // what came before
-    supervisor.runOnce(supervisor.owner());
-    List<String> first = requests(id);
-    // The 14 objects in the namespace created once each, nothing listed (so nothing pruned), none
-    // read but the Secret the pass itself created (and the namespace, outside this count).
-    assertEquals(14, first.stream().filter(r -> r.startsWith("POST ")).count(), first.toString());
-    assertTrue(first.stream().noneMatch(r -> r.contains("labelSelector")), first.toString());
-    assertTrue(first.stream().noneMatch(r -> r.contains("/configmaps/")), first.toString());
-    assertEquals(14, objects(id).size());
+    converge();
+    awaitReady(id);
+    // The rendered pod was admitted under Pod Security "restricted" and runs on the node.
+    var pods = kube.pods().inNamespace(ns(id)).list().getItems();
+    assertEquals(1, pods.size());
+    assertEquals("Running", pods.get(0).getStatus().getPhase());
+    assertEquals(coop.salons.local.ControlPlane.NODE, pods.get(0).getSpec().getNodeName());
 
-    // A new generation reads and compares every object, and prunes what is no longer wanted.
-    as(owner).body(Map.of("plan", "large")).patch(path(org) + "/chat").then().statusCode(202);
-    dueNow();
-    supervisor.runOnce(supervisor.owner());
-    List<String> next = requests(id);
+    // A privileged pod is refused in the instance's namespace.
+    var privileged =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("privileged")
+            .withNamespace(ns(id))
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("root")
+            .withImage("busybox")
+            .withNewSecurityContext()
+            .withPrivileged(true)
+            .endSecurityContext()
+            .endContainer()
+            .endSpec()
+            .build();
+    KubernetesClientException refused =
+        assertThrows(KubernetesClientException.class, () -> kube.resource(privileged).create());
+    assertEquals(403, refused.getCode());
     assertTrue(
-        next.contains("GET /api/v1/namespaces/NS/configmaps/synapse-config"), next.toString());
-    assertTrue(next.stream().anyMatch(r -> r.contains("labelSelector")), next.toString());
-    assertTrue(
-        next.contains("DELETE /api/v1/namespaces/NS/resourcequotas/plan-medium"), next.toString());
+        refused.getMessage().contains("violates PodSecurity \"restricted:latest\""),
+        refused.getMessage());
+
+    // A pod within Pod Security but asking more than the plan's quota is refused too.
+    var greedy =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("greedy")
+            .withNamespace(ns(id))
+            .endMetadata()
+            .withNewSpec()
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(1000L)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .addNewContainer()
+            .withName("greedy")
+            .withImage("busybox")
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .withNewResources()
+            .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("16"))
+            .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("64Gi"))
+            .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("16"))
+            .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("64Gi"))
+            .endResources()
+            .endContainer()
+            .endSpec()
+            .build();
+    KubernetesClientException overQuota =
+        assertThrows(KubernetesClientException.class, () -> kube.resource(greedy).create());
+    assertEquals(403, overQuota.getCode());
+    assertTrue(overQuota.getMessage().contains("exceeded quota"), overQuota.getMessage());
+  }
+
+  /** The instance's objects the platform manages, as the cluster has them. */
+  private List<HasMetadata> managed(UUID id) {
+    String by = "app.kubernetes.io/managed-by";
+    String salons = coop.salons.provisioning.model.KubernetesManifests.MANAGED_BY;
+    List<HasMetadata> found = new ArrayList<>();
+    found.addAll(kube.configMaps().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.addAll(kube.secrets().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.addAll(
+        kube.persistentVolumeClaims().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.addAll(
+        kube.apps().deployments().inNamespace(ns(id)).withLabel(by, salons).list().getItems());
+    found.add(kube.namespaces().withName(ns(id)).get());
+    return found;
   }
 
   /** One sample of the Prometheus scrape, or 0 when the series is not there yet. */
@@ -411,21 +537,10 @@ class SupervisorTest {
   }
 
   @Test
-  void aPlanChangeReplacesTheQuotaAndRemovesTheOldOne() {
-    UUID id = create("chat", "matrix");
-    converge();
-    as(owner).body(Map.of("plan", "large")).patch(path(org) + "/chat").then().statusCode(202);
-    converge();
-    Set<String> kinds = objects(id).keySet();
-    assertTrue(kinds.contains("ResourceQuota/plan-large"), kinds.toString());
-    assertFalse(kinds.contains("ResourceQuota/plan-medium"), kinds.toString());
-  }
-
-  @Test
   void deletionWaitsForTheGracePeriodThenBacksUpAndRemovesEverything() throws Exception {
     UUID id = create("chat", "matrix");
     converge();
-    reportReady(id);
+    awaitReady(id);
     converge();
     as(owner).delete(path(org) + "/chat").then().statusCode(202);
     converge();
@@ -445,6 +560,15 @@ class SupervisorTest {
                     id));
     supervisor.runOnce(supervisor.owner());
     i = row(id);
+    if (kube.namespaces().withName(ns(id)).get() != null) {
+      // Kubernetes is still deleting the namespace (finalizers): the instance waits for it.
+      assertEquals("deletion-requested", i.state, String.valueOf(i.reason));
+      assertEquals("waiting for the instance's namespace to be gone", i.reason);
+      kube.namespaces().withName(ns(id)).waitUntilCondition(n -> n == null, 60, TimeUnit.SECONDS);
+      dueNow();
+      supervisor.runOnce(supervisor.owner());
+      i = row(id);
+    }
     assertEquals("deleted", i.state, String.valueOf(i.reason));
     assertTrue(objects(id).isEmpty(), objects(id).toString());
     assertNull(kube.namespaces().withName(ns(id)).get());
@@ -517,8 +641,8 @@ class SupervisorTest {
                       "leaseUntil = ?1 where id = ?2", OffsetDateTime.now().minusSeconds(1), uuid));
       supervisor.runOnce("replica-that-lives");
       Instance after = row(uuid);
-      assertEquals("provisioning", after.state, String.valueOf(after.reason));
-      assertEquals("waiting for the server to answer", after.reason);
+      // Waiting for its pod, or (KWOK is quick) ready already.
+      assertTrue(Set.of("provisioning", "ready").contains(after.state), after.state);
       assertEquals(14, objects(uuid).size(), "every object once, after a crash after " + step);
       assertEquals(1, kube.secrets().inNamespace(ns(uuid)).list().getItems().size());
       assertTrue(databases.exists(InstanceSpec.databaseName(uuid)));

@@ -13,14 +13,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import coop.salons.provisioning.Fixture;
-import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.provisioning.OnKubernetes;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,8 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /** Webhooks: a subscriber gets each state change, signed, and again after its own failure. */
 @QuarkusTest
-@TestProfile(KubernetesStandIn.class)
-@WithKubernetesTestServer(crud = true)
+@TestProfile(OnKubernetes.class)
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "provisioning"))

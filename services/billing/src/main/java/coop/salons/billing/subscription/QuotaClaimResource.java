@@ -1,7 +1,7 @@
-package coop.salons.billing.quota;
+package coop.salons.billing.subscription;
 
 import coop.salons.billing.plan.Quota;
-import coop.salons.billing.quota.Quotas.ClaimAnswer;
+import coop.salons.billing.subscription.Quotas.ClaimAnswer;
 import coop.salons.common.api.ProblemException;
 import coop.salons.common.api.Slugs;
 import coop.salons.common.security.ServiceCallers;

@@ -1,8 +1,7 @@
-package coop.salons.provisioning.domain;
+package coop.salons.provisioning.instance;
 
 import coop.salons.provisioning.ProvisioningConfig;
-import coop.salons.provisioning.instance.Instance;
-import coop.salons.provisioning.instance.InstanceService;
+import coop.salons.provisioning.domain.DomainLookup;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -81,8 +80,7 @@ public class DomainChecks {
       if (lookup == null) {
         throw new DomainLookup.Failed(i.customDomain, new IllegalStateException("no DNS client"));
       }
-      pointed =
-          lookup.leadsTo(i.customDomain, InstanceService.platformHost(i, config.baseDomain()));
+      pointed = lookup.leadsTo(i.customDomain, i.platformHost(config.baseDomain()));
     } catch (DomainLookup.Failed e) {
       // DNS did not answer: what was known stays, and the next round asks again.
       Log.infof("Could not look up %s: %s", i.customDomain, e.getMessage());

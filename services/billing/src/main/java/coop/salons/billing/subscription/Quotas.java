@@ -1,10 +1,8 @@
-package coop.salons.billing.quota;
+package coop.salons.billing.subscription;
 
 import coop.salons.billing.BillingConfig;
 import coop.salons.billing.plan.Plan;
 import coop.salons.billing.plan.Quota;
-import coop.salons.billing.subscription.Subscription;
-import coop.salons.billing.subscription.Subscriptions;
 import coop.salons.common.api.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

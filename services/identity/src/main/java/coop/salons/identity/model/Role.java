@@ -1,4 +1,4 @@
-package coop.salons.identity.member;
+package coop.salons.identity.model;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package coop.salons.identity.organization;
+package coop.salons.identity.model;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -1,4 +1,4 @@
-package coop.salons.provisioning.domain;
+package coop.salons.provisioning.instance;
 
 import static coop.salons.provisioning.Fixture.as;
 import static coop.salons.provisioning.Fixture.path;
@@ -9,14 +9,14 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coop.salons.provisioning.Fixture;
-import coop.salons.provisioning.KubernetesStandIn;
+import coop.salons.provisioning.OnKubernetes;
+import coop.salons.provisioning.domain.Dnsmasq;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -28,8 +28,7 @@ import org.junit.jupiter.api.Test;
  * condition tells its owners whether the domain leads to the platform, and which record is missing.
  */
 @QuarkusTest
-@TestProfile(KubernetesStandIn.class)
-@WithKubernetesTestServer(crud = true)
+@TestProfile(OnKubernetes.class)
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "provisioning"))

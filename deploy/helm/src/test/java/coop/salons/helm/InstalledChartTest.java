@@ -1,0 +1,315 @@
+package coop.salons.helm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import coop.salons.local.ControlPlane;
+import coop.salons.testing.TestServers;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart installed for real, on the build's Kubernetes control plane (a real kube-apiserver with
+ * RBAC and admission, the controller-manager and scheduler, KWOK's simulated node: see {@code
+ * coop.salons.local.ControlPlane}): admitted whole, every workload of the platform ready, upgraded
+ * to changed values, uninstalled; and the provisioning service's account held by the chart's RBAC
+ * and admission policy to the platform's own namespaces. No container runs: the images are not
+ * pulled, the pods are marked ready by KWOK.
+ */
+class InstalledChartTest {
+
+  private static final Path CHART = Path.of("salons");
+  private static final String FIELD_MANAGER = "salons-provisioning";
+
+  private static TestServers.Kubernetes cluster;
+  private static KubernetesClient admin;
+
+  @BeforeAll
+  static void connect() {
+    cluster = TestServers.get().kubernetes();
+    admin = client(cluster.token());
+  }
+
+  @AfterAll
+  static void close() {
+    admin.close();
+  }
+
+  private static KubernetesClient client(String token) {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder()
+                .withMasterUrl(cluster.url())
+                .withCaCertFile(cluster.caCert().toString())
+                .withOauthToken(token)
+                .build())
+        .build();
+  }
+
+  private static Release install(String release, String namespace) {
+    return new Helm(CHART)
+        .install()
+        .withName(release)
+        .withNamespace(namespace)
+        .createNamespace()
+        .withKubeConfig(cluster.kubeconfig())
+        .set("publicUrl", "https://salons.example.org")
+        .set("keycloak.bundled.host", "login.salons.example.org")
+        .waitReady()
+        .withTimeout(300)
+        .call();
+  }
+
+  private static void uninstall(String release, String namespace) {
+    Helm.uninstall(release).withNamespace(namespace).withKubeConfig(cluster.kubeconfig()).call();
+  }
+
+  @Test
+  void installedEveryWorkloadReadyThenUpgradedThenUninstalled() throws Exception {
+    String release = "salons";
+    String namespace = "platform-" + UUID.randomUUID().toString().substring(0, 8);
+    Release installed = install(release, namespace);
+    assertEquals("deployed", installed.getStatus());
+
+    // Every workload of the platform admitted, scheduled and ready on the node.
+    List<Deployment> deployments =
+        admin.apps().deployments().inNamespace(namespace).list().getItems();
+    assertTrue(deployments.size() >= 4, "the services' Deployments: " + deployments.size());
+    for (Deployment d : deployments) {
+      assertEquals(
+          d.getSpec().getReplicas(),
+          d.getStatus().getReadyReplicas(),
+          "ready: " + d.getMetadata().getName());
+    }
+    admin
+        .apps()
+        .statefulSets()
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .forEach(
+            s ->
+                assertEquals(
+                    s.getSpec().getReplicas(),
+                    s.getStatus().getReadyReplicas(),
+                    "ready: " + s.getMetadata().getName()));
+    String costsBefore = costs(namespace);
+
+    // An upgrade with changed values is applied.
+    Path values = Files.createTempFile("salons-values", ".yaml");
+    Files.writeString(values, "costs:\n  fixedCosts:\n    offsite-backups: \"123.45\"\n");
+    Release upgraded =
+        new Helm(CHART)
+            .upgrade()
+            .withName(release)
+            .withNamespace(namespace)
+            .withKubeConfig(cluster.kubeconfig())
+            .set("publicUrl", "https://salons.example.org")
+            .set("keycloak.bundled.host", "login.salons.example.org")
+            .withValuesFile(values)
+            .waitReady()
+            .withTimeout(300)
+            .call();
+    assertEquals("2", upgraded.getRevision());
+    assertNotEquals(costsBefore, costs(namespace), "the billing cost model follows the values");
+    assertTrue(costs(namespace).contains("123.45"), costs(namespace));
+
+    // Uninstalled: nothing of the release is left, but the generated secrets (kept on purpose,
+    // see the operator guide) and what Kubernetes deletes on its own after (pods).
+    uninstall(release, namespace);
+    String selector = "app.kubernetes.io/instance=" + release;
+    assertTrue(
+        admin
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withLabelSelector(selector)
+            .list()
+            .getItems()
+            .isEmpty());
+    assertTrue(
+        admin
+            .apps()
+            .statefulSets()
+            .inNamespace(namespace)
+            .withLabelSelector(selector)
+            .list()
+            .getItems()
+            .isEmpty());
+    assertTrue(
+        admin
+            .services()
+            .inNamespace(namespace)
+            .withLabelSelector(selector)
+            .list()
+            .getItems()
+            .isEmpty());
+    assertTrue(
+        admin
+            .configMaps()
+            .inNamespace(namespace)
+            .withLabelSelector(selector)
+            .list()
+            .getItems()
+            .isEmpty());
+    assertNull(admin.rbac().clusterRoles().withName(release + "-provisioning").get());
+    assertNull(admin.rbac().clusterRoleBindings().withName(release + "-provisioning").get());
+    List<String> left =
+        admin
+            .secrets()
+            .inNamespace(namespace)
+            .withLabelSelector(selector)
+            .list()
+            .getItems()
+            .stream()
+            .map(s -> s.getMetadata().getName())
+            .toList();
+    assertEquals(List.of(release + "-secrets"), left, "only the kept secrets");
+    admin.namespaces().withName(namespace).delete();
+  }
+
+  /** The billing cost model the chart renders (its ConfigMap's data, as text). */
+  private static String costs(String namespace) {
+    return admin.configMaps().inNamespace(namespace).list().getItems().stream()
+        .filter(c -> c.getMetadata().getName().contains("cost"))
+        .map(c -> String.valueOf(c.getData()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no cost model ConfigMap"));
+  }
+
+  /**
+   * With a token of the chart's provisioning service account (from the TokenRequest API, as its pod
+   * would have): everything provisioning renders for a Matrix instance (the golden file of its
+   * objects) is admitted in a namespace of the platform's; anything outside those namespaces is
+   * refused, by RBAC (kinds it has no right to) or by the chart's admission policy (kinds it may
+   * write, elsewhere).
+   */
+  @Test
+  void theProvisioningAccountWritesOnlyInThePlatformsNamespaces() throws Exception {
+    String release = "rbac";
+    String namespace = "platform-" + UUID.randomUUID().toString().substring(0, 8);
+    install(release, namespace);
+    String token =
+        admin
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(release + "-provisioning")
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    String instance = UUID.randomUUID().toString();
+    String yaml =
+        Files.readString(
+                Path.of(
+                    "../../services/provisioning/src/test/resources/golden/kubernetes-matrix.yaml"))
+            .replace("6f1c2b8e-4d0a-4c3e-9a57-0b8e2f4d1c9a", instance)
+            // The golden file's storage class is the test cluster's default here.
+            .replace("storageClassName: fast", "storageClassName: " + ControlPlane.STORAGE_CLASS);
+    try (KubernetesClient provisioning = client(token)) {
+      List<HasMetadata> objects =
+          provisioning
+              .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+              .items();
+      assertTrue(objects.size() >= 14, "the rendered objects: " + objects.size());
+      for (HasMetadata o : objects) {
+        provisioning.resource(o).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      }
+      String ns = "salons-" + instance;
+      admin
+          .apps()
+          .deployments()
+          .inNamespace(ns)
+          .withName("synapse")
+          .waitUntilCondition(
+              d ->
+                  d != null
+                      && d.getStatus() != null
+                      && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()),
+              60,
+              TimeUnit.SECONDS);
+
+      // Kinds it may write, outside the platform's namespaces: refused by the admission policy.
+      ConfigMap elsewhere =
+          new ConfigMapBuilder()
+              .withNewMetadata()
+              .withName("planted")
+              .withNamespace("kube-system")
+              .endMetadata()
+              .withData(Map.of("k", "v"))
+              .build();
+      KubernetesClientException refused =
+          assertThrows(
+              KubernetesClientException.class, () -> provisioning.resource(elsewhere).create());
+      assertEquals(403, refused.getCode(), refused.getMessage());
+      assertTrue(refused.getMessage().contains("platform's own namespaces"), refused.getMessage());
+      KubernetesClientException notOurs =
+          assertThrows(
+              KubernetesClientException.class,
+              () ->
+                  provisioning
+                      .resource(
+                          new NamespaceBuilder()
+                              .withNewMetadata()
+                              .withName("not-a-chat-" + instance.substring(0, 8))
+                              .endMetadata()
+                              .build())
+                      .create());
+      assertEquals(403, notOurs.getCode(), notOurs.getMessage());
+      KubernetesClientException theChartsOwn =
+          assertThrows(
+              KubernetesClientException.class,
+              () ->
+                  provisioning
+                      .secrets()
+                      .inNamespace(namespace)
+                      .withName(release + "-secrets")
+                      .edit(s -> s));
+      assertEquals(403, theChartsOwn.getCode(), theChartsOwn.getMessage());
+
+      // Kinds it has no right to at all: refused by RBAC.
+      KubernetesClientException noRight =
+          assertThrows(
+              KubernetesClientException.class, () -> provisioning.rbac().clusterRoles().list());
+      assertEquals(403, noRight.getCode());
+      KubernetesClientException noPods =
+          assertThrows(
+              KubernetesClientException.class, () -> provisioning.pods().inNamespace(ns).list());
+      assertEquals(403, noPods.getCode());
+
+      // And it deletes what it made.
+      provisioning.namespaces().withName(ns).delete();
+    } finally {
+      uninstall(release, namespace);
+      admin.namespaces().withName(namespace).delete();
+    }
+  }
+}
