@@ -63,6 +63,9 @@ public class Reconciler {
   /** Fault injection for the crash tests: stop dead right after the step of this name. */
   static volatile String crashAfterStep;
 
+  /** Tests only: runs after each step (for example, another replica taking the lease). */
+  static volatile Runnable afterStep;
+
   /** What a pass works from: the row as it was claimed. */
   record Snapshot(
       UUID id,
@@ -74,7 +77,8 @@ public class Reconciler {
       Integer localPort,
       boolean neverReady,
       String federationApplied,
-      InstanceSpec spec) {}
+      InstanceSpec spec,
+      String owner) {}
 
   /** The server did not answer yet: not a failure, ask again soon. */
   static final class NotReady extends RuntimeException {
@@ -145,7 +149,8 @@ public class Reconciler {
         i.localPort,
         i.state() == InstanceState.PROVISIONING,
         i.federationApplied,
-        spec);
+        spec,
+        owner);
   }
 
   /** The spec an instance row describes, with the platform settings it needs. */
@@ -387,10 +392,32 @@ public class Reconciler {
         });
   }
 
+  /**
+   * Renews the pass's lease before each step, and stops the pass if it lost it (it ran out and
+   * another replica claimed the instance): a replica that stalled writes nothing more.
+   */
+  private void renewLease(Snapshot s) {
+    int renewed =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    em.createNativeQuery(
+                            "UPDATE instance SET lease_until = now() + make_interval(secs => ?1)"
+                                + " WHERE id = ?2 AND lease_owner = ?3")
+                        .setParameter(1, config.supervisor().lease().toMillis() / 1000.0)
+                        .setParameter(2, s.id())
+                        .setParameter(3, s.owner())
+                        .executeUpdate());
+    if (renewed == 0) {
+      throw new IllegalStateException("lease lost: another replica has the instance");
+    }
+  }
+
   /** A step's value, whether it changed anything, and a line for the record. */
   record Result<T>(T value, boolean changed, String detail) {}
 
   private <T> T step(Snapshot s, String name, Supplier<Result<T>> work) {
+    renewLease(s);
     OffsetDateTime started = OffsetDateTime.now();
     long t0 = System.nanoTime();
     Result<T> result;
@@ -411,6 +438,10 @@ public class Reconciler {
     }
     if (name.equals(crashAfterStep)) {
       throw new SimulatedCrash(name);
+    }
+    Runnable hook = afterStep;
+    if (hook != null) {
+      hook.run();
     }
     return result.value();
   }

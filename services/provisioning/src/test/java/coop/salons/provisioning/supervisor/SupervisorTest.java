@@ -66,6 +66,8 @@ class SupervisorTest {
   @Inject TenantDatabases databases;
   @Inject UsageReporter usage;
   @Inject SupervisorMetrics metrics;
+  @Inject io.agroal.api.AgroalDataSource dataSource;
+  @Inject Reconciler reconciler;
 
   TestUser owner;
   String org;
@@ -288,6 +290,69 @@ class SupervisorTest {
     supervisor.resyncAll();
     supervisor.runOnce(supervisor.owner());
     assertEquals(before, objects(id), "a resync with nothing to correct writes nothing");
+  }
+
+  @Test
+  void aReplicaThatLostItsLeaseMidPassWritesNothingMore() throws Exception {
+    String o = Fixture.organization(owner);
+    String id =
+        as(owner)
+            .body(Map.of("slug", "fenced", "flavour", "matrix"))
+            .post(path(o))
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("id");
+    UUID uuid = UUID.fromString(id);
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                Instance.update(
+                    "leaseOwner = 'stalled-replica', leaseUntil = ?1, nextAttemptAt = ?2"
+                        + " where id = ?3",
+                    OffsetDateTime.now().plusSeconds(30),
+                    OffsetDateTime.now().plusDays(1),
+                    uuid));
+    // After its first step, the stalled replica's lease runs out and another replica takes it.
+    Reconciler.afterStep =
+        () ->
+            QuarkusTransaction.requiringNew()
+                .run(() -> Instance.update("leaseOwner = 'other-replica' where id = ?1", uuid));
+    try {
+      reconciler.reconcile(uuid, "stalled-replica");
+    } finally {
+      Reconciler.afterStep = null;
+    }
+    // Its first step (the secrets) was done; the next ones were not.
+    assertNotNull(kube.namespaces().withName(ns(uuid)).get(), "the first step ran");
+    assertFalse(
+        databases.exists(InstanceSpec.databaseName(uuid)),
+        "no database made after the lease was lost");
+    assertTrue(Fixture.servers().admin().get("/clients?clientId=instance-" + uuid).isEmpty());
+    assertEquals("other-replica", row(uuid).leaseOwner);
+    QuarkusTransaction.requiringNew()
+        .run(() -> Instance.update("leaseOwner = null, leaseUntil = null where id = ?1", uuid));
+  }
+
+  @Test
+  void theBulkResyncRunsOnOneReplicaAtATime() throws Exception {
+    UUID id = create("chat", "matrix");
+    converge();
+    awaitReady(id);
+    converge();
+    try (java.sql.Connection other = dataSource.getConnection()) {
+      try (var lock = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
+        lock.setLong(1, Supervisor.RESYNC_LOCK);
+        lock.execute();
+      }
+      // Another replica is resyncing: this one does not run a second resync beside it.
+      assertEquals(0, supervisor.resyncAll(), "skipped while another replica holds the lock");
+      try (var unlock = other.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+        unlock.setLong(1, Supervisor.RESYNC_LOCK);
+        unlock.execute();
+      }
+    }
+    assertTrue(supervisor.resyncAll() >= 1, "runs once the other is done");
   }
 
   @Test
