@@ -17,6 +17,14 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- printf "%s-%s" .root.Release.Name .component | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/*
+The name of a cluster-scoped object of one component: the release's namespace and name in it, so
+that releases of the same name in two namespaces never share one (DNS subdomain: up to 253).
+*/}}
+{{- define "salons.clusterName" -}}
+{{- printf "%s-%s-%s" (.root.Release.Namespace | default "default") .root.Release.Name .component | trimSuffix "-" -}}
+{{- end -}}
+
 {{- define "salons.secretName" -}}
 {{- default (printf "%s-secrets" .Release.Name) .Values.existingSecret -}}
 {{- end -}}
@@ -41,6 +49,23 @@ https://{{ .Values.keycloak.bundled.host }}/realms/salons
 {{/* The names of the generated secrets. */}}
 {{- define "salons.secretKeys" -}}
 {{- list "DB_IDENTITY_PASSWORD" "DB_PROVISIONING_PASSWORD" "DB_BILLING_PASSWORD" "DB_PORTAL_PASSWORD" "DB_KEYCLOAK_PASSWORD" "DB_TENANTS_PASSWORD" "SALONS_IDENTITY_CLIENT_SECRET" "SALONS_PROVISIONING_CLIENT_SECRET" "SALONS_BILLING_CLIENT_SECRET" "SALONS_PORTAL_CLIENT_SECRET" "DB_COMMONS_PASSWORD" "SALONS_COMMONS_CLIENT_SECRET" "SALONS_COMMONS_APPSERVICE_TOKEN" "SALONS_DEMO_PASSWORD" "KEYCLOAK_ADMIN_PASSWORD" "POSTGRES_PASSWORD" | toJson -}}
+{{- end -}}
+
+{{/*
+The generated secrets' data (base64), as JSON: read back from the cluster where they exist
+(`lookup`), generated where they do not, once per render (kept on the render's top-level context)
+so that the Secret and the checksums on the pods that read it see the same values.
+*/}}
+{{- define "salons.secretData" -}}
+{{- if not (hasKey . "salonsSecretData") -}}
+{{- $existing := (lookup "v1" "Secret" .Release.Namespace (include "salons.secretName" .)).data | default dict -}}
+{{- $data := dict -}}
+{{- range $key := include "salons.secretKeys" . | fromJsonArray -}}
+{{- $_ := set $data $key (index $existing $key | default (randAlphaNum 32 | b64enc)) -}}
+{{- end -}}
+{{- $_ := set . "salonsSecretData" $data -}}
+{{- end -}}
+{{- toJson .salonsSecretData -}}
 {{- end -}}
 
 {{/* The hardened security context of every container. */}}

@@ -71,8 +71,15 @@ class InstalledChartTest {
   }
 
   private static Release install(String release, String namespace) {
-    return new Helm(CHART)
-        .install()
+    return install(release, namespace, t -> t);
+  }
+
+  private static Release install(
+      String release,
+      String namespace,
+      java.util.function.UnaryOperator<com.marcnuri.helm.InstallCommand> values) {
+    return values
+        .apply(new Helm(CHART).install())
         .withName(release)
         .withNamespace(namespace)
         .createNamespace()
@@ -118,6 +125,13 @@ class InstalledChartTest {
                     s.getStatus().getReadyReplicas(),
                     "ready: " + s.getMetadata().getName()));
     String costsBefore = costs(namespace);
+    Map<String, String> passwords = secrets(release, namespace);
+    Map<String, Long> generations = generations(namespace);
+
+    // A release of the same name in another namespace: nothing cluster-wide is shared.
+    String other = "platform-" + UUID.randomUUID().toString().substring(0, 8);
+    assertEquals("deployed", install(release, other).getStatus());
+    assertNotEquals(passwords, secrets(release, other), "each release has passwords of its own");
 
     // An upgrade with changed values is applied.
     Path values = Files.createTempFile("salons-values", ".yaml");
@@ -137,6 +151,18 @@ class InstalledChartTest {
     assertEquals("2", upgraded.getRevision());
     assertNotEquals(costsBefore, costs(namespace), "the billing cost model follows the values");
     assertTrue(costs(namespace).contains("123.45"), costs(namespace));
+    // Billing reads the cost model at start: its pods roll, and only its.
+    Map<String, Long> after = generations(namespace);
+    for (Map.Entry<String, Long> d : generations.entrySet()) {
+      if (d.getKey().endsWith("-billing")) {
+        assertTrue(after.get(d.getKey()) > d.getValue(), "billing rolls with its cost model");
+      } else {
+        assertEquals(d.getValue(), after.get(d.getKey()), d.getKey() + " is left as it was");
+      }
+    }
+    assertEquals(passwords, secrets(release, namespace), "an upgrade keeps every password");
+    uninstall(release, other);
+    admin.namespaces().withName(other).delete();
 
     // Uninstalled: nothing of the release is left, but the generated secrets (kept on purpose,
     // see the operator guide) and what Kubernetes deletes on its own after (pods).
@@ -176,8 +202,9 @@ class InstalledChartTest {
             .list()
             .getItems()
             .isEmpty());
-    assertNull(admin.rbac().clusterRoles().withName(release + "-provisioning").get());
-    assertNull(admin.rbac().clusterRoleBindings().withName(release + "-provisioning").get());
+    String clusterName = namespace + "-" + release + "-provisioning";
+    assertNull(admin.rbac().clusterRoles().withName(clusterName).get());
+    assertNull(admin.rbac().clusterRoleBindings().withName(clusterName).get());
     List<String> left =
         admin
             .secrets()
@@ -189,7 +216,82 @@ class InstalledChartTest {
             .map(s -> s.getMetadata().getName())
             .toList();
     assertEquals(List.of(release + "-secrets"), left, "only the kept secrets");
+
+    // Installed again: the kept secrets are adopted with every password, so the databases that
+    // outlived the release still let the services in.
+    assertEquals("deployed", install(release, namespace).getStatus());
+    assertEquals(passwords, secrets(release, namespace), "a reinstall keeps every password");
+    uninstall(release, namespace);
     admin.namespaces().withName(namespace).delete();
+  }
+
+  /** The generated secrets of a release, as stored. */
+  private static Map<String, String> secrets(String release, String namespace) {
+    return admin.secrets().inNamespace(namespace).withName(release + "-secrets").get().getData();
+  }
+
+  /** Each Deployment's generation: it grows when its pod template changes. */
+  private static Map<String, Long> generations(String namespace) {
+    Map<String, Long> g = new java.util.TreeMap<>();
+    admin
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .forEach(d -> g.put(d.getMetadata().getName(), d.getMetadata().getGeneration()));
+    return g;
+  }
+
+  /**
+   * Alerts asked for where the Prometheus Operator is absent: the install succeeds without them.
+   * Once its PrometheusRule kind exists, the same values install the rule, with its alerts.
+   */
+  @Test
+  void alertsAreInstalledOnlyWhereThePrometheusOperatorIs() throws Exception {
+    String release = "alerts";
+    String without = "platform-" + UUID.randomUUID().toString().substring(0, 8);
+    assertEquals(
+        "deployed",
+        install(release, without, t -> t.set("monitoring.prometheusRule.enabled", "true"))
+            .getStatus());
+    uninstall(release, without);
+    admin.namespaces().withName(without).delete();
+
+    String with = "platform-" + UUID.randomUUID().toString().substring(0, 8);
+    try (PrometheusOperatorCrd crd = PrometheusOperatorCrd.install()) {
+      install(
+          release,
+          with,
+          t ->
+              t.set("monitoring.prometheusRule.enabled", "true")
+                  .set("monitoring.prometheusRule.labels.release", "prometheus")
+                  .set("monitoring.prometheusRule.backlog", "20"));
+      var rules =
+          admin
+              .genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule")
+              .inNamespace(with)
+              .list()
+              .getItems();
+      assertEquals(1, rules.size());
+      var rule = rules.get(0);
+      assertEquals("prometheus", rule.getMetadata().getLabels().get("release"));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> groups =
+          (List<Map<String, Object>>)
+              ((Map<String, Object>) rule.getAdditionalProperties().get("spec")).get("groups");
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> alerts = (List<Map<String, Object>>) groups.get(0).get("rules");
+      Map<String, String> byName = new java.util.HashMap<>();
+      alerts.forEach(a -> byName.put((String) a.get("alert"), String.valueOf(a.get("expr"))));
+      assertEquals(
+          java.util.Set.of("SalonsInstanceFailed", "SalonsStepsFailing", "SalonsSupervisorBacklog"),
+          byName.keySet());
+      assertEquals("max(salons_supervisor_backlog) > 20", byName.get("SalonsSupervisorBacklog"));
+      assertTrue(byName.get("SalonsInstanceFailed").contains("salons_instances{state=\"failed\"}"));
+      uninstall(release, with);
+    }
+    admin.namespaces().withName(with).delete();
   }
 
   /** The billing cost model the chart renders (its ConfigMap's data, as text). */

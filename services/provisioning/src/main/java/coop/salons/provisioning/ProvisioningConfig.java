@@ -2,6 +2,7 @@ package coop.salons.provisioning;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.Map;
@@ -291,10 +292,28 @@ public interface ProvisioningConfig {
     /** The storage class of the instances' volumes (empty: the cluster's default). */
     Optional<String> storageClass();
 
+    /**
+     * The in-cluster DNS name of the platform's shared Element Web Service (set by the chart when
+     * it deploys one): each Matrix instance's host then serves it, so that "Open the chat" opens a
+     * client signed in to that server.
+     */
+    Optional<
+            @Pattern(
+                regexp =
+                    "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*",
+                message = "must be a DNS name, such as salons-element-web.salons.svc.cluster.local")
+            String>
+        webClient();
+
     /** What the rendered objects need to know of the cluster. */
     default coop.salons.provisioning.model.KubernetesManifests.Cluster cluster() {
       return new coop.salons.provisioning.model.KubernetesManifests.Cluster(
-          ingressClass(), clusterIssuer(), ingressNamespace(), databaseCidr(), storageClass());
+          ingressClass(),
+          clusterIssuer(),
+          ingressNamespace(),
+          databaseCidr(),
+          storageClass(),
+          webClient());
     }
   }
 
@@ -318,5 +337,14 @@ public interface ProvisioningConfig {
 
     /** A Mattermost server binary; without one, Mattermost instances fail with a clear reason. */
     Optional<String> mattermostBinary();
+
+    /**
+     * A Matrix web client members of this machine can use (its address, such as a local Element
+     * Web): the instance page links it beside the steps to connect any Matrix client.
+     */
+    Optional<
+            @Pattern(regexp = "https?://[^\\s\"'<>]+", message = "must be an http(s) address")
+            String>
+        webClient();
   }
 }

@@ -200,6 +200,47 @@ public interface Messages {
   @Message("Your chat is coming up; this page follows it.")
   String instance_working();
 
+  @Message("Your chat is ready: connect a Matrix app to it, as shown below.")
+  String instance_ready_connect();
+
+  @Message("Connect a Matrix app")
+  String connect_title();
+
+  @Message(
+      "Members chat from any Matrix app: Element on the web, on a computer or on a phone, FluffyChat,"
+          + " Cinny and others. They sign in with their account of this platform; no password of"
+          + " its own is needed.")
+  String connect_intro();
+
+  @Message("Server address")
+  String connect_server();
+
+  @Message("Addresses on this server")
+  String connect_ids();
+
+  @Message("Install or open a Matrix app (Element, FluffyChat, ...) and choose to sign in.")
+  String connect_step_app();
+
+  @Message("Where the app asks for a server (\"homeserver\"), change it to {url}.")
+  String connect_step_server(String url);
+
+  @Message("Choose \"Continue with Salons\" (single sign-on) and sign in with your account.")
+  String connect_step_sso();
+
+  @Message("Your rooms are on this server; the commons' thematic rooms are open to you from it.")
+  String connect_step_done();
+
+  @Message("A Matrix web client is ready on this machine; give it the server address above.")
+  String connect_web_client();
+
+  @Message("Open the web client")
+  String connect_web_client_open();
+
+  @Message(
+      "Element X, Element's newest app, does not sign in to this server yet: on a phone, use"
+          + " Element (classic) or FluffyChat.")
+  String connect_element_x();
+
   @Message("Progress")
   String instance_progress();
 

@@ -36,6 +36,7 @@ public interface ProvisioningClient {
       String state,
       String desiredState,
       String url,
+      String webClient,
       String reason,
       long generation,
       java.time.OffsetDateTime deletionScheduledAt,
@@ -83,6 +84,15 @@ public interface ProvisioningClient {
 
     public boolean ready() {
       return "ready".equals(state);
+    }
+
+    public boolean matrix() {
+      return "matrix".equals(flavour);
+    }
+
+    /** The server's address as apps ask for it: the public URL without its trailing slash. */
+    public String homeserver() {
+      return url == null || !url.endsWith("/") ? url : url.substring(0, url.length() - 1);
     }
 
     public boolean suspended() {

@@ -36,6 +36,7 @@ class InstancePageTest {
             "ready",
             "running",
             "https://talk.amis.chat.example.org/",
+            "https://talk.amis.chat.example.org/",
             null,
             1,
             null,
@@ -46,15 +47,82 @@ class InstancePageTest {
                 ? List.of()
                 : List.of(
                     new ProvisioningClient.Condition("AccountsSynced", status, "Reason", message)));
+    return render(lang, talk);
+  }
+
+  private static String render(String lang, ProvisioningClient.Instance instance) {
     return InstancePages.Templates.instance(
             lang,
             "Hoster",
             new IdentityClient.Organization("amis", "Les Amis", "member", 3),
-            talk,
+            instance,
             List.of(),
             100)
         .setLocale(Locale.forLanguageTag(lang))
         .render();
+  }
+
+  private static ProvisioningClient.Instance matrix(String url, String webClient) {
+    return new ProvisioningClient.Instance(
+        "salon",
+        "Le salon",
+        "matrix",
+        "1.163.2",
+        "small",
+        "open",
+        "ready",
+        "running",
+        url,
+        webClient,
+        null,
+        1,
+        null,
+        List.of(),
+        null,
+        null,
+        List.of());
+  }
+
+  /**
+   * A Matrix server with the platform's Element Web on its host: "Open the chat" opens it, and the
+   * steps to connect another app are beside it.
+   */
+  @Test
+  void aMatrixChatOpensInTheSharedWebClient() {
+    String url = "https://salon.amis.chat.example.org/";
+    String page = render("en", matrix(url, url));
+    assertTrue(page.contains("id=\"open-chat\" href=\"" + url + "\""), page);
+    assertTrue(
+        page.contains("<code id=\"homeserver-url\">https://salon.amis.chat.example.org</code>"),
+        page);
+    assertFalse(page.contains("id=\"open-web-client\""), "the same client is not linked twice");
+    assertTrue(page.contains("Continue with Salons"), page);
+  }
+
+  /**
+   * On one machine without a web client, the page tells how to connect any Matrix app to the local
+   * server, in both languages; a web client the machine has is linked beside the steps.
+   */
+  @Test
+  void aLocalMatrixServerSaysHowToConnectAnApp() {
+    String url = "http://localhost:8402/";
+    String page = render("en", matrix(url, null));
+    assertFalse(page.contains("id=\"open-chat\""), "no button leads to the server's bare page");
+    assertTrue(page.contains("connect a Matrix app to it"), page);
+    assertTrue(page.contains("<code id=\"homeserver-url\">http://localhost:8402</code>"), page);
+    assertTrue(page.contains("change it to http://localhost:8402."), page);
+    assertTrue(page.contains("id=\"element-x\""), page);
+    assertFalse(page.contains("id=\"open-web-client\""), page);
+
+    String fr = render("fr", matrix(url, null));
+    assertTrue(fr.contains("Connecter une application Matrix"), fr);
+    assertTrue(fr.contains("remplacez-le par http://localhost:8402."), fr);
+
+    String withClient = render("en", matrix(url, "http://localhost:8090/"));
+    assertTrue(
+        withClient.contains("id=\"open-web-client\"")
+            && withClient.contains("http://localhost:8090/"),
+        withClient);
   }
 
   @Test

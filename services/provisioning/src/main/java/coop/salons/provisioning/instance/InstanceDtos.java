@@ -83,6 +83,7 @@ public final class InstanceDtos {
       String state,
       String desiredState,
       String url,
+      String webClient,
       String reason,
       long generation,
       long observedGeneration,

@@ -14,6 +14,7 @@ import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.LoginMode;
 import coop.salons.provisioning.model.PlanLimits;
 import coop.salons.provisioning.quota.InstanceQuota;
+import coop.salons.provisioning.runtime.ChatRuntime;
 import coop.salons.provisioning.webhook.Webhooks;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,7 @@ public class InstanceService implements Creations.Writer {
 
   @Inject ProvisioningConfig config;
   @Inject Plans plans;
+  @Inject ChatRuntime runtime;
   @Inject EntityManager em;
   @Inject Webhooks webhooks;
   @Inject InstanceQuota quota;
@@ -563,6 +565,9 @@ public class InstanceService implements Creations.Writer {
         i.state,
         i.desired,
         i.url,
+        i.url == null
+            ? null
+            : runtime.webClient(Flavour.of(i.flavour).orElseThrow(), i.url).orElse(null),
         i.reason,
         i.generation,
         i.observedGeneration,

@@ -19,11 +19,15 @@ import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPort;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPortBuilder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -72,13 +76,27 @@ public final class KubernetesManifests {
   public static final String INSTANCE_LABEL = "salons.coop/instance";
   public static final String MANAGED_BY = "salons-provisioning";
 
-  /** What the cluster around the instances looks like. */
+  /**
+   * What the cluster around the instances looks like.
+   *
+   * @param webClient the in-cluster DNS name of the platform's shared Element Web Service, when the
+   *     chart deploys one: each Matrix instance's host then serves it at {@code /} (docs/adr/0025)
+   */
   public record Cluster(
       String ingressClass,
       String clusterIssuer,
       String ingressNamespace,
       String databaseCidr,
-      Optional<String> storageClass) {}
+      Optional<String> storageClass,
+      Optional<String> webClient) {}
+
+  /** The Service that stands, in an instance's namespace, for the platform's shared web client. */
+  public static final String WEB_CLIENT_SERVICE = "web-client";
+
+  /**
+   * The paths a Matrix server answers; the rest of its host is the web client's, when there is one.
+   */
+  static final List<String> MATRIX_PATHS = List.of("/_matrix", "/_synapse", "/.well-known/matrix");
 
   private KubernetesManifests() {}
 
@@ -213,6 +231,29 @@ public final class KubernetesManifests {
             .endPort()
             .endSpec()
             .build());
+    Optional<String> webClient =
+        spec.flavour() == Flavour.MATRIX ? cluster.webClient() : Optional.empty();
+    webClient.ifPresent(
+        target ->
+            objects.add(
+                new ServiceBuilder()
+                    .withMetadata(meta(spec, WEB_CLIENT_SERVICE))
+                    .withNewSpec()
+                    .withType("ExternalName")
+                    .withExternalName(target)
+                    .addNewPort()
+                    .withName("http")
+                    .withPort(80)
+                    .endPort()
+                    .endSpec()
+                    .build()));
+    List<HTTPIngressPath> paths = new ArrayList<>();
+    if (webClient.isPresent()) {
+      MATRIX_PATHS.forEach(path -> paths.add(ingressPath(path, name)));
+      paths.add(ingressPath("/", WEB_CLIENT_SERVICE));
+    } else {
+      paths.add(ingressPath("/", name));
+    }
     objects.add(
         new IngressBuilder()
             .withMetadata(
@@ -229,23 +270,33 @@ public final class KubernetesManifests {
             .addNewRule()
             .withHost(spec.host())
             .withNewHttp()
-            .addNewPath()
-            .withPath("/")
-            .withPathType("Prefix")
-            .withNewBackend()
-            .withNewService()
-            .withName(name)
-            .withNewPort()
-            .withName("http")
-            .endPort()
-            .endService()
-            .endBackend()
-            .endPath()
+            .withPaths(paths)
             .endHttp()
             .endRule()
             .endSpec()
             .build());
     return objects;
+  }
+
+  /**
+   * A path of the instance's host and the Service that answers it: the chat server's by its port's
+   * name; the web client's ExternalName Service by number, since it has no endpoints to name one.
+   */
+  private static HTTPIngressPath ingressPath(String path, String service) {
+    ServiceBackendPort port =
+        WEB_CLIENT_SERVICE.equals(service)
+            ? new ServiceBackendPortBuilder().withNumber(80).build()
+            : new ServiceBackendPortBuilder().withName("http").build();
+    return new HTTPIngressPathBuilder()
+        .withPath(path)
+        .withPathType("Prefix")
+        .withNewBackend()
+        .withNewService()
+        .withName(service)
+        .withPort(port)
+        .endService()
+        .endBackend()
+        .build();
   }
 
   private static HasMetadata deployment(InstanceSpec spec, Rendered rendered, String name) {
@@ -281,6 +332,7 @@ public final class KubernetesManifests {
               .endValueFrom()
               .build());
     }
+    PlanLimits.Requests requests = spec.plan().requests(spec.flavour());
     ContainerBuilder server =
         new ContainerBuilder()
             .withName(name)
@@ -294,8 +346,8 @@ public final class KubernetesManifests {
             .withReadinessProbe(ready)
             .withLivenessProbe(live)
             .withNewResources()
-            .addToRequests("cpu", new Quantity(spec.plan().cpuMillis() / 2 + "m"))
-            .addToRequests("memory", new Quantity(spec.plan().memoryMib() / 2 + "Mi"))
+            .addToRequests("cpu", new Quantity(requests.cpuMillis() + "m"))
+            .addToRequests("memory", new Quantity(requests.memoryMib() + "Mi"))
             .addToLimits("cpu", new Quantity(spec.plan().cpuMillis() * 2 + "m"))
             .addToLimits("memory", new Quantity(spec.plan().memoryMib() + "Mi"))
             .endResources()

@@ -58,6 +58,9 @@ public final class SynapseRenderer implements ChatRenderer {
     }
     federation(spec, placement, hs);
     hs.put("serve_server_wellknown", true);
+    // The web client on the server's own host (the platform's Element Web) gets the sign-in token
+    // without the "continue to your account" page Synapse shows for other clients.
+    hs.put("sso", map("client_whitelist", List.of(placement.publicUrl())));
     hs.put("presence", map("enabled", true));
 
     Map<String, String> config = new LinkedHashMap<>();

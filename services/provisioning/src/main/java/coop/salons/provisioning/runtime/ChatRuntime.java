@@ -1,6 +1,7 @@
 package coop.salons.provisioning.runtime;
 
 import coop.salons.provisioning.model.DesiredState;
+import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.Placement;
 import java.util.List;
@@ -44,6 +45,13 @@ public interface ChatRuntime {
 
   /** Where the instance listens, is reached, and keeps its files. */
   Placement placement(InstanceSpec spec, Integer localPort);
+
+  /**
+   * Where members open the chat in a browser, given the server's public URL: Mattermost serves its
+   * own web app; a Matrix server, only where the platform puts a web client beside it (none: the
+   * instance page tells members how to connect a client of their own).
+   */
+  java.util.Optional<String> webClient(Flavour flavour, String url);
 
   /**
    * The storage an instance's files take outside its database, in MiB, for metering: what the

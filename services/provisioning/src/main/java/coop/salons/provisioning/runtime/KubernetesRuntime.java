@@ -36,6 +36,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +75,13 @@ public class KubernetesRuntime implements ChatRuntime {
 
   @Inject KubernetesClient client;
   @Inject ProvisioningConfig config;
+
+  @Override
+  public Optional<String> webClient(Flavour flavour, String url) {
+    return flavour == Flavour.MATTERMOST || config.kubernetes().webClient().isPresent()
+        ? Optional.ofNullable(url)
+        : Optional.empty();
+  }
 
   @Override
   public boolean resyncsInBulk() {

@@ -62,6 +62,11 @@ public class LocalRuntime implements ChatRuntime {
   private record Running(Process process, Process helper, String fingerprint, String healthPath) {}
 
   @Override
+  public Optional<String> webClient(Flavour flavour, String url) {
+    return flavour == Flavour.MATTERMOST ? Optional.ofNullable(url) : config.local().webClient();
+  }
+
+  @Override
   public boolean usesLocalPorts() {
     return true;
   }

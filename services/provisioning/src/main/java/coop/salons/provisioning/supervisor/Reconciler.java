@@ -181,6 +181,10 @@ public class Reconciler {
         CommonsServer.is(i));
   }
 
+  /**
+   * The pipeline of a pass: {@code secrets → database → oidc-client → apply → readiness}, each step
+   * a method of its own, run and recorded by {@link #step}.
+   */
   private String converge(Snapshot s) {
     InstanceSpec spec = s.spec();
     Placement placement = runtime.placement(spec, s.localPort());
@@ -192,57 +196,54 @@ public class Reconciler {
       awaitReadiness(s, spec, placement);
       return placement.publicUrl();
     }
-    ChatRuntime.Secrets secrets =
-        step(
-            s,
-            "secrets",
-            () -> {
-              ChatRuntime.Secrets got =
-                  runtime.secrets(
-                      spec,
-                      spec.commons()
-                          ? InstanceSecrets.generateForCommons()
-                          : InstanceSecrets.generate(spec.flavour()));
-              if (spec.commons()) {
-                got = commonsToken(spec, got);
-              }
-              return new Result<>(
-                  got, !got.generated().isEmpty(), "generated " + got.generated().size());
-            });
+    ChatRuntime.Secrets secrets = step(s, "secrets", () -> secrets(spec));
     // The database and the OIDC client live outside the runtime: they are ensured on every change
     // (a new generation); a periodic resync corrects the runtime's objects (see docs/adr/0007).
-    boolean full = s.newGeneration();
-    if (full) {
-      step(
-          s,
-          "database",
-          () -> {
-            String password = secrets.values().get(InstanceSecrets.DB_PASSWORD);
-            boolean isNew = secrets.generated().contains(InstanceSecrets.DB_PASSWORD);
-            boolean changed = databases.ensure(spec.database().name(), password, isNew);
-            return new Result<>(null, changed, spec.database().name());
-          });
+    if (s.newGeneration()) {
+      step(s, "database", () -> database(spec, secrets));
     }
-    ChatRuntime.Secrets withClient = secrets;
-    if (spec.login() != LoginMode.ACCOUNTS
-        && (full || !secrets.values().containsKey(InstanceSecrets.OIDC_CLIENT_SECRET))) {
-      withClient = step(s, "oidc-client", () -> oidcClient(spec, placement, secrets));
-    }
-    ChatRuntime.Secrets finalSecrets = withClient;
-    DesiredState desired =
-        DesiredState.of(spec, placement, finalSecrets.values(), config.kubernetes().cluster());
-    step(
-        s,
-        "apply",
-        () -> {
-          List<String> changes = runtime.apply(spec, placement, desired, finalSecrets);
-          return new Result<>(null, !changes.isEmpty(), summary(changes));
-        });
+    ChatRuntime.Secrets withClient =
+        spec.login() != LoginMode.ACCOUNTS
+                && (s.newGeneration()
+                    || !secrets.values().containsKey(InstanceSecrets.OIDC_CLIENT_SECRET))
+            ? step(s, "oidc-client", () -> oidcClient(spec, placement, secrets))
+            : secrets;
+    step(s, "apply", () -> apply(spec, placement, withClient));
     markApplied(s);
     if (!spec.suspended()) {
       awaitReadiness(s, spec, placement);
     }
     return placement.publicUrl();
+  }
+
+  /** Step {@code secrets}: the instance's secrets, those missing generated and kept. */
+  private Result<ChatRuntime.Secrets> secrets(InstanceSpec spec) {
+    ChatRuntime.Secrets got =
+        runtime.secrets(
+            spec,
+            spec.commons()
+                ? InstanceSecrets.generateForCommons()
+                : InstanceSecrets.generate(spec.flavour()));
+    if (spec.commons()) {
+      got = commonsToken(spec, got);
+    }
+    return new Result<>(got, !got.generated().isEmpty(), "generated " + got.generated().size());
+  }
+
+  /** Step {@code database}: the instance's role and database on the tenants' server. */
+  private Result<Void> database(InstanceSpec spec, ChatRuntime.Secrets secrets) {
+    String password = secrets.values().get(InstanceSecrets.DB_PASSWORD);
+    boolean isNew = secrets.generated().contains(InstanceSecrets.DB_PASSWORD);
+    boolean changed = databases.ensure(spec.database().name(), password, isNew);
+    return new Result<>(null, changed, spec.database().name());
+  }
+
+  /** Step {@code apply}: the desired state, rendered once, given to the runtime to apply. */
+  private Result<Void> apply(InstanceSpec spec, Placement placement, ChatRuntime.Secrets secrets) {
+    DesiredState desired =
+        DesiredState.of(spec, placement, secrets.values(), config.kubernetes().cluster());
+    List<String> changes = runtime.apply(spec, placement, desired, secrets);
+    return new Result<>(null, !changes.isEmpty(), summary(changes));
   }
 
   /** The commons server acts with the hoster's token for the commons service, when there is one. */
@@ -282,7 +283,7 @@ public class Reconciler {
         }
       }
     }
-    step(s, "readiness", () -> new Result<>(null, false, "the server answers"));
+    step(s, "readiness", () -> new Result<Void>(null, false, "the server answers"));
   }
 
   /** Remembers that this generation's objects are applied (fenced by the lease). */
@@ -304,6 +305,9 @@ public class Reconciler {
     return String.join(",", spec.platformServers());
   }
 
+  /**
+   * Step {@code oidc-client}: the instance's client in the realm, its secret kept with the others.
+   */
   private Result<ChatRuntime.Secrets> oidcClient(
       InstanceSpec spec, Placement placement, ChatRuntime.Secrets secrets) {
     String base = placement.baseUrl();
@@ -344,52 +348,58 @@ public class Reconciler {
         spec.clientId());
   }
 
+  /**
+   * The pipeline once a deletion's grace period is over: {@code final-backup → remove →
+   * drop-database → delete-oidc-client → release-quota}, each step a method of its own.
+   */
   private void purge(Snapshot s) {
     InstanceSpec spec = s.spec();
-    step(
-        s,
-        "final-backup",
-        () -> {
-          Path file = databases.dump(spec.database().name());
-          return new Result<>(null, file != null, file == null ? "no database" : file.toString());
-        });
-    step(
-        s,
-        "remove",
-        () -> {
-          ChatRuntime.Removal removal = runtime.delete(spec);
-          if (!removal.gone()) {
-            // Kubernetes finishes deleting a namespace on its own (finalizers): come back.
-            throw new NotReady("waiting for the instance's namespace to be gone");
-          }
-          return new Result<>(null, !removal.removed().isEmpty(), summary(removal.removed()));
-        });
-    step(
-        s,
-        "drop-database",
-        () -> new Result<>(null, databases.drop(spec.database().name()), spec.database().name()));
+    step(s, "final-backup", () -> finalBackup(spec));
+    step(s, "remove", () -> remove(spec));
+    step(s, "drop-database", () -> dropDatabase(spec));
     if (spec.login() != LoginMode.ACCOUNTS) {
-      step(
-          s,
-          "delete-oidc-client",
-          () -> {
-            try (Response r = clients.delete(spec.id().toString())) {
-              return new Result<>(null, true, spec.clientId());
-            } catch (WebApplicationException e) {
-              if (e.getResponse().getStatus() == 404) {
-                return new Result<>(null, false, spec.clientId());
-              }
-              throw e;
-            }
-          });
+      step(s, "delete-oidc-client", () -> deleteOidcClient(spec));
     }
-    step(
-        s,
-        "release-quota",
-        () -> {
-          quota.release(spec.organization(), spec.id());
-          return new Result<>(null, true, InstanceQuota.key(spec.id()));
-        });
+    step(s, "release-quota", () -> releaseQuota(spec));
+  }
+
+  /** Step {@code final-backup}: the database dumped before anything is removed. */
+  private Result<Void> finalBackup(InstanceSpec spec) {
+    Path file = databases.dump(spec.database().name());
+    return new Result<>(null, file != null, file == null ? "no database" : file.toString());
+  }
+
+  /** Step {@code remove}: the runtime's objects, gone for good before the pass goes on. */
+  private Result<Void> remove(InstanceSpec spec) {
+    ChatRuntime.Removal removal = runtime.delete(spec);
+    if (!removal.gone()) {
+      // Kubernetes finishes deleting a namespace on its own (finalizers): come back.
+      throw new NotReady("waiting for the instance's namespace to be gone");
+    }
+    return new Result<>(null, !removal.removed().isEmpty(), summary(removal.removed()));
+  }
+
+  /** Step {@code drop-database}. */
+  private Result<Void> dropDatabase(InstanceSpec spec) {
+    return new Result<>(null, databases.drop(spec.database().name()), spec.database().name());
+  }
+
+  /** Step {@code delete-oidc-client}: the instance's client in the realm (gone already: done). */
+  private Result<Void> deleteOidcClient(InstanceSpec spec) {
+    try (Response r = clients.delete(spec.id().toString())) {
+      return new Result<>(null, true, spec.clientId());
+    } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() == 404) {
+        return new Result<>(null, false, spec.clientId());
+      }
+      throw e;
+    }
+  }
+
+  /** Step {@code release-quota}: the instance's slot of the plan given back to billing. */
+  private Result<Void> releaseQuota(InstanceSpec spec) {
+    quota.release(spec.organization(), spec.id());
+    return new Result<>(null, true, InstanceQuota.key(spec.id()));
   }
 
   /**

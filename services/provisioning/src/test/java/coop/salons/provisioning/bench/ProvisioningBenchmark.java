@@ -153,6 +153,7 @@ class ProvisioningBenchmark {
     if (SUPERVISOR) {
       resync(orgs.get(0));
     }
+    controlPlaneMemory();
     Path out = Path.of("target/bench-provisioning.txt");
     Files.writeString(out, report.toString());
     System.out.println(report);
@@ -401,6 +402,29 @@ class ProvisioningBenchmark {
             + mark
             + "' GROUP BY change ORDER BY count(*) DESC LIMIT 5",
         rs -> line("  corrected: %s (%d instances)", rs.getString(1), rs.getLong(2)));
+  }
+
+  /** The control plane's resident memory now, by process (read from /proc, VmRSS). */
+  private void controlPlaneMemory() throws Exception {
+    List<String> parts = new ArrayList<>();
+    long total = 0;
+    for (String name :
+        List.of("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")) {
+      long kib = 0;
+      for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+        String command = p.info().command().orElse("");
+        if (command.endsWith("/" + name)) {
+          kib += SynapseDensityBenchmark.kib(p.pid());
+        }
+      }
+      total += kib;
+      parts.add(String.format("%s %d MiB", name, kib / 1024));
+    }
+    line(
+        "control plane resident memory at the end: %s; %d MiB in all (%d instances' objects)",
+        String.join(", ", parts),
+        total / 1024,
+        count("SELECT count(*) FROM instance WHERE state <> 'deleted'"));
   }
 
   /** CPU time so far of every process this machine shows, by process id. */

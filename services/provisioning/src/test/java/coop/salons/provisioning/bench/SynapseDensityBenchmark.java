@@ -80,7 +80,12 @@ class SynapseDensityBenchmark {
     String database =
         coop.salons.provisioning.model.InstanceSpec.databaseName(java.util.UUID.fromString(id));
 
+    Duration cpuAtReady = cpu(synapse);
     Thread.sleep(IDLE_SECONDS * 1000L);
+    Duration cpuIdle = cpu(synapse).minus(cpuAtReady);
+    line(
+        "idle CPU: %d ms over %d s = %.1f millicores",
+        cpuIdle.toMillis(), IDLE_SECONDS, cpuIdle.toMillis() / (double) IDLE_SECONDS);
     long idle = rss(synapse);
     long idleDb = databaseRss(database);
     line(
@@ -103,6 +108,7 @@ class SynapseDensityBenchmark {
               }
             });
     sampler.start();
+    Duration cpuBefore = cpu(synapse);
     long start = System.nanoTime();
     try (Browser browser = Browser.launch()) {
       MatrixUser adaOn = MatrixUser.signIn(browser, url, ada, "oidc-salons");
@@ -119,6 +125,10 @@ class SynapseDensityBenchmark {
     sampler.interrupt();
     sampler.join();
     long after = rss(synapse);
+    Duration cpuActive = cpu(synapse).minus(cpuBefore);
+    line(
+        "active CPU: %d ms over %.0f s = %.0f millicores while 2 members chat",
+        cpuActive.toMillis(), seconds, cpuActive.toMillis() / seconds);
     line(
         "active (2 members signed in through Keycloak, a room, %d messages sent and read in %.0f s):"
             + " Synapse peak %d MiB, %d MiB after; database connections peak %d MiB",
@@ -160,6 +170,11 @@ class SynapseDensityBenchmark {
         .orElseThrow(() -> new AssertionError("no Synapse process for " + id));
   }
 
+  /** The CPU time a process has used so far (user and system). */
+  private static Duration cpu(ProcessHandle p) {
+    return p.info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
   /** Resident memory in KiB of a process and its descendants (VmRSS). */
   private static long rss(ProcessHandle p) {
     long total = kib(p.pid());
@@ -187,7 +202,8 @@ class SynapseDensityBenchmark {
     return connections(database).stream().mapToLong(p -> kib(p.pid())).sum();
   }
 
-  private static long kib(long pid) {
+  /** A process's resident memory in KiB (VmRSS of /proc); 0 once it has ended. */
+  static long kib(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
         if (line.startsWith("VmRSS:")) {

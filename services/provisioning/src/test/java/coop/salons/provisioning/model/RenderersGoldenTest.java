@@ -195,6 +195,101 @@ class RenderersGoldenTest {
   }
 
   /**
+   * Where the chart deploys the shared Element Web, a Matrix instance's host serves it at {@code /}
+   * and the server at its own paths; without one, the server has the whole host. Mattermost serves
+   * its own web app either way.
+   */
+  @Test
+  void theWebClientHasTheHostButTheServersPaths() {
+    InstanceSpec spec = Specs.matrix(Federation.OPEN, 0);
+    KubernetesManifests.Cluster with = Specs.cluster();
+    KubernetesManifests.Cluster without =
+        new KubernetesManifests.Cluster(
+            with.ingressClass(),
+            with.clusterIssuer(),
+            with.ingressNamespace(),
+            with.databaseCidr(),
+            with.storageClass(),
+            java.util.Optional.empty());
+    assertEquals(
+        Map.of(
+            "/_matrix", "synapse",
+            "/_synapse", "synapse",
+            "/.well-known/matrix", "synapse",
+            "/", "web-client"),
+        routes(
+            KubernetesManifests.render(spec, render(spec), with, Specs.secrets(Flavour.MATRIX))));
+    io.fabric8.kubernetes.api.model.Service client =
+        KubernetesManifests.render(spec, render(spec), with, Specs.secrets(Flavour.MATRIX)).stream()
+            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.Service)
+            .map(o -> (io.fabric8.kubernetes.api.model.Service) o)
+            .filter(o -> o.getMetadata().getName().equals("web-client"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("ExternalName", client.getSpec().getType());
+    assertEquals("salons-element-web.salons.svc.cluster.local", client.getSpec().getExternalName());
+    assertEquals(
+        Map.of("/", "synapse"),
+        routes(
+            KubernetesManifests.render(
+                spec, render(spec), without, Specs.secrets(Flavour.MATRIX))));
+    InstanceSpec mm = Specs.mattermost(LoginMode.ACCOUNTS, "Équipe");
+    assertEquals(
+        Map.of("/", "mattermost"),
+        routes(
+            KubernetesManifests.render(mm, render(mm), with, Specs.secrets(Flavour.MATTERMOST))));
+  }
+
+  /**
+   * A Matrix server requests what a small one was measured to need, growing with its plan; the plan
+   * stays its ceiling. By those requests, at least 100 small associations fit on a 16 GiB node with
+   * 2 GiB kept for the system and the platform (the figure of docs/benchmarks.md).
+   */
+  @Test
+  void aMatrixServerRequestsWhatItWasMeasuredToNeed() {
+    PlanLimits small = Specs.SMALL;
+    assertEquals(new PlanLimits.Requests(25, 140), small.requests(Flavour.MATRIX));
+    PlanLimits large = new PlanLimits("large", 1000, 200, 2000, 4096, LoginMode.ACCOUNTS);
+    assertEquals(new PlanLimits.Requests(100, 512), large.requests(Flavour.MATRIX));
+    PlanLimits tiny = new PlanLimits("tiny", 5, 1, 10, 100, LoginMode.ACCOUNTS);
+    assertEquals(new PlanLimits.Requests(10, 100), tiny.requests(Flavour.MATRIX), "capped");
+    assertEquals(new PlanLimits.Requests(250, 512), small.requests(Flavour.MATTERMOST));
+    assertTrue((14 * 1024) / small.requests(Flavour.MATRIX).memoryMib() >= 100);
+
+    InstanceSpec spec = Specs.matrix(Federation.OPEN, 0);
+    var container =
+        KubernetesManifests.render(
+                spec, render(spec), Specs.cluster(), Specs.secrets(Flavour.MATRIX))
+            .stream()
+            .filter(o -> o instanceof io.fabric8.kubernetes.api.model.apps.Deployment)
+            .map(o -> (io.fabric8.kubernetes.api.model.apps.Deployment) o)
+            .findFirst()
+            .orElseThrow()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    PlanLimits.Requests wanted = spec.plan().requests(Flavour.MATRIX);
+    assertEquals(
+        wanted.memoryMib() + "Mi", container.getResources().getRequests().get("memory").toString());
+    assertEquals(
+        spec.plan().memoryMib() + "Mi",
+        container.getResources().getLimits().get("memory").toString());
+  }
+
+  private static Map<String, String> routes(List<HasMetadata> objects) {
+    Map<String, String> routes = new java.util.LinkedHashMap<>();
+    objects.stream()
+        .filter(o -> o instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress)
+        .map(o -> (io.fabric8.kubernetes.api.model.networking.v1.Ingress) o)
+        .flatMap(i -> i.getSpec().getRules().stream())
+        .flatMap(r -> r.getHttp().getPaths().stream())
+        .forEach(p -> routes.put(p.getPath(), p.getBackend().getService().getName()));
+    return routes;
+  }
+
+  /**
    * A server reads its configuration when it starts: the pod template carries its checksum, which
    * changes with the commons' list (the server then restarts) and with nothing that is not in it.
    */

@@ -126,6 +126,11 @@ final class Specs {
 
   static KubernetesManifests.Cluster cluster() {
     return new KubernetesManifests.Cluster(
-        "nginx", "letsencrypt", "ingress-nginx", "10.0.0.0/16", Optional.of("fast"));
+        "nginx",
+        "letsencrypt",
+        "ingress-nginx",
+        "10.0.0.0/16",
+        Optional.of("fast"),
+        Optional.of("salons-element-web.salons.svc.cluster.local"));
   }
 }
