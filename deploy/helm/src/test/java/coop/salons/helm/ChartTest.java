@@ -364,6 +364,68 @@ class ChartTest {
     assertTrue(env.contains("file:/etc/salons/billing.properties"), env);
   }
 
+  /**
+   * What the chart sets from other values cannot be set again under a service's {@code env} (the
+   * schema refuses it, so no variable is ever defined twice), for every variable the chart renders.
+   */
+  @Test
+  void noVariableTheChartSetsCanBeSetTwice() throws IOException {
+    List<JsonNode> objects = render(t -> t);
+    Map<String, String> serviceOf = new java.util.TreeMap<>();
+    for (String service : List.of("portal", "identity", "provisioning", "billing", "commons")) {
+      env(objects, service).keySet().forEach(name -> serviceOf.putIfAbsent(name, service));
+    }
+    assertTrue(serviceOf.size() > 30, serviceOf.keySet().toString());
+    for (Map.Entry<String, String> e : serviceOf.entrySet()) {
+      String key = "services." + e.getValue() + ".env." + e.getKey();
+      Exception refused = assertThrows(Exception.class, () -> render(t -> t.set(key, "x")), key);
+      assertTrue(refused.getMessage().contains("schema"), key + ": " + refused.getMessage());
+    }
+    Exception unknown =
+        assertThrows(
+            Exception.class, () -> render(t -> t.set("services.billing.env.PATH", "/tmp")));
+    assertTrue(unknown.getMessage().contains("PATH"), unknown.getMessage());
+  }
+
+  /**
+   * Every setting the operator guide names can be set on a cluster: through the values that set it,
+   * the Secret's keys, or a service's {@code env} (then it reaches that service's container).
+   * Settings of the platform on one machine ({@code _LOCAL_}) have no place on a cluster.
+   */
+  @Test
+  void everySettingTheGuideNamesCanBeSet() throws IOException {
+    String guide = Files.readString(Path.of("../../docs/operator-guide.md"));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("SALONS_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_])").matcher(guide);
+    Set<String> named = new java.util.TreeSet<>();
+    while (m.find()) {
+      named.add(m.group());
+    }
+    assertTrue(named.size() > 20, named.toString());
+    List<JsonNode> objects = render(t -> t);
+    Set<String> rendered = new HashSet<>();
+    for (String service : List.of("portal", "identity", "provisioning", "billing", "commons")) {
+      rendered.addAll(env(objects, service).keySet());
+    }
+    Set<String> secretKeys = new HashSet<>();
+    kind(objects, "Secret").get(0).path("data").fieldNames().forEachRemaining(secretKeys::add);
+    List<String> viaEnv = new ArrayList<>();
+    for (String name : named) {
+      if (rendered.contains(name) || secretKeys.contains(name) || name.contains("_LOCAL_")) {
+        continue;
+      }
+      String word = name.split("_")[1].toLowerCase(java.util.Locale.ROOT);
+      String service =
+          List.of("portal", "identity", "billing", "commons").contains(word)
+              ? word
+              : "provisioning";
+      List<JsonNode> withIt = render(t -> t.set("services." + service + ".env." + name, "1"));
+      assertEquals("1", env(withIt, service).get(name).path("value").asText(), name);
+      viaEnv.add(name);
+    }
+    assertTrue(viaEnv.size() > 10, viaEnv.toString());
+  }
+
   @Test
   void theSchemaRefusesBadValues() {
     for (UnaryOperator<TemplateCommand> bad :
