@@ -426,6 +426,51 @@ class ChartTest {
     assertTrue(viaEnv.size() > 10, viaEnv.toString());
   }
 
+  /**
+   * The operator's Grafana dashboard ships as a ConfigMap with the label Grafana's sidecar looks
+   * for; every series of the platform it reads is one a service registers (so that a renamed metric
+   * cannot leave a panel empty), and it is not rendered when turned off.
+   */
+  @Test
+  void theDashboardReadsSeriesTheServicesExport() throws IOException {
+    List<JsonNode> maps =
+        kind(render(t -> t), "ConfigMap").stream()
+            .filter(c -> c.at("/metadata/name").asText().equals("salons-grafana-dashboard"))
+            .toList();
+    assertEquals(1, maps.size());
+    assertEquals("1", maps.get(0).at("/metadata/labels").path("grafana_dashboard").asText());
+    JsonNode dashboard = JSON.readTree(maps.get(0).at("/data").path("salons.json").asText());
+    assertTrue(dashboard.path("panels").size() >= 6, "panels");
+    Set<String> titles = new HashSet<>();
+    dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
+    assertTrue(titles.contains("Instances by state") && titles.contains("Supervisor backlog"));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\bsalons_[a-z_]+").matcher(dashboard.toString());
+    Set<String> series = new java.util.TreeSet<>();
+    while (m.find()) {
+      series.add(m.group());
+    }
+    StringBuilder sources = new StringBuilder();
+    try (var files = Files.walk(Path.of("../../services"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        if (f.toString().contains("/src/main/")) {
+          sources.append(Files.readString(f));
+        }
+      }
+    }
+    assertTrue(series.size() >= 4, series.toString());
+    for (String name : series) {
+      String meter =
+          name.replaceAll("_(seconds_sum|seconds_count|seconds_max|total)$", "").replace('_', '.');
+      assertTrue(
+          sources.indexOf("\"" + meter + "\"") >= 0, name + ": no service registers " + meter);
+    }
+    assertTrue(
+        kind(render(t -> t.set("monitoring.grafanaDashboard.enabled", "false")), "ConfigMap")
+            .stream()
+            .noneMatch(c -> c.at("/metadata/name").asText().endsWith("grafana-dashboard")));
+  }
+
   @Test
   void theSchemaRefusesBadValues() {
     for (UnaryOperator<TemplateCommand> bad :

@@ -129,6 +129,7 @@ class QuotaTest {
         .then()
         .statusCode(200)
         .body("used", equalTo(8));
+    double refusedBefore = refusals("storage-gb");
     asService(Service.PROVISIONING)
         .body(claim("storage-gb", "volume-b", 5))
         .post(claims(org))
@@ -141,7 +142,8 @@ class QuotaTest {
         .body("used", equalTo(8))
         .body("requested", equalTo(5))
         .body("excess", equalTo(3));
-    // A dry run checks without holding.
+    // Counted for the operator's dashboard (a dry run below is a question, not a refusal).
+    assertEquals(refusedBefore + 1, refusals("storage-gb"));
     asService(Service.PROVISIONING)
         .body(Map.of("quota", "storage-gb", "key", "volume-b", "amount", 2, "dryRun", true))
         .post(claims(org))
@@ -149,6 +151,8 @@ class QuotaTest {
         .statusCode(200)
         .body("held", equalTo(false))
         .body("used", equalTo(10));
+    assertEquals(refusedBefore + 1, refusals("storage-gb"));
+    dashboardSeriesAreExported();
     as(OWNER)
         .get("/api/v1/organizations/" + org + "/quotas")
         .then()
@@ -176,6 +180,46 @@ class QuotaTest {
         .post(claims(org))
         .then()
         .statusCode(201);
+  }
+
+  /**
+   * The chart's Grafana dashboard reads series by name: those of billing (its quota refusals) and
+   * of every service's connection pool are exported under those names.
+   */
+  private static void dashboardSeriesAreExported() {
+    String dashboard;
+    try {
+      dashboard =
+          java.nio.file.Files.readString(
+              java.nio.file.Path.of("../../deploy/helm/salons/files/grafana-dashboard.json"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    java.util.Set<String> wanted = new java.util.TreeSet<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\b(agroal_[a-z_]+|salons_quota_[a-z_]+)")
+            .matcher(dashboard);
+    while (m.find()) {
+      wanted.add(m.group(1));
+    }
+    assertEquals(4, wanted.size(), wanted.toString());
+    String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+    for (String series : wanted) {
+      org.junit.jupiter.api.Assertions.assertTrue(
+          metrics.contains("\n" + series + "{"), series + " is not exported");
+    }
+  }
+
+  /** The quota refusals counted so far ({@code salons_quota_refusals_total}) for one quota. */
+  private static double refusals(String quota) {
+    String series = "salons_quota_refusals_total{quota=\"" + quota + "\"} ";
+    return io.restassured.RestAssured.get("/q/metrics")
+        .asString()
+        .lines()
+        .filter(l -> l.startsWith(series))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length()).trim()))
+        .findFirst()
+        .orElse(0);
   }
 
   @Test

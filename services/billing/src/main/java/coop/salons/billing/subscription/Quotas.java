@@ -4,6 +4,7 @@ import coop.salons.billing.BillingConfig;
 import coop.salons.billing.plan.Plan;
 import coop.salons.billing.plan.Quota;
 import coop.salons.common.api.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -26,6 +27,7 @@ public class Quotas {
   @Inject EntityManager em;
   @Inject Subscriptions subscriptions;
   @Inject BillingConfig config;
+  @Inject MeterRegistry registry;
 
   /** One quota's state. */
   public record QuotaUse(
@@ -146,6 +148,10 @@ public class Quotas {
     long after = others + amount;
     if (after > limit && (existing == null || amount > existing)) {
       long used = others + (existing == null ? 0 : existing);
+      if (!dryRun) {
+        // What the operator's dashboard shows: requests the plans turned away, by quota.
+        registry.counter("salons.quota.refusals", "quota", quota.wire()).increment();
+      }
       throw new ProblemException(
           403,
           "quota-exceeded",
