@@ -259,7 +259,7 @@ class InstalledChartTest {
     admin.namespaces().withName(without).delete();
 
     String with = "platform-" + UUID.randomUUID().toString().substring(0, 8);
-    try (PrometheusOperatorCrd crd = PrometheusOperatorCrd.install()) {
+    try (CustomKind crd = CustomKind.prometheusRule()) {
       install(
           release,
           with,

@@ -10,20 +10,32 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Prometheus Operator's PrometheusRule kind, as its CRD declares it (the schema left open), in
- * the build's control plane for as long as a test needs it: what a cluster with the operator has.
+ * A kind another project defines (the Prometheus Operator's PrometheusRule, cert-manager's
+ * ClusterIssuer), declared by its CRD (the schema left open) in the build's control plane for as
+ * long as a test needs it: what a cluster with that project installed has.
  */
-final class PrometheusOperatorCrd implements AutoCloseable {
-
-  static final String NAME = "prometheusrules.monitoring.coreos.com";
+final class CustomKind implements AutoCloseable {
 
   private final KubernetesClient admin;
+  private final String name;
 
-  private PrometheusOperatorCrd(KubernetesClient admin) {
+  private CustomKind(KubernetesClient admin, String name) {
     this.admin = admin;
+    this.name = name;
   }
 
-  static PrometheusOperatorCrd install() {
+  /** The Prometheus Operator's rules. */
+  static CustomKind prometheusRule() {
+    return install("monitoring.coreos.com", "PrometheusRule", "prometheusrules", "Namespaced");
+  }
+
+  /** cert-manager's cluster-wide issuers. */
+  static CustomKind clusterIssuer() {
+    return install("cert-manager.io", "ClusterIssuer", "clusterissuers", "Cluster");
+  }
+
+  static CustomKind install(String group, String kind, String plural, String scope) {
+    String name = plural + "." + group;
     TestServers.Kubernetes cluster = TestServers.get().kubernetes();
     Config config =
         new ConfigBuilder()
@@ -35,16 +47,16 @@ final class PrometheusOperatorCrd implements AutoCloseable {
     CustomResourceDefinition crd =
         new CustomResourceDefinitionBuilder()
             .withNewMetadata()
-            .withName(NAME)
+            .withName(name)
             .endMetadata()
             .withNewSpec()
-            .withGroup("monitoring.coreos.com")
-            .withScope("Namespaced")
+            .withGroup(group)
+            .withScope(scope)
             .withNewNames()
-            .withKind("PrometheusRule")
-            .withListKind("PrometheusRuleList")
-            .withPlural("prometheusrules")
-            .withSingular("prometheusrule")
+            .withKind(kind)
+            .withListKind(kind + "List")
+            .withPlural(plural)
+            .withSingular(kind.toLowerCase(java.util.Locale.ROOT))
             .endNames()
             .addNewVersion()
             .withName("v1")
@@ -64,7 +76,7 @@ final class PrometheusOperatorCrd implements AutoCloseable {
         .apiextensions()
         .v1()
         .customResourceDefinitions()
-        .withName(NAME)
+        .withName(name)
         .waitUntilCondition(
             c ->
                 c != null
@@ -74,12 +86,12 @@ final class PrometheusOperatorCrd implements AutoCloseable {
                             x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
             60,
             TimeUnit.SECONDS);
-    return new PrometheusOperatorCrd(admin);
+    return new CustomKind(admin, name);
   }
 
   @Override
   public void close() {
-    admin.apiextensions().v1().customResourceDefinitions().withName(NAME).delete();
+    admin.apiextensions().v1().customResourceDefinitions().withName(name).delete();
     admin.close();
   }
 }
