@@ -11,6 +11,13 @@ public interface PortalConfig {
   @WithDefault("Salons")
   String hosterName();
 
+  /**
+   * Where people reach the portal (the chart's {@code publicUrl}): behind TLS, pages tell browsers
+   * to come back only over HTTPS (Strict-Transport-Security).
+   */
+  @WithDefault("${SALONS_PORTAL_URL:http://localhost:8080}")
+  String publicUrl();
+
   /** The base URL of the identity service's API. */
   @WithDefault("http://localhost:8082")
   String identityUrl();
