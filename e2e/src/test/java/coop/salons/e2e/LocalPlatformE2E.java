@@ -119,7 +119,7 @@ class LocalPlatformE2E {
         page.locator("#instance-name").fill("Le salon des amis");
         page.locator("#instance-slug").fill("salon");
         // At a domain of the association's own (here one that never exists in DNS).
-        page.locator("#instance-domain").fill("salon.amis-terre.invalid");
+        page.locator("#instance-domain").fill("salon.amis-terre.example.org");
         page.locator("#create-instance").click();
         page.waitForURL("http://localhost:8080/app/organizations/amis-terre/instances/salon");
         assertThat(page.locator("#progress")).isVisible();
@@ -137,7 +137,7 @@ class LocalPlatformE2E {
         // The page names the DNS record that would bring the domain here; looking it up again
         // finds it does not lead here (or that DNS does not answer, on a machine without one).
         assertThat(page.locator("#domain-record"))
-            .hasText("salon.amis-terre.invalid. CNAME salon.amis-terre.chat.localhost.");
+            .hasText("salon.amis-terre.example.org. CNAME salon.amis-terre.chat.localhost.");
         page.locator("#domain-check").click();
         page.waitForURL("http://localhost:8080/app/organizations/amis-terre/instances/salon");
         assertThat(page.locator("#domain"))

@@ -1,5 +1,6 @@
 package coop.salons.identity.provider;
 
+import coop.salons.common.api.Domains;
 import coop.salons.common.api.ProblemException;
 import coop.salons.identity.IdentityConfig;
 import coop.salons.identity.access.OrganizationAccess;
@@ -201,6 +202,11 @@ public class ProviderService {
     } else if (r.metadataUrl() == null) {
       throw ProblemException.invalid("metadataUrl", "is needed for a SAML provider");
     }
+    Domains.notOwnable(domain.toLowerCase(Locale.ROOT))
+        .ifPresent(
+            why -> {
+              throw ProblemException.invalid("domain", why);
+            });
     if (config.sharedMailDomains().contains(domain.toLowerCase(Locale.ROOT))) {
       throw ProblemException.invalid(
           "domain", "is a shared mail provider's domain, which no single organisation owns");

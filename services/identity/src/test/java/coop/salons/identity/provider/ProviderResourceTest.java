@@ -217,6 +217,8 @@ class ProviderResourceTest extends IdentityTestBase {
             new Bad(
                 with(good, "displayName", "x\"\n<script>alert(1)</script>"), 400, "displayName"),
             new Bad(with(good, "domain", "gmail.com"), 400, "domain"),
+            new Bad(with(good, "domain", "asso.fr"), 400, "domain"),
+            new Bad(with(good, "domain", "amis.invalid"), 400, "domain"),
             new Bad(with(good, "domain", "example.org; DROP"), 400, "domain"),
             new Bad(
                 with(with(good, "kind", "saml"), "metadataUrl", discovery()), 400, "metadataUrl"));

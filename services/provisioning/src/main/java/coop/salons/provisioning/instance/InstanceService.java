@@ -1,6 +1,7 @@
 package coop.salons.provisioning.instance;
 
 import coop.salons.common.api.Cursors;
+import coop.salons.common.api.Domains;
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
 import coop.salons.provisioning.ProvisioningConfig;
@@ -444,6 +445,11 @@ public class InstanceService implements Creations.Writer {
       throw ProblemException.invalid(
           "customDomain", "is a name of the platform itself; leave it out to get one");
     }
+    Domains.notOwnable(domain)
+        .ifPresent(
+            why -> {
+              throw ProblemException.invalid("customDomain", why);
+            });
   }
 
   /** What DNS said of the instance's custom domain when it was last looked up. */

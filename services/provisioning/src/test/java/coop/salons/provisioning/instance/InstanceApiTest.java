@@ -177,6 +177,11 @@ class InstanceApiTest {
             new Object[] {"customDomain", "CHAT.EXAMPLE.ORG"},
             new Object[] {"customDomain", "10.0.0.1"},
             new Object[] {"customDomain", "evil.org\nserver_name: x"},
+            // Names no association can own: a public suffix, a name under none.
+            new Object[] {"customDomain", "co.uk"},
+            new Object[] {"customDomain", "github.io"},
+            new Object[] {"customDomain", "chat.amis-terre.invalid"},
+            new Object[] {"customDomain", "chat.corp.internal"},
             new Object[] {"displayName", "first line\nserver_name: evil.org"},
             new Object[] {"displayName", "tab\there"},
             new Object[] {"displayName", "x".repeat(101)},
