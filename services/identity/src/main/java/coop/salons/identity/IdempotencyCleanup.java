@@ -1,5 +1,6 @@
 package coop.salons.identity;
 
+import coop.salons.common.db.SingleReplica;
 import coop.salons.common.idempotency.Idempotency;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,9 +11,10 @@ import jakarta.inject.Inject;
 public class IdempotencyCleanup {
 
   @Inject Idempotency idempotency;
+  @Inject SingleReplica singleReplica;
 
   @Scheduled(every = "1h", delayed = "5m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void expire() {
-    idempotency.expire();
+    singleReplica.run("identity idempotency cleanup", idempotency::expire);
   }
 }

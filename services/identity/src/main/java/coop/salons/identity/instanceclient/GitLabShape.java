@@ -1,5 +1,6 @@
 package coop.salons.identity.instanceclient;
 
+import coop.salons.common.db.SingleReplica;
 import coop.salons.identity.IdentityConfig;
 import coop.salons.identity.keycloak.KeycloakDirectory;
 import coop.salons.identity.keycloak.RealmSettings;
@@ -42,6 +43,7 @@ public class GitLabShape {
   static final String ATTRIBUTE = RealmSettings.MEMBER_NUMBER;
   static final String MAPPER_PREFIX = "gitlab-";
 
+  @Inject SingleReplica singleReplica;
   @Inject Keycloak keycloak;
   @Inject IdentityConfig config;
   @Inject EntityManager em;
@@ -191,6 +193,10 @@ public class GitLabShape {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
       skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void numberNewMembers() {
+    singleReplica.run("identity gitlab numbering", this::numberAllNewMembers);
+  }
+
+  private void numberAllNewMembers() {
     try {
       List<String> organizations =
           QuarkusTransaction.requiringNew()

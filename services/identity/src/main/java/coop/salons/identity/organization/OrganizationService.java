@@ -6,6 +6,7 @@ import coop.salons.common.api.Cursors;
 import coop.salons.common.api.Page;
 import coop.salons.common.api.ProblemException;
 import coop.salons.common.api.Slugs;
+import coop.salons.common.db.SingleReplica;
 import coop.salons.identity.IdentityConfig;
 import coop.salons.identity.access.OrganizationAccess;
 import coop.salons.identity.keycloak.KeycloakDirectory;
@@ -39,6 +40,7 @@ public class OrganizationService {
 
   private static final Logger LOG = Logger.getLogger(OrganizationService.class);
 
+  @Inject SingleReplica singleReplica;
   @Inject KeycloakDirectory keycloak;
   @Inject OrganizationAccess access;
   @Inject IdentityConfig config;
@@ -234,8 +236,15 @@ public class OrganizationService {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
       skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   public void purgeExpired() {
-    idsWhere("deletionScheduledAt < ?1", OffsetDateTime.now()).forEach(this::purge);
+    singleReplica.run(
+        PURGE,
+        () -> idsWhere("deletionScheduledAt < ?1", OffsetDateTime.now()).forEach(this::purge));
   }
+
+  /** The purge and the reconcile, as jobs one replica at a time runs. */
+  static final String PURGE = "identity organisation purge";
+
+  static final String RECONCILE = "identity organisation reconcile";
 
   void purge(UUID id) {
     String slug =
@@ -282,17 +291,21 @@ public class OrganizationService {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
       skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   public void reconcile() {
-    List<UUID> pending =
-        idsWhere(
-            "keycloakId is null and createdAt < ?1",
-            OffsetDateTime.now().minus(config.reconcileAfter()));
-    for (UUID id : pending) {
-      try {
-        linkToKeycloak(id);
-      } catch (RuntimeException e) {
-        LOG.warnf("Reconciling organisation %s failed, will retry: %s", id, e.toString());
-      }
-    }
+    singleReplica.run(
+        RECONCILE,
+        () -> {
+          List<UUID> pending =
+              idsWhere(
+                  "keycloakId is null and createdAt < ?1",
+                  OffsetDateTime.now().minus(config.reconcileAfter()));
+          for (UUID id : pending) {
+            try {
+              linkToKeycloak(id);
+            } catch (RuntimeException e) {
+              LOG.warnf("Reconciling organisation %s failed, will retry: %s", id, e.toString());
+            }
+          }
+        });
   }
 
   private static List<UUID> idsWhere(String query, OffsetDateTime when) {

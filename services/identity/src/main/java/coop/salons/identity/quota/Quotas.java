@@ -2,6 +2,7 @@ package coop.salons.identity.quota;
 
 import coop.salons.billingclient.QuotaClaims;
 import coop.salons.common.api.ProblemException;
+import coop.salons.common.db.SingleReplica;
 import coop.salons.identity.IdentityConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -34,6 +35,7 @@ public class Quotas {
   static final String INSTANCES = "instances";
   static final String MEMBER_PREFIX = "member-";
 
+  @Inject SingleReplica singleReplica;
   @Inject IdentityConfig config;
   @Inject QuotaClaims claims;
   @Inject EntityManager em;
@@ -111,7 +113,7 @@ public class Quotas {
       skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void tick() {
     try {
-      reconcile(OffsetDateTime.now());
+      singleReplica.run("identity members claims reconcile", () -> reconcile(OffsetDateTime.now()));
     } catch (RuntimeException e) {
       Log.warnf("Could not reconcile members' claims with billing: %s", e.getMessage());
     }

@@ -33,6 +33,15 @@ import org.junit.jupiter.api.Test;
 class OrganizationResourceTest extends IdentityTestBase {
 
   @Inject OrganizationService service;
+  @Inject io.agroal.api.AgroalDataSource dataSource;
+
+  /** Takes or gives back the purge's lock, as another replica would. */
+  private static void advisory(java.sql.Connection c, String function) throws Exception {
+    try (var ps = c.prepareStatement("SELECT " + function + "(?)")) {
+      ps.setLong(1, coop.salons.common.db.SingleReplica.key(OrganizationService.PURGE));
+      ps.executeQuery().close();
+    }
+  }
 
   @Test
   void theCreatorBecomesOwnerAndKeycloakHasTheOrganisation() throws Exception {
@@ -234,6 +243,15 @@ class OrganizationResourceTest extends IdentityTestBase {
             () ->
                 Organization.bySlug(slug).deletionScheduledAt =
                     OffsetDateTime.now().minusSeconds(1));
+    // Another replica purging at that moment: this one leaves it to it.
+    try (java.sql.Connection other = dataSource.getConnection()) {
+      advisory(other, "pg_advisory_lock");
+      service.purgeExpired();
+      assertNotNull(
+          SERVERS.admin().get("/organizations?exact=true&search=" + slug).get(0),
+          "purged by two replicas at once");
+      advisory(other, "pg_advisory_unlock");
+    }
     service.purgeExpired();
 
     assertEquals(0, SERVERS.admin().get("/organizations?exact=true&search=" + slug).size());

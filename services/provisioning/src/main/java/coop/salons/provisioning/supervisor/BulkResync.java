@@ -34,18 +34,28 @@ public class BulkResync {
   public record Summary(int instances, int corrected, int handedOver) {}
 
   public Summary run() {
+    List<UUID> handOver = new ArrayList<>();
     List<InstanceSpec> specs =
         QuarkusTransaction.requiringNew()
             .call(
-                () ->
-                    Instance.<Instance>list(
-                            "state in ('ready', 'suspended', 'deletion-requested')"
-                                + " and leaseOwner is null and generation = observedGeneration")
-                        .stream()
-                        .map(reconciler::spec)
-                        .toList());
+                () -> {
+                  List<InstanceSpec> found = new ArrayList<>();
+                  for (Instance i :
+                      Instance.<Instance>list(
+                          "state in ('ready', 'suspended', 'deletion-requested')"
+                              + " and leaseOwner is null and generation = observedGeneration")) {
+                    try {
+                      found.add(reconciler.spec(i));
+                    } catch (RuntimeException e) {
+                      // Its spec cannot be made (a plan gone from the settings): the supervisor's
+                      // pass records why on the instance; the others are resynced.
+                      Log.warnf("Resync: instance %s handed over: %s", i.id, e.getMessage());
+                      handOver.add(i.id);
+                    }
+                  }
+                  return found;
+                });
     Map<String, Map<String, String>> secrets = kubernetes.allSecrets();
-    List<UUID> handOver = new ArrayList<>();
     List<InstanceSpec> complete = new ArrayList<>();
     for (InstanceSpec spec : specs) {
       Map<String, String> s = secrets.get(KubernetesManifests.namespace(spec));

@@ -1,5 +1,6 @@
 package coop.salons.provisioning.supervisor;
 
+import coop.salons.common.db.SingleReplica;
 import coop.salons.provisioning.ProvisioningConfig;
 import coop.salons.provisioning.runtime.ChatRuntime;
 import coop.salons.provisioning.runtime.KubernetesRuntime;
@@ -37,6 +38,7 @@ public class Supervisor {
   @Inject ProvisioningConfig config;
   @Inject Reconciler reconciler;
   @Inject AgroalDataSource dataSource;
+  @Inject SingleReplica singleReplica;
   @Inject ChatRuntime runtime;
   @Inject jakarta.enterprise.inject.Instance<BulkResync> bulkResync;
 
@@ -219,37 +221,16 @@ public class Supervisor {
    */
   public int resyncAll() {
     if (runtime.resyncsInBulk()) {
-      // One replica at a time: a session lock on PostgreSQL, held while the run lasts and let go
-      // with its connection if the replica dies. Another replica's run is not waited for.
-      try (Connection c = dataSource.getConnection()) {
-        if (!advisoryLock(c, "pg_try_advisory_lock")) {
-          Log.info("Resync skipped: another replica is resyncing");
-          return 0;
-        }
-        try {
-          return bulkResync.get().run().instances();
-        } finally {
-          advisoryLock(c, "pg_advisory_unlock");
-        }
-      } catch (SQLException e) {
-        throw new IllegalStateException("the resync's lock: " + e.getMessage(), e);
-      }
+      // One replica at a time (a session lock on PostgreSQL); another replica's run is not waited
+      // for.
+      return singleReplica.run(RESYNC, () -> bulkResync.get().run().instances()).orElse(0);
     }
     return update(
         "UPDATE instance SET next_attempt_at = now() WHERE state NOT IN ('deleted', 'failed')");
   }
 
-  /** The key of the bulk resync's session lock on PostgreSQL. */
-  static final long RESYNC_LOCK = 0x5a10_0000_0001L;
-
-  private static boolean advisoryLock(Connection c, String function) throws SQLException {
-    try (var ps = c.prepareStatement("SELECT " + function + "(?)")) {
-      ps.setLong(1, RESYNC_LOCK);
-      try (var rs = ps.executeQuery()) {
-        return rs.next() && rs.getBoolean(1);
-      }
-    }
-  }
+  /** The bulk resync, as a job one replica at a time runs. */
+  static final String RESYNC = "provisioning bulk resync";
 
   private int update(String sql) {
     try (Connection c = dataSource.getConnection();

@@ -342,13 +342,13 @@ class SupervisorTest {
     converge();
     try (java.sql.Connection other = dataSource.getConnection()) {
       try (var lock = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
-        lock.setLong(1, Supervisor.RESYNC_LOCK);
+        lock.setLong(1, coop.salons.common.db.SingleReplica.key(Supervisor.RESYNC));
         lock.execute();
       }
       // Another replica is resyncing: this one does not run a second resync beside it.
       assertEquals(0, supervisor.resyncAll(), "skipped while another replica holds the lock");
       try (var unlock = other.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-        unlock.setLong(1, Supervisor.RESYNC_LOCK);
+        unlock.setLong(1, coop.salons.common.db.SingleReplica.key(Supervisor.RESYNC));
         unlock.execute();
       }
     }
