@@ -204,7 +204,10 @@ public final class TestServers {
             keycloakUrl(),
             // No billing to ask for members' slots, unless identityClaimingFrom started it.
             "SALONS_IDENTITY_QUOTAS",
-            "off"));
+            "off",
+            // The tests' few users own many organisations each.
+            "SALONS_IDENTITY_MAX_ORGANIZATIONS_PER_USER",
+            "100000"));
   }
 
   /**
@@ -221,7 +224,9 @@ public final class TestServers {
             "SALONS_BILLING_URL",
             billingUrl,
             "SALONS_IDENTITY_QUOTAS",
-            "billing"));
+            "billing",
+            "SALONS_IDENTITY_MAX_ORGANIZATIONS_PER_USER",
+            "100000"));
   }
 
   /**

@@ -11,6 +11,13 @@ public interface IdentityConfig {
   @WithDefault("salons")
   String realm();
 
+  /**
+   * How many organisations one person may own: beyond, creating another is refused (403
+   * organization-limit). A ceiling on what one account can make the platform hold.
+   */
+  @WithDefault("10")
+  int maxOrganizationsPerUser();
+
   /** The largest page a list endpoint answers. */
   @WithDefault("100")
   int maxPageSize();

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -250,6 +251,17 @@ public interface ProvisioningConfig {
 
     @WithDefault("11.1.0")
     String mattermostVersion();
+
+    /**
+     * The Synapse versions an instance may ask for, those the hoster has tried (the default one is
+     * always allowed): any other is refused, so that no one runs an untried or withdrawn release.
+     */
+    @WithDefault("1.163.2")
+    List<String> synapseVersions();
+
+    /** The Mattermost versions an instance may ask for (the default one is always allowed). */
+    @WithDefault("11.1.0")
+    List<String> mattermostVersions();
   }
 
   /** What a plan allows an instance. */

@@ -64,6 +64,7 @@ public class OrganizationService {
                     throw ProblemException.conflict(
                         "The slug '" + request.slug() + "' is taken; choose another.");
                   }
+                  checkOwnedOrganizations(userId);
                   OffsetDateTime now = OffsetDateTime.now();
                   Organization org = new Organization();
                   org.id = UUID.randomUUID();
@@ -227,6 +228,30 @@ public class OrganizationService {
     o.updatedAt = OffsetDateTime.now();
     em.flush();
     return view(o, a.role());
+  }
+
+  /**
+   * One person owns at most {@code max-organizations-per-user} organisations; two creations of the
+   * same person at once are counted one after the other (a transaction lock on their id).
+   */
+  private void checkOwnedOrganizations(String userId) {
+    em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtextextended(?1, 0))")
+        .setParameter(1, "organizations-of:" + userId)
+        .getSingleResult();
+    long owned = Membership.count("id.userId = ?1 and role = ?2", userId, Role.OWNER.id());
+    int max = config.maxOrganizationsPerUser();
+    if (owned >= max) {
+      throw new ProblemException(
+          403,
+          "organization-limit",
+          "Too many organisations",
+          "You own "
+              + owned
+              + " organisations, the most one person may own here ("
+              + max
+              + "); delete one, or ask the hoster.",
+          List.of());
+    }
   }
 
   /** Purges the organisations whose grace period is over, each with a final backup first. */

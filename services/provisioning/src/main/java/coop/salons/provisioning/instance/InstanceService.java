@@ -68,6 +68,7 @@ public class InstanceService implements Creations.Writer {
     }
     PlanLimits plan = plans.require(planName);
     String version = request.version() == null ? defaultVersion(flavour) : request.version();
+    checkVersion(flavour, version);
     LoginMode login = flavour == Flavour.MATRIX ? LoginMode.OPENID : plan.login();
     checkLogin(flavour, login, version);
     checkDomain(request.customDomain());
@@ -289,6 +290,7 @@ public class InstanceService implements Creations.Writer {
       }
     }
     if (request.version() != null) {
+      checkVersion(flavour, request.version());
       i.chatVersion = request.version();
     }
     checkLogin(flavour, LoginMode.of(i.loginMode).orElseThrow(), i.chatVersion);
@@ -401,6 +403,26 @@ public class InstanceService implements Creations.Writer {
           "The instance changed since you read it (ETag " + i.version + "); read it again.");
     }
     return i;
+  }
+
+  /** A version the hoster lets instances run (its allowlist per flavour, and the default). */
+  private void checkVersion(Flavour flavour, String version) {
+    List<String> allowed =
+        new java.util.ArrayList<>(
+            flavour == Flavour.MATRIX
+                ? config.images().synapseVersions()
+                : config.images().mattermostVersions());
+    if (!allowed.contains(defaultVersion(flavour))) {
+      allowed.add(0, defaultVersion(flavour));
+    }
+    if (!allowed.contains(version)) {
+      throw ProblemException.invalid(
+          "version",
+          "is not a "
+              + flavour.id()
+              + " version this platform runs; choose one of "
+              + String.join(", ", allowed));
+    }
   }
 
   private String defaultVersion(Flavour flavour) {

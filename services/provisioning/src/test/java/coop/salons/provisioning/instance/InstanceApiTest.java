@@ -189,6 +189,7 @@ class InstanceApiTest {
             new Object[] {"plan", "platinum"},
             new Object[] {"plan", "small'; DROP TABLE instance; --"},
             new Object[] {"version", "latest"},
+            new Object[] {"version", "1.99.0"},
             new Object[] {"version", "1.163.2\nimage: evil"},
             new Object[] {"retentionDays", -1},
             new Object[] {"retentionDays", 99999999});
