@@ -85,6 +85,10 @@ public interface ProvisioningConfig {
   @WithDefault("false")
   boolean allowLocalWebhooks();
 
+  /** How long a webhook receiver has to answer one delivery before it counts as failed. */
+  @WithDefault("10s")
+  Duration webhookTimeout();
+
   /** The supervisor that converges instances to their desired state. */
   Supervisor supervisor();
 

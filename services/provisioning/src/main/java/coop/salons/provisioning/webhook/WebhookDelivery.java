@@ -39,4 +39,15 @@ public class WebhookDelivery extends PanacheEntityBase {
 
   @Column(name = "created_at", nullable = false)
   public OffsetDateTime createdAt;
+
+  /** The event's type ({@code instance.state-changed}), for the delivery log. */
+  @Column(name = "event_type", length = 100)
+  public String eventType;
+
+  /** The HTTP status of the last attempt (none: no answer). */
+  @Column(name = "last_status")
+  public Integer lastStatus;
+
+  @Column(name = "last_attempt_at")
+  public OffsetDateTime lastAttemptAt;
 }

@@ -6,7 +6,6 @@ import coop.salons.common.api.Urls;
 import coop.salons.common.security.Caller;
 import coop.salons.membership.OrganizationAccess;
 import coop.salons.provisioning.ProvisioningConfig;
-import coop.salons.provisioning.model.InstanceSecrets;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -72,7 +71,7 @@ public class WebhookResource {
     w.id = UUID.randomUUID();
     w.organizationSlug = org;
     w.url = request.url();
-    w.secret = InstanceSecrets.token(40);
+    w.secret = WebhookDispatcher.newSecret();
     w.createdAt = OffsetDateTime.now();
     w.persist();
     return Response.status(201)
@@ -92,6 +91,67 @@ public class WebhookResource {
             .map(w -> new WebhookView(w.id, w.url, w.createdAt))
             .toList(),
         null);
+  }
+
+  /** One delivery as its organisation reads it: never the payload's signature or the secret. */
+  public record DeliveryView(
+      long id,
+      String eventType,
+      OffsetDateTime createdAt,
+      int attempts,
+      OffsetDateTime lastAttemptAt,
+      Integer lastStatus,
+      String lastError,
+      OffsetDateTime deliveredAt,
+      OffsetDateTime nextAttemptAt) {}
+
+  @GET
+  @Path("/{id}/deliveries")
+  @Transactional
+  @Operation(
+      summary =
+          "The webhook's deliveries, newest first: what each was about, how its last attempt"
+              + " went (status, error), whether it arrived and when it is tried next")
+  public Page<DeliveryView> deliveries(
+      @PathParam("org") String org,
+      @PathParam("id") UUID id,
+      @jakarta.ws.rs.QueryParam("limit")
+          @jakarta.ws.rs.DefaultValue("50")
+          @jakarta.validation.constraints.Min(1)
+          @jakarta.validation.constraints.Max(100)
+          int limit,
+      @jakarta.ws.rs.QueryParam("cursor") @Size(max = 40) @Pattern(regexp = "[0-9]+")
+          String cursor) {
+    access.require(org, caller.id(), "admin");
+    if (Webhook.count("organizationSlug = ?1 and id = ?2", org, id) == 0) {
+      throw ProblemException.notFound("No such webhook in '" + org + "'.");
+    }
+    long before = cursor == null ? Long.MAX_VALUE : Long.parseLong(cursor);
+    java.util.List<WebhookDelivery> rows =
+        WebhookDelivery.<WebhookDelivery>find(
+                "webhookId = ?1 and id < ?2 order by id desc", id, before)
+            .range(0, limit)
+            .list();
+    String next = rows.size() > limit ? String.valueOf(rows.get(limit - 1).id) : null;
+    return new Page<>(
+        rows.stream()
+            .limit(limit)
+            .map(
+                d ->
+                    new DeliveryView(
+                        d.id,
+                        d.eventType,
+                        d.createdAt,
+                        d.attempts,
+                        d.lastAttemptAt,
+                        d.lastStatus,
+                        d.lastError,
+                        d.deliveredAt,
+                        d.deliveredAt == null && d.attempts < WebhookDispatcher.MAX_ATTEMPTS
+                            ? d.nextAttemptAt
+                            : null))
+            .toList(),
+        next);
   }
 
   @DELETE

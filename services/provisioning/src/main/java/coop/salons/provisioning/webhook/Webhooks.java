@@ -29,7 +29,7 @@ public class Webhooks {
       String url) {}
 
   public void stateChanged(StateChange i) {
-    stateChanged(i, Webhook.list("organizationSlug", i.organization()));
+    stateChanged(i, Webhook.list("organizationSlug = ?1 order by createdAt", i.organization()));
   }
 
   /** The same for several instances, their organisations' webhooks read at once. */
@@ -37,7 +37,7 @@ public class Webhooks {
     List<String> organizations =
         instances.stream().map(StateChange::organization).distinct().toList();
     Map<String, List<Webhook>> byOrganization =
-        Webhook.<Webhook>list("organizationSlug in ?1", organizations).stream()
+        Webhook.<Webhook>list("organizationSlug in ?1 order by createdAt", organizations).stream()
             .collect(java.util.stream.Collectors.groupingBy(w -> w.organizationSlug));
     for (StateChange i : instances) {
       stateChanged(i, byOrganization.getOrDefault(i.organization(), List.of()));
@@ -69,6 +69,7 @@ public class Webhooks {
       WebhookDelivery d = new WebhookDelivery();
       d.webhookId = w.id;
       d.payload = payload;
+      d.eventType = "instance.state-changed";
       d.nextAttemptAt = now;
       d.createdAt = now;
       d.persist();

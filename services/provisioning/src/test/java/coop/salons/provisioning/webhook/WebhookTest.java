@@ -2,9 +2,11 @@ package coop.salons.provisioning.webhook;
 
 import static coop.salons.provisioning.Fixture.as;
 import static coop.salons.provisioning.Fixture.path;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,8 +58,15 @@ class WebhookTest {
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           boolean fail = failuresLeft.getAndDecrement() > 0;
           if (!fail) {
+            var h = exchange.getRequestHeaders();
             received.add(
-                new String[] {exchange.getRequestHeaders().getFirst("Salons-Signature"), body});
+                new String[] {
+                  h.getFirst("Salons-Signature"),
+                  body,
+                  h.getFirst("webhook-id"),
+                  h.getFirst("webhook-timestamp"),
+                  h.getFirst("webhook-signature")
+                });
           }
           exchange.sendResponseHeaders(fail ? 503 : 204, -1);
           exchange.close();
@@ -110,10 +119,89 @@ class WebhookTest {
     assertEquals("v1=" + WebhookDispatcher.sign(secret, t + "." + delivery[1]), parts[1]);
     assertTrue(Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(t)) < 120);
 
+    // The Standard Webhooks headers, checked as a receiver's library would: the secret is
+    // whsec_<base64 key>; the signature is v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">.
+    assertTrue(secret.startsWith("whsec_"), secret);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(
+        new javax.crypto.spec.SecretKeySpec(
+            java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())),
+            "HmacSHA256"));
+    String signed = delivery[2] + "." + delivery[3] + "." + delivery[1];
+    assertEquals(
+        "v1,"
+            + java.util.Base64.getEncoder()
+                .encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8))),
+        delivery[4]);
+    assertTrue(delivery[2].startsWith("msg_"), delivery[2]);
+
+    // The delivery log: the failed attempt, then the delivery.
+    String webhookId =
+        as(owner)
+            .get("/api/v1/organizations/" + org + "/webhooks")
+            .then()
+            .extract()
+            .path("items[0].id");
+    as(owner)
+        .get("/api/v1/organizations/" + org + "/webhooks/" + webhookId + "/deliveries")
+        .then()
+        .statusCode(200)
+        .body("items[0].eventType", equalTo("instance.state-changed"))
+        .body("items[0].attempts", equalTo(2))
+        .body("items[0].lastStatus", equalTo(204))
+        .body("items[0].deliveredAt", notNullValue())
+        .body("items[0]", not(hasKey("payload")));
+
     as(owner).delete(path(org) + "/chat").then().statusCode(202);
     String[] deletion = received.poll(30, TimeUnit.SECONDS);
     assertNotNull(deletion);
     assertEquals("deletion-requested", JSON.readTree(deletion[1]).get("state").asText());
+  }
+
+  /**
+   * A receiver that does not answer delays nobody else: the slow one, subscribed first, holds its
+   * request open (longer than the tests' sending timeout allows to end it), and the other still
+   * gets the same event meanwhile.
+   */
+  @Test
+  void aSlowReceiverDelaysNoOtherOne() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    slow.createContext(
+        "/hook",
+        exchange -> {
+          try {
+            release.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    slow.start();
+    try {
+      TestUser owner = Fixture.user("ada");
+      String org = Fixture.organization(owner);
+      for (int port : new int[] {slow.getAddress().getPort(), receiver.getAddress().getPort()}) {
+        as(owner)
+            .body(Map.of("url", "http://localhost:" + port + "/hook"))
+            .post("/api/v1/organizations/" + org + "/webhooks")
+            .then()
+            .statusCode(201);
+      }
+      as(owner)
+          .body(Map.of("slug", "chat", "flavour", "matrix"))
+          .post(path(org))
+          .then()
+          .statusCode(202);
+      String[] delivery = received.poll(30, TimeUnit.SECONDS);
+      assertNotNull(delivery, "delivered while the slow receiver still holds its request");
+      assertEquals(1, release.getCount(), "the slow receiver was not answered yet");
+    } finally {
+      release.countDown();
+      slow.stop(0);
+    }
   }
 
   @Test
