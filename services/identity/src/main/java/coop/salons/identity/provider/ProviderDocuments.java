@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.salons.common.api.Problem;
 import coop.salons.common.api.ProblemException;
+import coop.salons.common.net.Addresses;
 import coop.salons.identity.IdentityConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -46,6 +46,29 @@ public class ProviderDocuments {
       for (String key : List.of("issuer", "authorization_endpoint", "token_endpoint")) {
         if (!doc.path(key).isTextual()) {
           throw unusable(field, "its discovery document has no " + key);
+        }
+      }
+      // Keycloak will call every endpoint the document names, not only this address.
+      for (String key :
+          List.of(
+              "authorization_endpoint",
+              "token_endpoint",
+              "jwks_uri",
+              "userinfo_endpoint",
+              "end_session_endpoint",
+              "introspection_endpoint",
+              "revocation_endpoint")) {
+        if (doc.path(key).isTextual()) {
+          URI endpoint;
+          try {
+            endpoint = URI.create(doc.path(key).asText());
+          } catch (IllegalArgumentException e) {
+            throw unusable(field, "its discovery document's " + key + " is not a URL");
+          }
+          if (endpoint.getHost() == null) {
+            throw unusable(field, "its discovery document's " + key + " names no host");
+          }
+          requireReachableHost(field, endpoint.getHost());
         }
       }
       return doc.path("issuer").asText();
@@ -109,13 +132,7 @@ public class ProviderDocuments {
   }
 
   static boolean isInternal(InetAddress a) {
-    boolean uniqueLocal = a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc;
-    return a.isLoopbackAddress()
-        || a.isAnyLocalAddress()
-        || a.isLinkLocalAddress()
-        || a.isSiteLocalAddress()
-        || a.isMulticastAddress()
-        || uniqueLocal;
+    return Addresses.internal(a).isPresent();
   }
 
   static ProblemException unusable(String field, String why) {

@@ -1,5 +1,6 @@
 package coop.salons.provisioning.webhook;
 
+import coop.salons.common.net.Addresses;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -141,6 +142,8 @@ public class WebhookDispatcher {
         if (status < 200 || status >= 300) {
           error = "HTTP " + status;
         }
+      } catch (RefusedAddress e) {
+        error = e.getMessage();
       } catch (Exception e) {
         error = e.getClass().getSimpleName();
       }
@@ -183,16 +186,32 @@ public class WebhookDispatcher {
             });
   }
 
+  /** A receiver whose name leads to the platform's own machines or a private network. */
+  static final class RefusedAddress extends Exception {
+    RefusedAddress(String why) {
+      super("refused: " + why, null, false, false);
+    }
+  }
+
   /** Seconds before the next attempt: doubling, at most six hours. */
   static long delay(int attempts) {
     return Math.min(2L << Math.min(attempts, 16), 6 * 3600);
   }
 
   int send(Claimed c) throws Exception {
+    URI target = URI.create(c.url());
+    if (!config.allowLocalWebhooks()) {
+      // Checked when sent, on what the name resolves to now: a receiver's DNS cannot lead the
+      // platform to its own machines.
+      java.util.Optional<String> refused = Addresses.refused(target.getHost());
+      if (refused.isPresent()) {
+        throw new RefusedAddress(refused.get());
+      }
+    }
     long t = System.currentTimeMillis() / 1000;
     String id = "msg_" + c.id();
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(c.url()))
+        HttpRequest.newBuilder(target)
             .timeout(config.webhookTimeout())
             .header("Content-Type", "application/json")
             .header("webhook-id", id)
