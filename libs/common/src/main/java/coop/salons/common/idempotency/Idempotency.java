@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -37,6 +38,12 @@ public class Idempotency {
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
   private static final Duration KEEP = Duration.ofHours(24);
 
+  /**
+   * How long a claimed key with no stored answer is taken for a request still running: past it, the
+   * request is taken to have died between doing its work and storing its answer.
+   */
+  static final Duration LEASE = Duration.ofMinutes(2);
+
   @Inject AgroalDataSource dataSource;
   @Inject ObjectMapper json;
 
@@ -51,6 +58,21 @@ public class Idempotency {
    * @param request what is asked, to tell a replay from a reuse of the key
    */
   public Response run(String scope, String key, Object request, Supplier<Answer> action) {
+    return run(scope, key, request, action, Optional::empty);
+  }
+
+  /**
+   * The same, for work a request may have done before dying without storing its answer: once the
+   * key's lease is over, {@code done} looks for that work (the organisation of that slug, owned by
+   * the caller; the instance of that slug) and its answer is stored and answered; when it finds
+   * none, the action runs in its place. A replay thus answers the work, not "in progress".
+   */
+  public Response run(
+      String scope,
+      String key,
+      Object request,
+      Supplier<Answer> action,
+      Supplier<Optional<Answer>> done) {
     if (key == null) {
       return toResponse(action.get());
     }
@@ -60,12 +82,17 @@ public class Idempotency {
     }
     String fingerprint = fingerprint(request);
     try {
+      boolean recovering = false;
       if (!claim(scope, key, fingerprint)) {
-        return replay(scope, key, fingerprint);
+        if (!takeOver(scope, key, fingerprint)) {
+          return replay(scope, key, fingerprint);
+        }
+        recovering = true;
       }
       Answer answer;
       try {
-        answer = action.get();
+        Optional<Answer> found = recovering ? done.get() : Optional.empty();
+        answer = found.isPresent() ? found.get() : action.get();
       } catch (RuntimeException e) {
         release(scope, key);
         throw e;
@@ -85,6 +112,20 @@ public class Idempotency {
             key,
             fingerprint,
             OffsetDateTime.now())
+        == 1;
+  }
+
+  /** Takes over a claim whose request died before storing its answer (its lease is over). */
+  private boolean takeOver(String scope, String key, String fingerprint) {
+    OffsetDateTime now = OffsetDateTime.now();
+    return update(
+            "UPDATE idempotency_record SET created_at = ? WHERE scope = ? AND idempotency_key = ?"
+                + " AND fingerprint = ? AND status IS NULL AND created_at < ?",
+            now,
+            scope,
+            key,
+            fingerprint,
+            now.minus(LEASE))
         == 1;
   }
 

@@ -54,6 +54,19 @@ public class OrganizationResource {
               organizations.create(userId, caller.username(), caller.email(), request);
           return new Idempotency.Answer(
               201, URI.create("/api/v1/organizations/" + created.slug()), created);
+        },
+        // A creation that died before its answer was stored: its organisation, if it was made.
+        () -> {
+          try {
+            OrganizationView made = organizations.get(request.slug(), userId);
+            return "owner".equals(made.role())
+                ? java.util.Optional.of(
+                    new Idempotency.Answer(
+                        201, URI.create("/api/v1/organizations/" + made.slug()), made))
+                : java.util.Optional.empty();
+          } catch (coop.salons.common.api.ProblemException notMade) {
+            return java.util.Optional.empty();
+          }
         });
   }
 

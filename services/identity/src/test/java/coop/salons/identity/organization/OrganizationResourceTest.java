@@ -72,6 +72,64 @@ class OrganizationResourceTest extends IdentityTestBase {
         .body("role", equalTo("owner"));
   }
 
+  /**
+   * A creation whose work was done but whose answer was never stored (the process died between the
+   * two): while its lease runs, a replay is told to wait; once over, the replay answers the
+   * organisation it made, not "in progress" for a day, and makes no second one.
+   */
+  @Test
+  void aCreationThatDiedBeforeItsAnswerIsAnsweredWithItsWork() throws Exception {
+    String slug = slug("died");
+    String key = "died-" + slug;
+    Map<String, String> body = Map.of("slug", slug, "name", "Died halfway");
+    as("olga")
+        .header("Idempotency-Key", key)
+        .body(body)
+        .post("/api/v1/organizations")
+        .then()
+        .statusCode(201);
+    // As if the answer had not been stored.
+    forgetAnswer(key, "now()");
+    as("olga")
+        .header("Idempotency-Key", key)
+        .body(body)
+        .post("/api/v1/organizations")
+        .then()
+        .statusCode(409)
+        .body("type", endsWith("idempotency-in-progress"));
+    forgetAnswer(key, "now() - interval '5 minutes'");
+    as("olga")
+        .header("Idempotency-Key", key)
+        .body(body)
+        .post("/api/v1/organizations")
+        .then()
+        .statusCode(201)
+        .header("Location", endsWith("/api/v1/organizations/" + slug))
+        .body("slug", equalTo(slug))
+        .body("role", equalTo("owner"));
+    // Stored now: replayed as usual.
+    as("olga")
+        .header("Idempotency-Key", key)
+        .body(body)
+        .post("/api/v1/organizations")
+        .then()
+        .statusCode(201)
+        .header("Idempotent-Replayed", "true");
+  }
+
+  private void forgetAnswer(String key, String createdAt) throws Exception {
+    try (java.sql.Connection c = dataSource.getConnection();
+        var ps =
+            c.prepareStatement(
+                "UPDATE idempotency_record SET status = NULL, location = NULL, body = NULL,"
+                    + " created_at = "
+                    + createdAt
+                    + " WHERE idempotency_key = ?")) {
+      ps.setString(1, key);
+      assertEquals(1, ps.executeUpdate());
+    }
+  }
+
   @Test
   void aReplayedIdempotencyKeyAnswersTheFirstAnswer() {
     String slug = slug("replay");

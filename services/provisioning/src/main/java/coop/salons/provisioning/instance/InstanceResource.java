@@ -60,6 +60,16 @@ public class InstanceResource {
         () -> {
           InstanceView created = instances.create(org, request);
           return new Idempotency.Answer(202, location(org, created.slug()), created);
+        },
+        // A creation that died before its answer was stored: its instance, if it was written.
+        () -> {
+          try {
+            InstanceView made = instances.get(org, request.slug());
+            return java.util.Optional.of(
+                new Idempotency.Answer(202, location(org, made.slug()), made));
+          } catch (coop.salons.common.api.ProblemException notMade) {
+            return java.util.Optional.empty();
+          }
         });
   }
 

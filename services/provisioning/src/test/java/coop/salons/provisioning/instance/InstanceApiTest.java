@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
     initArgs = @ResourceArg(name = "service", value = "provisioning"))
 class InstanceApiTest {
 
+  @jakarta.inject.Inject io.agroal.api.AgroalDataSource dataSource;
+
   TestUser owner;
   TestUser admin;
   TestUser member;
@@ -136,7 +138,7 @@ class InstanceApiTest {
   }
 
   @Test
-  void aRepeatedIdempotencyKeyReplaysTheFirstAnswer() {
+  void aRepeatedIdempotencyKeyReplaysTheFirstAnswer() throws Exception {
     String first =
         as(admin)
             .header("Idempotency-Key", "create-chat-1")
@@ -153,6 +155,27 @@ class InstanceApiTest {
         .then()
         .statusCode(202)
         .header("Idempotent-Replayed", "true")
+        .body("id", equalTo(first));
+    as(admin).get(path(org)).then().body("items", hasSize(1));
+
+    // As if the process had died after writing the instance and before storing the answer: once
+    // the key's lease is over, the replay answers the instance it made, and makes no other.
+    try (java.sql.Connection c = dataSource.getConnection();
+        var ps =
+            c.prepareStatement(
+                "UPDATE idempotency_record SET status = NULL, location = NULL, body = NULL,"
+                    + " created_at = now() - interval '5 minutes' WHERE idempotency_key = ?"
+                    + " AND scope LIKE ?")) {
+      ps.setString(1, "create-chat-1");
+      ps.setString(2, "%/" + org + "/instances");
+      assertEquals(1, ps.executeUpdate());
+    }
+    as(admin)
+        .header("Idempotency-Key", "create-chat-1")
+        .body(matrix("chat"))
+        .post(path(org))
+        .then()
+        .statusCode(202)
         .body("id", equalTo(first));
     as(admin).get(path(org)).then().body("items", hasSize(1));
   }
