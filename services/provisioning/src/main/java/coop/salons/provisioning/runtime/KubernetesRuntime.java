@@ -1,5 +1,6 @@
 package coop.salons.provisioning.runtime;
 
+import coop.salons.common.concurrent.DaemonThreads;
 import coop.salons.provisioning.ProvisioningConfig;
 import coop.salons.provisioning.model.DesiredState;
 import coop.salons.provisioning.model.Flavour;
@@ -94,12 +95,7 @@ public class KubernetesRuntime implements ChatRuntime {
   private volatile boolean watching;
 
   private final ScheduledExecutorService rewatch =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "deployment-watch-restart");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("deployment-watch-restart"));
 
   @Override
   public boolean reportsReadiness() {

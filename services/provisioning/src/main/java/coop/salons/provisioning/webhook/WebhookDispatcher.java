@@ -1,5 +1,6 @@
 package coop.salons.provisioning.webhook;
 
+import coop.salons.common.concurrent.DaemonThreads;
 import coop.salons.common.net.Addresses;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -52,13 +53,7 @@ public class WebhookDispatcher {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ExecutorService senders =
-      Executors.newFixedThreadPool(
-          8,
-          r -> {
-            Thread t = new Thread(r, "webhook-sender");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newFixedThreadPool(8, DaemonThreads.named("webhook-sender"));
 
   /** Endpoints being sent to now: not claimed again until their round is over. */
   private final Set<UUID> busy = ConcurrentHashMap.newKeySet();

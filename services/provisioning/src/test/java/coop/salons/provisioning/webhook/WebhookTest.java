@@ -101,11 +101,7 @@ class WebhookTest {
         .body("items[0]", not(hasKey("secret")));
 
     failuresLeft.set(1); // the first delivery fails; it comes again
-    as(owner)
-        .body(Map.of("slug", "chat", "flavour", "matrix"))
-        .post(path(org))
-        .then()
-        .statusCode(202);
+    Fixture.instance(owner, org, "chat", "matrix", "small");
     String[] delivery = received.poll(30, TimeUnit.SECONDS);
     assertNotNull(delivery, "the state change was delivered after a retry");
     JsonNode event = JSON.readTree(delivery[1]);
@@ -190,11 +186,7 @@ class WebhookTest {
             .then()
             .statusCode(201);
       }
-      as(owner)
-          .body(Map.of("slug", "chat", "flavour", "matrix"))
-          .post(path(org))
-          .then()
-          .statusCode(202);
+      Fixture.instance(owner, org, "chat", "matrix", "small");
       String[] delivery = received.poll(30, TimeUnit.SECONDS);
       assertNotNull(delivery, "delivered while the slow receiver still holds its request");
       assertEquals(1, release.getCount(), "the slow receiver was not answered yet");
