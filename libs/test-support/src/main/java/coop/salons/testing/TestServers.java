@@ -317,6 +317,8 @@ public final class TestServers {
         env.put("QUARKUS_DATASOURCE_PASSWORD", secret(service.dbPasswordName()));
         env.put("QUARKUS_OIDC_AUTH_SERVER_URL", realmUrl());
         env.put("QUARKUS_OIDC_CREDENTIALS_SECRET", secret(service.clientSecretName()));
+        // The tests and benchmarks ask for many things at once.
+        env.put("SALONS_RATE_LIMITS_ENABLED", "false");
         env.putAll(extra);
         running =
             ServiceProcess.start(

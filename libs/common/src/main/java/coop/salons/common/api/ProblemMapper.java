@@ -32,7 +32,12 @@ public class ProblemMapper {
 
   @ServerExceptionMapper
   public Response problem(ProblemException e) {
-    return Response.status(e.status()).type(Problem.MEDIA_TYPE).entity(e.document()).build();
+    Response.ResponseBuilder r =
+        Response.status(e.status()).type(Problem.MEDIA_TYPE).entity(e.document());
+    if (e instanceof RateLimits.Limited limited) {
+      r.header("Retry-After", limited.retryAfterSeconds());
+    }
+    return r.build();
   }
 
   @ServerExceptionMapper

@@ -36,6 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "members")
 public class MemberResource {
 
+  @Inject coop.salons.common.api.RateLimits rateLimits;
   @Inject MemberService members;
   @Inject Caller caller;
   @Inject Idempotency idempotency;
@@ -64,6 +65,8 @@ public class MemberResource {
         idempotencyKey,
         request,
         () -> {
+          // Adding may mail an invitation: a ceiling per organisation.
+          rateLimits.check("invitations", org, 50);
           MemberService.Added added =
               members.add(org, userId, request.email().strip(), request.roleOrDefault());
           if (added.member() == null) {

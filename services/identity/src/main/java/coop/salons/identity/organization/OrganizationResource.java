@@ -35,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "organizations")
 public class OrganizationResource {
 
+  @Inject coop.salons.common.api.RateLimits rateLimits;
   @Inject OrganizationService organizations;
   @Inject Caller caller;
   @Inject Idempotency idempotency;
@@ -50,6 +51,7 @@ public class OrganizationResource {
         idempotencyKey,
         request,
         () -> {
+          rateLimits.check("organizations", userId, 10);
           OrganizationView created =
               organizations.create(userId, caller.username(), caller.email(), request);
           return new Idempotency.Answer(

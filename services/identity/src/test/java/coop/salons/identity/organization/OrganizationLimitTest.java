@@ -14,8 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * One person owns at most so many organisations (here 2): the next is refused with the reason, and
- * nothing of it is made; someone else still creates theirs.
+ * Ceilings on what one account can make the platform do: it owns at most so many organisations
+ * (here 2), and asks for at most so many an hour (here 3): beyond, 429 with Retry-After.
  */
 @QuarkusTest
 @TestProfile(OrganizationLimitTest.TwoEach.class)
@@ -27,7 +27,13 @@ class OrganizationLimitTest extends IdentityTestBase {
   public static class TwoEach implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("salons.identity.max-organizations-per-user", "2");
+      return Map.of(
+          "salons.identity.max-organizations-per-user",
+          "2",
+          "salons.rate-limits.enabled",
+          "true",
+          "salons.rate-limits.per-hour.organizations",
+          "3");
     }
   }
 
@@ -57,5 +63,26 @@ class OrganizationLimitTest extends IdentityTestBase {
         .post("/api/v1/organizations")
         .then()
         .statusCode(201);
+  }
+
+  /** The fourth request of the hour is refused before anything is looked at, with when to retry. */
+  @Test
+  void aFourthRequestInTheHourWaits() {
+    String user = "rate-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    for (int n = 0; n < 3; n++) {
+      as(user)
+          .body(Map.of("slug", slug("r" + n), "name", "R " + n))
+          .post("/api/v1/organizations")
+          .then()
+          .statusCode(n < 2 ? 201 : 403); // the third: the ownership ceiling
+    }
+    as(user)
+        .body(Map.of("slug", slug("r4"), "name", "R 4"))
+        .post("/api/v1/organizations")
+        .then()
+        .statusCode(429)
+        .contentType("application/problem+json")
+        .header("Retry-After", org.hamcrest.Matchers.matchesRegex("[1-9][0-9]*"))
+        .body("type", equalTo("urn:salons:problem:rate-limited"));
   }
 }

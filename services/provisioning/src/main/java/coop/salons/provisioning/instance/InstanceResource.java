@@ -40,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "instances")
 public class InstanceResource {
 
+  @Inject coop.salons.common.api.RateLimits rateLimits;
   @Inject InstanceService instances;
   @Inject OrganizationAccess access;
   @Inject Caller caller;
@@ -58,6 +59,7 @@ public class InstanceResource {
         idempotencyKey,
         request,
         () -> {
+          rateLimits.check("instances", org, 20);
           InstanceView created = instances.create(org, request);
           return new Idempotency.Answer(202, location(org, created.slug()), created);
         },

@@ -1,0 +1,76 @@
+package coop.salons.common.api;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A ceiling on how often one caller (a person, an organisation) may do what creates or mails:
+ * beyond it, 429 with {@code Retry-After}. Counted per replica, in windows of an hour.
+ */
+@ApplicationScoped
+public class RateLimits {
+
+  /** The limits ({@code salons.rate-limits.*}): per action, how many an hour; on or off. */
+  @ConfigMapping(prefix = "salons.rate-limits")
+  public interface Config {
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Per action (e.g. {@code organizations}, {@code invitations}), how many an hour. */
+    Map<String, Integer> perHour();
+  }
+
+  static final Duration WINDOW = Duration.ofHours(1);
+
+  @Inject Config config;
+
+  private final Map<String, long[]> windows = new ConcurrentHashMap<>();
+
+  /** Refused beyond the action's limit (the configured one, else {@code defaultPerHour}). */
+  public void check(String action, String who, int defaultPerHour) {
+    if (!config.enabled()) {
+      return;
+    }
+    int limit = config.perHour().getOrDefault(action, defaultPerHour);
+    long now = System.currentTimeMillis();
+    long[] w =
+        windows.compute(
+            action + "|" + who,
+            (k, old) -> {
+              if (old == null || now - old[0] >= WINDOW.toMillis()) {
+                return new long[] {now, 1};
+              }
+              return new long[] {old[0], old[1] + 1};
+            });
+    if (w[1] > limit) {
+      long retryAfter = Math.max(1, (w[0] + WINDOW.toMillis() - now + 999) / 1000);
+      throw new Limited(action, limit, retryAfter);
+    }
+  }
+
+  /** The refusal: 429, and when to try again. */
+  public static final class Limited extends ProblemException {
+    private final long retryAfterSeconds;
+
+    Limited(String action, int limit, long retryAfterSeconds) {
+      super(
+          429,
+          "rate-limited",
+          "Too many requests",
+          "At most " + limit + " " + action + " an hour; try again in " + retryAfterSeconds + " s.",
+          List.of(),
+          Map.of("retryAfter", retryAfterSeconds));
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+      return retryAfterSeconds;
+    }
+  }
+}
