@@ -130,7 +130,10 @@ public final class LocalServers implements AutoCloseable {
                   "enabled", true));
         }
       }
-      MailCatcher mail = MailCatcher.start(o.smtpPort(), o.workDir().resolve("mail"));
+      MailCatcher mail =
+          o.forTests()
+              ? MailCatcher.startOnAnyPort(o.workDir().resolve("mail"))
+              : MailCatcher.start(o.smtpPort(), o.workDir().resolve("mail"));
       admin.useSmtp("127.0.0.1", mail.port(), "noreply@salons.localhost");
       if (o.forTests()) {
         admin.ensureClient(

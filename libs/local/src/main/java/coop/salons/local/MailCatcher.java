@@ -36,10 +36,31 @@ public final class MailCatcher implements AutoCloseable {
     this.folder = folder;
   }
 
+  /**
+   * On a port nothing else holds: one found free is tried, and another if something took it in
+   * between (the machine's outgoing connections take free ports too).
+   */
+  public static MailCatcher startOnAnyPort(Path folder) throws IOException {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        return start(LocalPlatform.freePort(), folder);
+      } catch (IllegalStateException taken) {
+        last = taken;
+      }
+    }
+    throw last;
+  }
+
   public static MailCatcher start(int port, Path folder) throws IOException {
     Files.createDirectories(folder);
     GreenMail mail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    mail.start();
+    try {
+      mail.start();
+    } catch (RuntimeException e) {
+      mail.stop();
+      throw new IllegalStateException("the mail catcher could not listen on port " + port, e);
+    }
     MailCatcher catcher = new MailCatcher(mail, folder);
     catcher.writer.scheduleWithFixedDelay(catcher::writeNew, 200, 200, TimeUnit.MILLISECONDS);
     return catcher;
