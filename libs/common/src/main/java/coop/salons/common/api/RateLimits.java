@@ -16,14 +16,44 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class RateLimits {
 
-  /** The limits ({@code salons.rate-limits.*}): per action, how many an hour; on or off. */
+  /** The limits ({@code salons.rate-limits.*}): how many an hour, on or off. */
   @ConfigMapping(prefix = "salons.rate-limits")
   public interface Config {
     @WithDefault("true")
     boolean enabled();
 
-    /** Per action (e.g. {@code organizations}, {@code invitations}), how many an hour. */
-    Map<String, Integer> perHour();
+    /** Organisations one person creates in an hour. */
+    @WithDefault("10")
+    int organizationsPerHour();
+
+    /** Instances one organisation asks for in an hour. */
+    @WithDefault("20")
+    int instancesPerHour();
+
+    /** Members one organisation adds in an hour (each may mail an invitation). */
+    @WithDefault("50")
+    int invitationsPerHour();
+  }
+
+  /** What is limited, and its limit in the settings. */
+  public enum Limit {
+    ORGANIZATIONS("organizations"),
+    INSTANCES("instances"),
+    INVITATIONS("invitations");
+
+    final String what;
+
+    Limit(String what) {
+      this.what = what;
+    }
+
+    int of(Config c) {
+      return switch (this) {
+        case ORGANIZATIONS -> c.organizationsPerHour();
+        case INSTANCES -> c.instancesPerHour();
+        case INVITATIONS -> c.invitationsPerHour();
+      };
+    }
   }
 
   static final Duration WINDOW = Duration.ofHours(1);
@@ -32,12 +62,13 @@ public class RateLimits {
 
   private final Map<String, long[]> windows = new ConcurrentHashMap<>();
 
-  /** Refused beyond the action's limit (the configured one, else {@code defaultPerHour}). */
-  public void check(String action, String who, int defaultPerHour) {
+  /** Refused beyond the limit, counted for {@code who} (a person's id, an organisation's slug). */
+  public void check(Limit what, String who) {
     if (!config.enabled()) {
       return;
     }
-    int limit = config.perHour().getOrDefault(action, defaultPerHour);
+    int limit = what.of(config);
+    String action = what.what;
     long now = System.currentTimeMillis();
     long[] w =
         windows.compute(

@@ -1,6 +1,7 @@
 package coop.salons.identity.member;
 
 import coop.salons.common.api.Page;
+import coop.salons.common.api.RateLimits;
 import coop.salons.common.idempotency.Idempotency;
 import coop.salons.common.security.Caller;
 import coop.salons.identity.member.MemberDtos.AddMember;
@@ -36,7 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "members")
 public class MemberResource {
 
-  @Inject coop.salons.common.api.RateLimits rateLimits;
+  @Inject RateLimits rateLimits;
   @Inject MemberService members;
   @Inject Caller caller;
   @Inject Idempotency idempotency;
@@ -66,7 +67,7 @@ public class MemberResource {
         request,
         () -> {
           // Adding may mail an invitation: a ceiling per organisation.
-          rateLimits.check("invitations", org, 50);
+          rateLimits.check(RateLimits.Limit.INVITATIONS, org);
           MemberService.Added added =
               members.add(org, userId, request.email().strip(), request.roleOrDefault());
           if (added.member() == null) {

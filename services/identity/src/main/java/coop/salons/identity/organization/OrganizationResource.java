@@ -2,6 +2,7 @@ package coop.salons.identity.organization;
 
 import coop.salons.common.api.ETags;
 import coop.salons.common.api.Page;
+import coop.salons.common.api.RateLimits;
 import coop.salons.common.idempotency.Idempotency;
 import coop.salons.common.security.Caller;
 import coop.salons.identity.organization.OrganizationDtos.CreateOrganization;
@@ -35,7 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "organizations")
 public class OrganizationResource {
 
-  @Inject coop.salons.common.api.RateLimits rateLimits;
+  @Inject RateLimits rateLimits;
   @Inject OrganizationService organizations;
   @Inject Caller caller;
   @Inject Idempotency idempotency;
@@ -51,7 +52,7 @@ public class OrganizationResource {
         idempotencyKey,
         request,
         () -> {
-          rateLimits.check("organizations", userId, 10);
+          rateLimits.check(RateLimits.Limit.ORGANIZATIONS, userId);
           OrganizationView created =
               organizations.create(userId, caller.username(), caller.email(), request);
           return new Idempotency.Answer(

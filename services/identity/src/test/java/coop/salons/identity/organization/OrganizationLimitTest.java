@@ -32,7 +32,7 @@ class OrganizationLimitTest extends IdentityTestBase {
           "2",
           "salons.rate-limits.enabled",
           "true",
-          "salons.rate-limits.per-hour.organizations",
+          "salons.rate-limits.organizations-per-hour",
           "3");
     }
   }

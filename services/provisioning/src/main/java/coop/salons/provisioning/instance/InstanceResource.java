@@ -2,6 +2,7 @@ package coop.salons.provisioning.instance;
 
 import coop.salons.common.api.ETags;
 import coop.salons.common.api.Page;
+import coop.salons.common.api.RateLimits;
 import coop.salons.common.idempotency.Idempotency;
 import coop.salons.common.security.Caller;
 import coop.salons.membership.OrganizationAccess;
@@ -40,7 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "instances")
 public class InstanceResource {
 
-  @Inject coop.salons.common.api.RateLimits rateLimits;
+  @Inject RateLimits rateLimits;
   @Inject InstanceService instances;
   @Inject OrganizationAccess access;
   @Inject Caller caller;
@@ -59,7 +60,7 @@ public class InstanceResource {
         idempotencyKey,
         request,
         () -> {
-          rateLimits.check("instances", org, 20);
+          rateLimits.check(RateLimits.Limit.INSTANCES, org);
           InstanceView created = instances.create(org, request);
           return new Idempotency.Answer(202, location(org, created.slug()), created);
         },
