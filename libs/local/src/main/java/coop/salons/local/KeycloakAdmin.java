@@ -158,6 +158,15 @@ public final class KeycloakAdmin {
    */
   public String ensureUser(String username, String email, String password)
       throws IOException, InterruptedException {
+    return ensureUser(username, email, password, true);
+  }
+
+  /**
+   * Creates a user as {@link #ensureUser(String, String, String)} does, its email verified or not
+   * (someone who registered with an address they do not own).
+   */
+  public String ensureUser(String username, String email, String password, boolean emailVerified)
+      throws IOException, InterruptedException {
     JsonNode found = findUser(username);
     if (found == null) {
       Map<String, Object> user =
@@ -167,7 +176,7 @@ public final class KeycloakAdmin {
               "email",
               email,
               "emailVerified",
-              true,
+              emailVerified,
               "enabled",
               true,
               "firstName",

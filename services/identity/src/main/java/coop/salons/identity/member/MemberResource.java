@@ -54,8 +54,8 @@ public class MemberResource {
   @POST
   @Operation(
       summary =
-          "Add a member by email (admins; owners to add owners): a user of the platform joins at"
-              + " once (201), anyone else is invited by email (202)")
+          "Add a member by email (admins; owners to add owners): a user of the platform whose email"
+              + " is verified joins at once (201), anyone else is invited by email (202)")
   public Response add(
       @PathParam("org") String org,
       @Valid @NotNull AddMember request,

@@ -87,15 +87,19 @@ public class MemberService {
           List.of());
     }
     Optional<UserRepresentation> user = keycloak.userByEmail(email);
-    if (user.isEmpty()) {
+    if (user.isEmpty() || !Boolean.TRUE.equals(user.get().isEmailVerified())) {
+      // Only an account whose email Keycloak verified joins at once. Anyone else, an account
+      // registered with that address but never verified included, gets an invitation that only
+      // the mailbox's owner can accept: registering first with someone's address lets no one in.
+      if (user.isPresent() && alreadyMember(org, user.get().getId())) {
+        throw ProblemException.conflict(email + " is already a member of '" + slug + "'.");
+      }
       quota.checkRoom(slug); // the slot is claimed when the invitation is accepted
       keycloak.invite(org.keycloakId, email);
       return new Added(null, email);
     }
     UserRepresentation u = user.get();
-    boolean already =
-        QuarkusTransaction.requiringNew().call(() -> Membership.find(org.id, u.getId()) != null);
-    if (already) {
+    if (alreadyMember(org, u.getId())) {
       throw ProblemException.conflict(email + " is already a member of '" + slug + "'.");
     }
     quota.claimMember(slug, u.getId()); // refuses when the plan has no room left
@@ -198,6 +202,10 @@ public class MemberService {
     }
     keycloak.endSessions(memberId);
     quota.releaseMemberQuietly(slug, memberId);
+  }
+
+  private static boolean alreadyMember(Organization org, String userId) {
+    return QuarkusTransaction.requiringNew().call(() -> Membership.find(org.id, userId) != null);
   }
 
   /** Only an owner may make or unmake owners. */

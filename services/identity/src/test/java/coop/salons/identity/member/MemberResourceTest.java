@@ -74,6 +74,31 @@ class MemberResourceTest extends IdentityTestBase {
   }
 
   @Test
+  void anAccountRegisteredWithSomeoneElsesEmailIsNotLetIn() throws Exception {
+    // Someone registers first with the address an admin is about to add, never verifying it:
+    // the address's owner gets an invitation; the squatting account joins nothing.
+    String slug = organizationOf("olga", "squat");
+    String email = slug + "-victim@example.org";
+    String squatter =
+        SERVERS.admin().ensureUser(slug + "-squatter", email, "not-their-mailbox-1", false);
+    as("olga")
+        .body(Map.of("email", email))
+        .post("/api/v1/organizations/" + slug + "/members")
+        .then()
+        .statusCode(202)
+        .body("status", equalTo("invited"));
+    String mail = SERVERS.mailTo(email).orElseThrow(() -> new AssertionError("no invitation mail"));
+    assertTrue(mail.contains("/realms/salons/"), "the invitation goes to the mailbox");
+    as("olga")
+        .get("/api/v1/organizations/" + slug + "/members")
+        .then()
+        .body("items.size()", equalTo(1))
+        .body("items.userId", not(hasItem(squatter)));
+    JsonNode members = SERVERS.admin().get("/organizations/" + keycloakId(slug) + "/members");
+    assertEquals(1, members.size(), "Keycloak's organisation has only its owner");
+  }
+
+  @Test
   void someoneWhoAcceptedAnInvitationBecomesAMember() throws Exception {
     // Accepting Keycloak's invitation makes the user a member of the Keycloak organisation; the
     // test does what the acceptance does, through the admin API.

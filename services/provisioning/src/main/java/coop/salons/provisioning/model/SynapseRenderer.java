@@ -220,7 +220,9 @@ public final class SynapseRenderer implements ChatRenderer {
     Map<String, Object> mapping = new LinkedHashMap<>();
     mapping.put("localpart_template", "{{ user.preferred_username }}");
     mapping.put("display_name_template", "{{ user.name }}");
-    mapping.put("email_template", "{{ user.email }}");
+    // Only an address Keycloak verified reaches the chat server (an account registered with
+    // someone else's address would otherwise carry it into the room directory and notifications).
+    mapping.put("email_template", "{{ user.email if user.email_verified else '' }}");
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("idp_id", "salons");
     p.put("idp_name", "Salons");
