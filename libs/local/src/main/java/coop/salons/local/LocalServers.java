@@ -35,6 +35,32 @@ public final class LocalServers implements AutoCloseable {
   /** The public client the tests use to sign users in with a password (tests only). */
   public static final String TEST_CLIENT = "salons-test";
 
+  /**
+   * A public client of the realm whose tokens are not meant for the platform's API (no {@link
+   * #API_AUDIENCE} audience), as a chat instance's client is not: the APIs must refuse them.
+   */
+  public static final String OTHER_AUDIENCE_CLIENT = "salons-test-elsewhere";
+
+  /** The audience every token meant for the platform's API carries (docs/adr/0027). */
+  public static final String API_AUDIENCE = "salons-api";
+
+  /** The realm mapper that puts {@link #API_AUDIENCE} in a platform client's access tokens. */
+  public static Map<String, Object> apiAudienceMapper() {
+    return Map.of(
+        "name",
+        API_AUDIENCE + " audience",
+        "protocol",
+        "openid-connect",
+        "protocolMapper",
+        "oidc-audience-mapper",
+        "config",
+        Map.of(
+            "included.custom.audience", API_AUDIENCE,
+            "access.token.claim", "true",
+            "id.token.claim", "false",
+            "introspection.token.claim", "true"));
+  }
+
   private final PostgresServer postgres;
   private final KeycloakServer keycloak;
   private final MailCatcher mail;
@@ -127,7 +153,8 @@ public final class LocalServers implements AutoCloseable {
                   "serviceAccountsEnabled", true,
                   "standardFlowEnabled", false,
                   "directAccessGrantsEnabled", false,
-                  "enabled", true));
+                  "enabled", true,
+                  "protocolMappers", java.util.List.of(apiAudienceMapper())));
         }
       }
       MailCatcher mail =
@@ -139,6 +166,14 @@ public final class LocalServers implements AutoCloseable {
         admin.ensureClient(
             Map.of(
                 "clientId", TEST_CLIENT,
+                "publicClient", true,
+                "directAccessGrantsEnabled", true,
+                "standardFlowEnabled", false,
+                "enabled", true,
+                "protocolMappers", java.util.List.of(apiAudienceMapper())));
+        admin.ensureClient(
+            Map.of(
+                "clientId", OTHER_AUDIENCE_CLIENT,
                 "publicClient", true,
                 "directAccessGrantsEnabled", true,
                 "standardFlowEnabled", false,

@@ -409,6 +409,20 @@ public final class TestServers {
             + enc(user.password()));
   }
 
+  /**
+   * An access token for a user from a client of the realm that is not the platform's (as a chat
+   * instance's client is not): valid, signed by the realm, but not meant for the API.
+   */
+  public String tokenForAnotherAudience(TestUser user) {
+    return tokenFor(
+        "grant_type=password&client_id="
+            + LocalServers.OTHER_AUDIENCE_CLIENT
+            + "&username="
+            + enc(user.username())
+            + "&password="
+            + enc(user.password()));
+  }
+
   /** An access token for a service's own account (client credentials). */
   public String serviceToken(Service s) {
     return tokenFor(

@@ -52,4 +52,24 @@ class RealmSettingsTest {
     assertTrue(number.getPermissions().getView().equals(java.util.Set.of("admin")));
     assertFalse(settings.reconcile());
   }
+
+  @Test
+  void aPlatformClientLackingTheApiAudienceGetsItBack() {
+    var clients = keycloak.realm("salons").clients();
+    var cli = clients.get(clients.findByClientId("salons-cli").get(0).getId());
+    var mapper =
+        cli.getProtocolMappers().getMappers().stream()
+            .filter(m -> "oidc-audience-mapper".equals(m.getProtocolMapper()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the realm file gives salons-cli the audience"));
+    cli.getProtocolMappers().delete(mapper.getId());
+    assertTrue(settings.reconcile());
+    assertTrue(
+        cli.getProtocolMappers().getMappers().stream()
+            .anyMatch(
+                m ->
+                    RealmSettings.API_AUDIENCE.equals(
+                        m.getConfig().get("included.custom.audience"))));
+    assertFalse(settings.reconcile());
+  }
 }

@@ -6,9 +6,14 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jboss.logging.Logger;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.ClientResource;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.userprofile.config.UPAttribute;
 import org.keycloak.representations.userprofile.config.UPAttributePermissions;
@@ -23,6 +28,19 @@ import org.keycloak.representations.userprofile.config.UPConfig;
 public class RealmSettings {
 
   private static final Logger LOG = Logger.getLogger(RealmSettings.class);
+
+  /** The audience of every token meant for the platform's API (docs/adr/0027). */
+  public static final String API_AUDIENCE = "salons-api";
+
+  /** The platform's own clients, whose access tokens carry {@link #API_AUDIENCE}. */
+  static final List<String> API_CLIENTS =
+      List.of(
+          "salons-portal",
+          "salons-cli",
+          "salons-identity",
+          "salons-provisioning",
+          "salons-billing",
+          "salons-commons");
 
   /** The user attribute holding a member's number (GitLab-shaped login). */
   public static final String MEMBER_NUMBER = "salonsNumber";
@@ -48,6 +66,11 @@ public class RealmSettings {
       changed = true;
     }
     boolean profileChanged = declareMemberNumber(realm);
+    for (String clientId : API_CLIENTS) {
+      for (ClientRepresentation client : realm.clients().findByClientId(clientId)) {
+        profileChanged |= ensureApiAudience(realm.clients().get(client.getId()), clientId);
+      }
+    }
     if (changed) {
       RealmRepresentation update = new RealmRepresentation();
       update.setOrganizationsEnabled(rep.isOrganizationsEnabled());
@@ -57,6 +80,36 @@ public class RealmSettings {
           "Realm %s: Organizations and brute-force protection turned back on", config.realm());
     }
     return changed || profileChanged;
+  }
+
+  /**
+   * Gives a platform client's access tokens the API's audience (a realm imported before the
+   * services checked audiences lacks it); answers whether it had to be added.
+   */
+  public static boolean ensureApiAudience(ClientResource client, String clientId) {
+    boolean present =
+        client.getProtocolMappers().getMappers().stream()
+            .anyMatch(
+                m ->
+                    "oidc-audience-mapper".equals(m.getProtocolMapper())
+                        && API_AUDIENCE.equals(m.getConfig().get("included.custom.audience")));
+    if (present) {
+      return false;
+    }
+    ProtocolMapperRepresentation mapper = new ProtocolMapperRepresentation();
+    mapper.setName(API_AUDIENCE + " audience");
+    mapper.setProtocol("openid-connect");
+    mapper.setProtocolMapper("oidc-audience-mapper");
+    mapper.setConfig(
+        Map.of(
+            "included.custom.audience", API_AUDIENCE,
+            "access.token.claim", "true",
+            "id.token.claim", "false",
+            "introspection.token.claim", "true"));
+    try (var created = client.getProtocolMappers().createMapper(mapper)) {
+      LOG.infof("Client %s: its tokens now carry the audience %s", clientId, API_AUDIENCE);
+    }
+    return true;
   }
 
   /**

@@ -1,0 +1,154 @@
+package coop.salons.identity.access;
+
+import static coop.salons.testing.AuthorizationContract.Caller.ADMIN;
+import static coop.salons.testing.AuthorizationContract.Caller.MEMBER;
+import static coop.salons.testing.AuthorizationContract.Caller.OWNER;
+import static coop.salons.testing.AuthorizationContract.Caller.SERVICE;
+import static coop.salons.testing.AuthorizationContract.Caller.SIGNED_IN;
+import static coop.salons.testing.AuthorizationContract.Caller.STAFF;
+
+import coop.salons.identity.IdentityTestBase;
+import coop.salons.testing.AuthorizationContract;
+import coop.salons.testing.SalonsTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every operation of the identity API's OpenAPI against every kind of stranger (see {@link
+ * AuthorizationContract}): an operation added without a case here fails the build.
+ */
+@QuarkusTest
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "identity"))
+class AuthorizationContractTest extends IdentityTestBase {
+
+  static String org;
+  static String target;
+
+  @BeforeEach
+  void organisations() {
+    if (org != null) {
+      return;
+    }
+    org = organizationOf("owner-a", "matrix");
+    addMember("owner-a", org, "admin-a", "admin");
+    addMember("owner-a", org, "member-a", "member");
+    addMember("owner-a", org, "target-a", "member");
+    organizationOf("owner-b", "elsewhere");
+    target = userId("target-a");
+  }
+
+  static AuthorizationContract contract() {
+    Map<String, String> o = Map.of("org", org);
+    Map<String, String> m = Map.of("org", org, "member", target);
+    Map<String, String> idp = Map.of("org", org, "name", "ours");
+    Map<String, String> instance = Map.of("instance", "chat-" + org);
+    return new AuthorizationContract()
+        .exempt("POST", "/test-only/problems", "the tests' own resource, absent from the service")
+        .exempt("GET", "/test-only/problems/boom", "the tests' own resource")
+        .exempt("GET", "/test-only/problems/page", "the tests' own resource")
+        .operation("GET", "/api/v1/organizations", Map.of(), null, SIGNED_IN)
+        .operation(
+            "POST",
+            "/api/v1/organizations",
+            Map.of(),
+            Map.of("slug", slug("stranger"), "name", "Strangers"),
+            SIGNED_IN)
+        .operation("GET", "/api/v1/me", Map.of(), null, SIGNED_IN)
+        .operation("GET", "/api/v1/organizations/{org}", o, null, MEMBER)
+        .operation("PATCH", "/api/v1/organizations/{org}", o, Map.of("name", "Hijacked"), ADMIN)
+        .operation("DELETE", "/api/v1/organizations/{org}", o, null, OWNER)
+        .operation("POST", "/api/v1/organizations/{org}/restore", o, null, OWNER)
+        .operation("GET", "/api/v1/organizations/{org}/members", o, null, MEMBER)
+        .operation(
+            "POST",
+            "/api/v1/organizations/{org}/members",
+            o,
+            Map.of("email", "owner-b@example.org"),
+            ADMIN)
+        .operation("GET", "/api/v1/organizations/{org}/members/{member}", m, null, MEMBER)
+        .operation(
+            "PUT",
+            "/api/v1/organizations/{org}/members/{member}/role",
+            m,
+            Map.of("role", "admin"),
+            ADMIN)
+        .operation("DELETE", "/api/v1/organizations/{org}/members/{member}", m, null, ADMIN)
+        .operation("GET", "/api/v1/organizations/{org}/identity-providers", o, null, ADMIN)
+        .operation(
+            "POST",
+            "/api/v1/organizations/{org}/identity-providers",
+            o,
+            Map.of(
+                "name", "ours",
+                "kind", "saml",
+                "displayName", "Ours",
+                "metadataUrl", SERVERS.keycloakUrl() + "/realms/master/protocol/saml/descriptor",
+                "domain", org + ".example.org"),
+            OWNER)
+        .operation("GET", "/api/v1/organizations/{org}/identity-providers/{name}", idp, null, ADMIN)
+        .operation(
+            "DELETE", "/api/v1/organizations/{org}/identity-providers/{name}", idp, null, OWNER)
+        .operation("GET", "/api/v1/member-directory/{org}", o, null, SERVICE)
+        .operation("GET", "/api/v1/membership-events", Map.of(), null, SERVICE)
+        .operation("POST", "/api/v1/quota-reconciliations", Map.of(), null, STAFF)
+        .operation(
+            "PUT",
+            "/api/v1/instance-clients/{instance}",
+            instance,
+            Map.of(
+                "organization",
+                org,
+                "flavour",
+                "matrix",
+                "redirectUris",
+                java.util.List.of("https://chat.example.org/cb")),
+            SERVICE)
+        .operation("GET", "/api/v1/instance-clients/{instance}", instance, null, SERVICE)
+        .operation("POST", "/api/v1/instance-clients/{instance}/secret", instance, null, SERVICE)
+        .operation("DELETE", "/api/v1/instance-clients/{instance}", instance, null, SERVICE);
+  }
+
+  @Test
+  void everyOperationOfTheOpenApiHasACase() {
+    contract().assertCovers(AuthorizationContract.documented());
+  }
+
+  @Test
+  void strangersAreRefusedEverywhereAndChangeNothing() {
+    contract()
+        .assertRefusals(
+            AuthorizationContract.documented(),
+            new AuthorizationContract.People(
+                token("owner-a"),
+                token("admin-a"),
+                token("member-a"),
+                token("owner-b"),
+                SERVERS.tokenForAnotherAudience(SERVERS.user("owner-a"))),
+            AuthorizationContractTest::state);
+  }
+
+  @Test
+  void theLeastRoleNeededIsLetIn() {
+    contract()
+        .assertReadsLetIn(
+            new AuthorizationContract.People(
+                token("owner-a"), token("admin-a"), token("member-a"), token("owner-b"), null));
+  }
+
+  private static String token(String username) {
+    return SERVERS.token(SERVERS.user(username));
+  }
+
+  /** What the organisation's owner sees: unchanged by any refused call. */
+  private static String state() {
+    return as("owner-a").get("/api/v1/organizations/" + org).asString()
+        + as("owner-a").get("/api/v1/organizations/" + org + "/members").asString()
+        + as("owner-a").get("/api/v1/organizations/" + org + "/identity-providers").asString();
+  }
+}

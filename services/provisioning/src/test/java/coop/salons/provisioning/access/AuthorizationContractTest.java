@@ -1,0 +1,138 @@
+package coop.salons.provisioning.access;
+
+import static coop.salons.testing.AuthorizationContract.Caller.ADMIN;
+import static coop.salons.testing.AuthorizationContract.Caller.MEMBER;
+import static coop.salons.testing.AuthorizationContract.Caller.OWNER;
+import static coop.salons.testing.AuthorizationContract.Caller.SERVICE;
+import static coop.salons.testing.Fixtures.as;
+
+import coop.salons.provisioning.Fixture;
+import coop.salons.provisioning.OnKubernetes;
+import coop.salons.testing.AuthorizationContract;
+import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every operation of the provisioning API's OpenAPI against every kind of stranger (see {@link
+ * AuthorizationContract}): an operation added without a case here fails the build.
+ */
+@QuarkusTest
+@TestProfile(OnKubernetes.class)
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "provisioning"))
+class AuthorizationContractTest {
+
+  static TestUser owner;
+  static TestUser admin;
+  static TestUser member;
+  static TestUser outsider;
+  static String org;
+  static String webhook;
+
+  @BeforeEach
+  void organisation() {
+    if (org != null) {
+      return;
+    }
+    owner = Fixture.user("contract-owner");
+    admin = Fixture.user("contract-admin");
+    member = Fixture.user("contract-member");
+    outsider = Fixture.user("contract-outsider");
+    org = Fixture.organization(owner);
+    Fixture.addMember(org, owner, admin, "admin");
+    Fixture.addMember(org, owner, member, "member");
+    Fixture.organization(outsider);
+    Fixture.instance(owner, org, "chat", "matrix", "small");
+    webhook =
+        as(owner)
+            .body(Map.of("url", "https://hooks.example.org/salons"))
+            .post("/api/v1/organizations/" + org + "/webhooks")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+  }
+
+  static AuthorizationContract contract() {
+    Map<String, String> o = Map.of("org", org);
+    Map<String, String> i = Map.of("org", org, "instance", "chat");
+    Map<String, String> w = Map.of("org", org, "id", webhook);
+    String instances = "/api/v1/organizations/{org}/instances";
+    String one = instances + "/{instance}";
+    return new AuthorizationContract()
+        .operation("POST", instances, o, Map.of("slug", "other", "flavour", "matrix"), ADMIN)
+        .operation("GET", instances, o, null, MEMBER)
+        .operation("GET", one, i, null, MEMBER)
+        .operation("PATCH", one, i, Map.of("displayName", "Hijacked"), ADMIN)
+        .operation("POST", one + "/suspend", i, null, ADMIN)
+        .operation("POST", one + "/resume", i, null, ADMIN)
+        .operation("POST", one + "/domain-check", i, null, ADMIN)
+        .operation("DELETE", one, i, null, OWNER)
+        .operation("POST", one + "/restore", i, null, OWNER)
+        .operation(
+            "POST",
+            "/api/v1/organizations/{org}/webhooks",
+            o,
+            Map.of("url", "https://attacker.example.org/hook"),
+            ADMIN)
+        .operation("GET", "/api/v1/organizations/{org}/webhooks", o, null, ADMIN)
+        .operation("GET", "/api/v1/organizations/{org}/webhooks/{id}/deliveries", w, null, ADMIN)
+        .operation("DELETE", "/api/v1/organizations/{org}/webhooks/{id}", w, null, ADMIN)
+        .operation("GET", "/api/v1/commons/matrix-servers", Map.of(), null, SERVICE)
+        .exempt("GET", "/api/v1/commons/server", "public: the commons server's address");
+  }
+
+  @Test
+  void everyOperationOfTheOpenApiHasACase() {
+    contract().assertCovers(AuthorizationContract.documented());
+  }
+
+  @Test
+  void strangersAreRefusedEverywhereAndChangeNothing() {
+    contract()
+        .assertRefusals(
+            AuthorizationContract.documented(),
+            people(Fixture.servers().tokenForAnotherAudience(owner)),
+            AuthorizationContractTest::state);
+  }
+
+  @Test
+  void theLeastRoleNeededIsLetIn() {
+    contract().assertReadsLetIn(people(null));
+  }
+
+  private static AuthorizationContract.People people(String otherAudience) {
+    var servers = Fixture.servers();
+    return new AuthorizationContract.People(
+        servers.token(owner),
+        servers.token(admin),
+        servers.token(member),
+        servers.token(outsider),
+        otherAudience);
+  }
+
+  /** What the owner sees that a refused call could change (not the instance's progress). */
+  private static String state() {
+    JsonPath instances = as(owner).get("/api/v1/organizations/" + org + "/instances").jsonPath();
+    JsonPath hooks = as(owner).get("/api/v1/organizations/" + org + "/webhooks").jsonPath();
+    return instances.getList("items.slug")
+        + " "
+        + instances.getList("items.displayName")
+        + " "
+        + instances.getList("items.desiredState")
+        + " "
+        + instances.getList("items.deletionScheduledAt")
+        + " "
+        + hooks.getList("id")
+        + hooks.getList("items.id");
+  }
+}
