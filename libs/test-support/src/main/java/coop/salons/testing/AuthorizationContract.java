@@ -169,11 +169,22 @@ public final class AuthorizationContract {
         String who = attempt.getKey();
         int expected = attempt.getValue();
         String token = tokenOf(who, people);
-        int got = o.call(token).statusCode();
+        Response answer = o.call(token);
+        int got = answer.statusCode();
         if (got != expected) {
           wrong.add(o.key() + " as " + who + ": " + got + " instead of " + expected);
         } else if (!documented.getOrDefault(o.key(), Set.of()).contains(expected)) {
           wrong.add(o.key() + " answers " + expected + " to " + who + " but does not document it");
+        } else if (!String.valueOf(answer.contentType()).startsWith("application/problem+json")) {
+          wrong.add(o.key() + " refuses " + who + " without a problem document");
+        }
+      }
+      if (o.caller() == Caller.PUBLIC) {
+        int got = o.call(null).statusCode();
+        if (got == 401 || got == 403) {
+          wrong.add(o.key() + " is public but refuses an anonymous caller: " + got);
+        } else if (!documented.getOrDefault(o.key(), Set.of()).contains(got)) {
+          wrong.add(o.key() + " answers " + got + " anonymously but does not document it");
         }
       }
     }
@@ -191,11 +202,10 @@ public final class AuthorizationContract {
     for (Operation o : operations.values()) {
       String token =
           switch (o.caller()) {
-            case PUBLIC -> null;
             case SIGNED_IN, MEMBER -> people.member();
             case ADMIN -> people.admin();
             case OWNER -> people.owner();
-            case SERVICE, STAFF -> "";
+            case PUBLIC, SERVICE, STAFF -> ""; // public ones: see assertRefusals
           };
       if (!"GET".equals(o.method().toUpperCase(Locale.ROOT)) || "".equals(token)) {
         continue;

@@ -3,6 +3,7 @@ package coop.salons.provisioning.access;
 import static coop.salons.testing.AuthorizationContract.Caller.ADMIN;
 import static coop.salons.testing.AuthorizationContract.Caller.MEMBER;
 import static coop.salons.testing.AuthorizationContract.Caller.OWNER;
+import static coop.salons.testing.AuthorizationContract.Caller.PUBLIC;
 import static coop.salons.testing.AuthorizationContract.Caller.SERVICE;
 import static coop.salons.testing.Fixtures.as;
 
@@ -88,7 +89,7 @@ class AuthorizationContractTest {
         .operation("GET", "/api/v1/organizations/{org}/webhooks/{id}/deliveries", w, null, ADMIN)
         .operation("DELETE", "/api/v1/organizations/{org}/webhooks/{id}", w, null, ADMIN)
         .operation("GET", "/api/v1/commons/matrix-servers", Map.of(), null, SERVICE)
-        .exempt("GET", "/api/v1/commons/server", "public: the commons server's address");
+        .operation("GET", "/api/v1/commons/server", Map.of(), null, PUBLIC);
   }
 
   @Test
