@@ -134,6 +134,18 @@ public class ProblemMapper {
     if (status >= 500) {
       return unexpected(e);
     }
+    if (e instanceof jakarta.ws.rs.NotFoundException && e.getCause() != null) {
+      // A path or query parameter that cannot be read as its type (a number too big, a date that
+      // is not one): JAX-RS says 404, a script author needs to know the input was wrong.
+      return answer(
+          new Problem(
+              Problem.type("validation"),
+              "Invalid request",
+              400,
+              "A path or query parameter is not of its documented type.",
+              null,
+              null));
+    }
     Response.StatusType type = Response.Status.fromStatusCode(status);
     String title = type == null ? "HTTP " + status : type.getReasonPhrase();
     String slug = title.toLowerCase().replaceAll("[^a-z0-9]+", "-");

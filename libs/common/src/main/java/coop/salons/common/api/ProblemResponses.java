@@ -13,9 +13,12 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 /**
  * Documents in every service's OpenAPI the error answers each operation can give, as {@link
  * Problem} documents: 400 where it reads input, 401 and 403 where it needs a token, 404 where its
- * path names something, 409 for a write, 412 where it reads {@code If-Match}, 415 where it reads a
- * body, 429 for a creation (rate limits), 503 everywhere (a dependency away). An operation's own
- * annotations win. Found by Quarkus in every service through its annotation.
+ * path names something, 409 for a write or where the path names something (an organisation
+ * scheduled for deletion, say), 412 where it reads {@code If-Match}, 415 where it reads a body, 422
+ * where it reads {@code Idempotency-Key}, 429 for a creation (rate limits), 503 everywhere (a
+ * dependency away). An operation's own annotations win. And a property a schema does not require
+ * may be null (records answer null for what they do not have). Found by Quarkus in every service
+ * through its annotation.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class ProblemResponses implements OASFilter {
@@ -29,6 +32,7 @@ public class ProblemResponses implements OASFilter {
           "409", "Conflicts with the current state (the detail says which)",
           "412", "If-Match does not match the current version",
           "415", "The body is not JSON",
+          "422", "This Idempotency-Key was used for a different request",
           "429", "Too many requests: retry after the Retry-After header's seconds",
           "503", "A service this one depends on is unavailable: retry later");
 
@@ -36,6 +40,20 @@ public class ProblemResponses implements OASFilter {
   public void filterOpenAPI(OpenAPI openAPI) {
     if (openAPI.getComponents() == null) {
       openAPI.setComponents(OASFactory.createComponents());
+    }
+    if (openAPI.getComponents().getSchemas() != null) {
+      openAPI.getComponents().getSchemas().values().forEach(ProblemResponses::nullable);
+      if (openAPI.getComponents().getSchemas().containsKey("YearMonth")) {
+        // Jackson writes a YearMonth as "2026-11", not as the object the scanner describes.
+        openAPI
+            .getComponents()
+            .addSchema(
+                "YearMonth",
+                OASFactory.createSchema()
+                    .addType(Schema.SchemaType.STRING)
+                    .pattern("^[0-9]{4}-[0-9]{2}$")
+                    .examples(java.util.List.of("2026-11")));
+      }
     }
     openAPI.getComponents().addSchema("Problem", problemSchema());
     if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
@@ -67,10 +85,15 @@ public class ProblemResponses implements OASFilter {
     add(r, "400", input);
     add(r, "401", secured);
     add(r, "403", secured);
+    boolean idempotent =
+        op.getParameters() != null
+            && op.getParameters().stream()
+                .anyMatch(x -> "Idempotency-Key".equalsIgnoreCase(x.getName()));
     add(r, "404", names);
-    add(r, "409", write);
+    add(r, "409", write || names);
     add(r, "412", ifMatch);
     add(r, "415", op.getRequestBody() != null);
+    add(r, "422", idempotent);
     add(r, "429", method == PathItem.HttpMethod.POST);
     add(r, "503", true);
   }
@@ -93,6 +116,31 @@ public class ProblemResponses implements OASFilter {
                       .schema(OASFactory.createSchema().ref("#/components/schemas/Problem"))));
     }
     r.addAPIResponse(status, answer);
+  }
+
+  /** Lets each property the schema does not require be null, as the services answer it. */
+  private static void nullable(Schema schema) {
+    if (schema.getProperties() == null) {
+      return;
+    }
+    java.util.List<String> required =
+        schema.getRequired() == null ? java.util.List.of() : schema.getRequired();
+    for (Map.Entry<String, Schema> p : schema.getProperties().entrySet()) {
+      if (required.contains(p.getKey())) {
+        continue;
+      }
+      Schema property = p.getValue();
+      if (property.getRef() != null) {
+        Schema either =
+            OASFactory.createSchema()
+                .addAnyOf(OASFactory.createSchema().ref(property.getRef()))
+                .addAnyOf(OASFactory.createSchema().addType(Schema.SchemaType.NULL));
+        schema.addProperty(p.getKey(), either);
+      } else if (property.getType() != null
+          && !property.getType().contains(Schema.SchemaType.NULL)) {
+        property.addType(Schema.SchemaType.NULL);
+      }
+    }
   }
 
   private static Schema problemSchema() {

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The plans: everyone signed in reads the offered ones; the hoster's operators write them. */
@@ -65,6 +66,7 @@ public class PlanResource {
 
   @POST
   @Operation(summary = "Offer a new plan (hoster's operators)")
+  @APIResponse(responseCode = "201", description = "Created")
   public Response create(@NotNull @Valid PlanInput input) {
     hoster.require("create plans");
     Plan p = plans.create(input);

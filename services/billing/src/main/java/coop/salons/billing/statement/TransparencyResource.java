@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -144,6 +145,7 @@ public class TransparencyResource {
   @Operation(
       summary = "Compute a month's statements again now (hoster's operators)",
       description = "For late samples of a month no longer provisional, or after a price change.")
+  @APIResponse(responseCode = "201", description = "Computed again")
   public Response recompute(@NotNull @Valid Recompute body) {
     hoster.require("compute statements");
     Instant now = Instant.now();

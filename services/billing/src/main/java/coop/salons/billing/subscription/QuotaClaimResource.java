@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -67,6 +68,8 @@ public class QuotaClaimResource {
           "201 when held anew, 200 when the key already held it (its amount is replaced) or for a"
               + " dry run; 403 quota-exceeded says which quota, its limit, the use and the excess."
               + " The answer's warning is true from 80 % of the limit.")
+  @APIResponse(responseCode = "200", description = "Already held under this key")
+  @APIResponse(responseCode = "201", description = "Held")
   public Response claim(@PathParam("org") String org, @NotNull @Valid Claim claim) {
     ServiceCallers.require(token, CALLERS, "claim quotas");
     ClaimAnswer a =
@@ -106,6 +109,8 @@ public class QuotaClaimResource {
       description =
           "201 when any claim was held anew, 200 otherwise; the first quota the batch would"
               + " exceed refuses all of it with 403 quota-exceeded, and nothing is held.")
+  @APIResponse(responseCode = "200", description = "Already held (or a dry run)")
+  @APIResponse(responseCode = "201", description = "Held")
   public Response claimAll(@PathParam("org") String org, @NotNull @Valid Batch batch) {
     ServiceCallers.require(token, CALLERS, "claim quotas");
     List<Quotas.Item> items = items(batch.claims());
@@ -150,6 +155,7 @@ public class QuotaClaimResource {
   @DELETE
   @Path("{quota}/{key}")
   @Operation(summary = "Let go of what a key holds (204 whether or not it held anything)")
+  @APIResponse(responseCode = "204", description = "Released")
   public Response release(
       @PathParam("org") String org,
       @PathParam("quota") @Pattern(regexp = QUOTA, message = "unknown quota") String quota,

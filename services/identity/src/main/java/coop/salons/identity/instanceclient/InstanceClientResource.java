@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -46,6 +47,10 @@ public class InstanceClientResource {
       summary =
           "Create the instance's client (201, with its secret, the only time it is shown) or bring"
               + " it to this spec (200, no secret)")
+  @APIResponse(responseCode = "200", description = "Updated")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created, with its secret (the only time it is shown)")
   public Response put(
       @PathParam("instance") String instance, @Valid @NotNull InstanceClientSpec spec) {
     ServiceCallers.require(token, CALLERS, "manage instance clients");
@@ -76,6 +81,7 @@ public class InstanceClientResource {
 
   @DELETE
   @Operation(summary = "Delete the instance's client")
+  @APIResponse(responseCode = "204", description = "Deleted")
   public Response delete(@PathParam("instance") String instance) {
     ServiceCallers.require(token, CALLERS, "manage instance clients");
     clients.delete(instanceId(instance));

@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Members of an organisation: list, add or invite by email, change a role, remove. */
@@ -56,6 +57,8 @@ public class MemberResource {
       summary =
           "Add a member by email (admins; owners to add owners): a user of the platform whose email"
               + " is verified joins at once (201), anyone else is invited by email (202)")
+  @APIResponse(responseCode = "201", description = "Added: the account joined at once")
+  @APIResponse(responseCode = "202", description = "Invited by email")
   public Response add(
       @PathParam("org") String org,
       @Valid @NotNull AddMember request,
@@ -104,6 +107,7 @@ public class MemberResource {
       summary =
           "Remove a member (admins; anyone may leave); their sessions end at once. The last owner"
               + " cannot go.")
+  @APIResponse(responseCode = "204", description = "Removed")
   public Response remove(@PathParam("org") String org, @PathParam("member") String member) {
     members.remove(org, caller.id(), member);
     return Response.noContent().build();

@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Organisations: create one (you become its owner), list yours, read, rename, delete, restore. */
@@ -43,6 +44,7 @@ public class OrganizationResource {
 
   @POST
   @Operation(summary = "Create an organisation; the caller becomes its owner")
+  @APIResponse(responseCode = "201", description = "Created")
   public Response create(
       @Valid @NotNull CreateOrganization request,
       @HeaderParam("Idempotency-Key") String idempotencyKey) {
@@ -113,6 +115,9 @@ public class OrganizationResource {
       summary =
           "Schedule the deletion of an organisation (owners); it can be restored during the grace"
               + " period, then it is purged with a final backup")
+  @APIResponse(
+      responseCode = "202",
+      description = "Deletion scheduled: erased after the grace period unless restored")
   public Response delete(@PathParam("org") String org, @HeaderParam("If-Match") String ifMatch) {
     OrganizationView view =
         organizations.scheduleDeletion(org, caller.id(), ETags.ifMatch(ifMatch));

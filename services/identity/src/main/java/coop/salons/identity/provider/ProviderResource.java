@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -52,6 +53,7 @@ public class ProviderResource {
           "The provider is read first (discovery document or metadata); it must answer over https."
               + " The answer says what to register at the provider: redirectUri (OpenID Connect) or"
               + " serviceProviderMetadataUrl (SAML). The client secret is never answered.")
+  @APIResponse(responseCode = "201", description = "Linked")
   public Response add(
       @PathParam("org") String org,
       @Valid @NotNull AddProvider request,
@@ -83,6 +85,7 @@ public class ProviderResource {
       summary =
           "Remove an identity provider (owners); members keep their accounts and sign in with a"
               + " password or another provider")
+  @APIResponse(responseCode = "204", description = "Removed")
   public Response delete(@PathParam("org") String org, @PathParam("name") String name) {
     providers.delete(org, caller.id(), name);
     return Response.noContent().build();

@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -49,6 +50,9 @@ public class InstanceResource {
 
   @POST
   @Operation(summary = "Ask for a new chat instance (owners and admins; Idempotency-Key honoured)")
+  @APIResponse(
+      responseCode = "202",
+      description = "Accepted: the instance is being set up (poll its Location)")
   public Response create(
       @PathParam("org") String org,
       @Valid @NotNull CreateInstance request,
@@ -98,6 +102,7 @@ public class InstanceResource {
   @Path("/{instance}")
   @Operation(
       summary = "Change the version, plan, retention or federation (owners and admins; If-Match)")
+  @APIResponse(responseCode = "202", description = "Accepted: the change is being applied")
   public Response update(
       @PathParam("org") String org,
       @PathParam("instance") String instance,
@@ -110,6 +115,7 @@ public class InstanceResource {
   @POST
   @Path("/{instance}/suspend")
   @Operation(summary = "Stop the chat server and keep its data (owners and admins)")
+  @APIResponse(responseCode = "202", description = "Accepted: the server is stopping")
   public Response suspend(@PathParam("org") String org, @PathParam("instance") String instance) {
     access.require(org, caller.id(), "admin");
     return accepted(instances.suspend(org, instance));
@@ -118,6 +124,7 @@ public class InstanceResource {
   @POST
   @Path("/{instance}/resume")
   @Operation(summary = "Start a suspended (or failed) instance again (owners and admins)")
+  @APIResponse(responseCode = "202", description = "Accepted: the server is starting")
   public Response resume(@PathParam("org") String org, @PathParam("instance") String instance) {
     access.require(org, caller.id(), "admin");
     return accepted(instances.resume(org, instance));
@@ -141,6 +148,7 @@ public class InstanceResource {
       summary =
           "Schedule the deletion (owners): the server stops at once; after the grace period its"
               + " database is backed up and everything is removed")
+  @APIResponse(responseCode = "202", description = "Deletion scheduled: the server stops at once")
   public Response delete(
       @PathParam("org") String org,
       @PathParam("instance") String instance,
@@ -152,6 +160,7 @@ public class InstanceResource {
   @POST
   @Path("/{instance}/restore")
   @Operation(summary = "Cancel a scheduled deletion during its grace period (owners)")
+  @APIResponse(responseCode = "202", description = "Accepted: the deletion is cancelled")
   public Response restore(@PathParam("org") String org, @PathParam("instance") String instance) {
     access.require(org, caller.id(), "owner");
     return accepted(instances.restore(org, instance));

@@ -26,6 +26,7 @@ import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Webhook subscriptions of an organisation (owners and admins). */
@@ -59,6 +60,9 @@ public class WebhookResource {
   @POST
   @Transactional
   @Operation(summary = "Subscribe a URL to the organisation's instance state changes")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created, with its signing secret (the only time it is shown)")
   public Response create(@PathParam("org") String org, @Valid @NotNull CreateWebhook request) {
     access.require(org, caller.id(), "admin");
     if (request.url().startsWith("http://") && !config.allowLocalWebhooks()) {
@@ -158,6 +162,7 @@ public class WebhookResource {
   @Path("/{id}")
   @Transactional
   @Operation(summary = "Unsubscribe")
+  @APIResponse(responseCode = "204", description = "Deleted")
   public Response delete(@PathParam("org") String org, @PathParam("id") UUID id) {
     access.require(org, caller.id(), "admin");
     long n = Webhook.delete("organizationSlug = ?1 and id = ?2", org, id);
