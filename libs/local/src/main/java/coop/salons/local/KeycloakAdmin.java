@@ -89,14 +89,22 @@ public final class KeycloakAdmin {
                 "auth", "false",
                 "ssl", "false",
                 "starttls", "false"));
+    updateRealm(realm);
+  }
+
+  /** Changes settings of the salons realm (the keys of Keycloak's realm representation). */
+  public void updateRealm(Map<String, Object> settings) throws IOException, InterruptedException {
     HttpResponse<String> answer =
         send(
             HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/salons"))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(realm))));
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(settings))));
     if (answer.statusCode() != 204) {
       throw new IllegalStateException(
-          "Keycloak refused the SMTP settings: HTTP " + answer.statusCode());
+          "Keycloak refused the realm settings "
+              + settings.keySet()
+              + ": HTTP "
+              + answer.statusCode());
     }
   }
 
@@ -139,6 +147,16 @@ public final class KeycloakAdmin {
   }
 
   /** GET on the admin API of the salons realm ({@code path} after {@code /admin/realms/salons}). */
+  /** Deletes a resource of the salons realm's admin API; one already gone is fine. */
+  public void delete(String path) throws IOException, InterruptedException {
+    HttpResponse<String> answer =
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/salons" + path)).DELETE());
+    if (answer.statusCode() != 204 && answer.statusCode() != 404) {
+      throw new IllegalStateException(
+          "Keycloak answered HTTP " + answer.statusCode() + " for DELETE " + path);
+    }
+  }
+
   public JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> answer =
         send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/salons" + path)).GET());

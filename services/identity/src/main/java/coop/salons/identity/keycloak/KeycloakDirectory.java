@@ -116,10 +116,25 @@ public class KeycloakDirectory {
     }
   }
 
-  /** Sends Keycloak's invitation email to join the organisation (registration if need be). */
+  /**
+   * Sends Keycloak's invitation email to join the organisation (registration if need be); an
+   * address already invited gets its invitation sent again (Keycloak keeps one per address).
+   */
   public void invite(String organizationId, String email) {
-    try (Response r =
-        realm().organizations().get(organizationId).members().inviteUser(email, null, null)) {
+    var organization = realm().organizations().get(organizationId);
+    try (Response r = organization.members().inviteUser(email, null, null)) {
+      if (r.getStatus() == 409) {
+        var pending =
+            organization.invitations().list().stream()
+                .filter(i -> email.equalsIgnoreCase(i.getEmail()))
+                .findFirst()
+                .orElseThrow(() -> ProblemException.conflict(email + " is already a member."));
+        try (Response again = organization.invitations().resend(pending.getId())) {
+          if (again.getStatus() < 300) {
+            return;
+          }
+        }
+      }
       if (r.getStatus() >= 300) {
         throw new ProblemException(
             503,
@@ -132,6 +147,20 @@ public class KeycloakDirectory {
             List.of());
       }
     }
+  }
+
+  /** The addresses of the organisation's invitations still pending (not accepted, not expired). */
+  public java.util.Set<String> pendingInvitations(String organizationId) {
+    long now = java.time.Instant.now().getEpochSecond();
+    return realm().organizations().get(organizationId).invitations().list().stream()
+        .filter(
+            i ->
+                i.getStatus()
+                        == org.keycloak.representations.idm.OrganizationInvitationRepresentation
+                            .Status.PENDING
+                    && i.getExpiresAt() > now)
+        .map(i -> i.getEmail().toLowerCase(java.util.Locale.ROOT))
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   /** Ends every session of a user, so that a removed member loses access at once. */

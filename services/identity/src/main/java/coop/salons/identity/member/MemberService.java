@@ -94,8 +94,15 @@ public class MemberService {
       if (user.isPresent() && alreadyMember(org, user.get().getId())) {
         throw ProblemException.conflict(email + " is already a member of '" + slug + "'.");
       }
-      quota.checkRoom(slug); // the slot is claimed when the invitation is accepted
-      keycloak.invite(org.keycloakId, email);
+      // Holds a slot until accepted (the member's own slot replaces it) or expired; inviting the
+      // same address again holds the same slot and sends the invitation again.
+      quota.claimInvitation(slug, email);
+      try {
+        keycloak.invite(org.keycloakId, email);
+      } catch (RuntimeException e) {
+        quota.releaseInvitationQuietly(slug, email);
+        throw e;
+      }
       return new Added(null, email);
     }
     UserRepresentation u = user.get();

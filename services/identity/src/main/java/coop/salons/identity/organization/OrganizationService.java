@@ -136,8 +136,13 @@ public class OrganizationService {
     }
     List<String> adopted =
         QuarkusTransaction.requiringNew().call(() -> adopt(aliases, userId, username, email));
-    // Already members in Keycloak: their slots are claimed, even past the plan's limit.
-    adopted.forEach(slug -> quota.claimMemberQuietly(slug, userId));
+    // Already members in Keycloak: their slots are claimed, even past the plan's limit, and the
+    // invitation's slot is let go.
+    adopted.forEach(
+        slug -> {
+          quota.claimMemberQuietly(slug, userId);
+          quota.releaseInvitationQuietly(slug, email);
+        });
   }
 
   private List<String> adopt(List<String> aliases, String userId, String username, String email) {

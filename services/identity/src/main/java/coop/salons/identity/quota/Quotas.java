@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +36,17 @@ public class Quotas {
   static final String INSTANCES = "instances";
   static final String MEMBER_PREFIX = "member-";
 
+  /** A pending invitation holds a slot under this prefix and a digest of the invited address. */
+  static final String INVITATION_PREFIX = "invitation-";
+
+  /** An invitation's claim younger than this may still be on its way to Keycloak: left alone. */
+  static final java.time.Duration INVITATION_SETTLED = java.time.Duration.ofSeconds(30);
+
   @Inject SingleReplica singleReplica;
   @Inject IdentityConfig config;
   @Inject QuotaClaims claims;
   @Inject EntityManager em;
+  @Inject coop.salons.identity.keycloak.KeycloakDirectory keycloak;
 
   boolean enabled() {
     return !"off".equals(config.quotas());
@@ -55,10 +63,38 @@ public class Quotas {
     }
   }
 
-  /** Refuses unless the organisation has room for one more member; holds nothing. */
-  public void checkRoom(String org) {
+  /**
+   * Holds a slot for a pending invitation, or refuses when the plan has no room: an invitation
+   * counts against the members quota until it is accepted (the member's own slot replaces it) or
+   * its link expires (the reconciliation lets it go). Inviting the same address again holds nothing
+   * more.
+   */
+  public void claimInvitation(String org, String email) {
     if (enabled()) {
-      claims.claim(org, MEMBERS, "invitation", 1, true);
+      claims.claim(org, MEMBERS, invitationKey(email), 1, false);
+    }
+  }
+
+  /** Lets an invitation's slot go (accepted, or its mail not sent); never fails the caller. */
+  public void releaseInvitationQuietly(String org, String email) {
+    if (enabled() && email != null) {
+      claims.releaseQuietly(org, MEMBERS, invitationKey(email));
+    }
+  }
+
+  /** The claim key of an invitation: the address's digest, never the address itself. */
+  static String invitationKey(String email) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  email
+                      .strip()
+                      .toLowerCase(java.util.Locale.ROOT)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return INVITATION_PREFIX + java.util.HexFormat.of().formatHex(digest, 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -122,25 +158,29 @@ public class Quotas {
   /**
    * Brings billing's members claims in step with membership, organisation by organisation: a
    * settled claim of someone who is not a member (a failure between claim and addition) is
-   * released; a member without a claim (billing away when they joined) is claimed for.
+   * released; a member without a claim (billing away when they joined) is claimed for; an
+   * invitation Keycloak no longer holds as pending (expired, accepted, withdrawn) lets its slot go.
    */
   public Reconciled reconcile(OffsetDateTime now) {
     if (!enabled()) {
       return new Reconciled(0, 0, 0);
     }
     Map<String, Set<String>> members = new TreeMap<>();
+    Map<String, String> keycloakIds = new HashMap<>();
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               @SuppressWarnings("unchecked")
               List<Object[]> rows =
                   em.createNativeQuery(
-                          "SELECT o.slug, m.user_id FROM organization o LEFT JOIN membership m"
+                          "SELECT o.slug, m.user_id, o.keycloak_id FROM organization o"
+                              + " LEFT JOIN membership m"
                               + " ON m.organization_id = o.id WHERE o.keycloak_id IS NOT NULL"
                               + " AND o.deletion_scheduled_at IS NULL")
                       .getResultList();
               for (Object[] r : rows) {
                 Set<String> users = members.computeIfAbsent((String) r[0], k -> new HashSet<>());
+                keycloakIds.put((String) r[0], (String) r[2]);
                 if (r[1] != null) {
                   users.add((String) r[1]);
                 }
@@ -162,6 +202,22 @@ public class Quotas {
       for (String userId : org.getValue()) {
         if (!held.containsKey(userId) && claimMemberQuietly(org.getKey(), userId)) {
           claimed++;
+        }
+      }
+      // Invitations Keycloak no longer holds as pending (expired, accepted, withdrawn).
+      var invitations = claims.byKey(org.getKey(), MEMBERS, INVITATION_PREFIX).orElse(Map.of());
+      if (!invitations.isEmpty()) {
+        Set<String> pending = new HashSet<>();
+        keycloak
+            .pendingInvitations(keycloakIds.get(org.getKey()))
+            .forEach(email -> pending.add(invitationKey(email)));
+        for (var c : invitations.entrySet()) {
+          String key = INVITATION_PREFIX + c.getKey();
+          if (!pending.contains(key)
+              && c.getValue().createdAt().isBefore(now.minus(INVITATION_SETTLED))) {
+            claims.releaseQuietly(org.getKey(), MEMBERS, key);
+            released++;
+          }
         }
       }
     }
