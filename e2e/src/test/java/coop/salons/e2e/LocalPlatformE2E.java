@@ -143,6 +143,11 @@ class LocalPlatformE2E {
         assertThat(page.locator("#domain"))
             .hasAttribute("data-status", java.util.regex.Pattern.compile("False|Unknown"));
         assertThat(page.locator("#domain-record")).isVisible();
+        // And the TXT record that proves the domain is the association's, with its own value.
+        assertThat(page.locator("#domain-proof"))
+            .hasText(
+                java.util.regex.Pattern.compile(
+                    "_salons-proof\\.salon\\.amis-terre\\.example\\.org\\. TXT \"salons-proof=[0-9a-f]{40}\""));
         // No web client on this machine: the page says how to connect a Matrix app to the
         // server, and the address it gives is the server's.
         assertThat(page.locator("#open-chat")).hasCount(0);

@@ -172,6 +172,14 @@ public interface Messages {
   @Message("Look it up now")
   String domain_check();
 
+  @Message("{domain} is proven to be your association's.")
+  String domain_proven(String domain);
+
+  @Message(
+      "Prove the domain is your association's with this record in its DNS zone: until the platform"
+          + " sees it, the domain gets no route, no certificate and is in no federation list.")
+  String domain_proof_missing();
+
   @Message("Members' Mattermost accounts")
   String accounts_title();
 

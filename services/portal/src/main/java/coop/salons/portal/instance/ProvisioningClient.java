@@ -43,7 +43,13 @@ public interface ProvisioningClient {
       List<Step> steps,
       String customDomain,
       String dnsTarget,
+      DomainProof domainProof,
       List<Condition> conditions) {
+
+    /** Whether the association proved the custom domain is its own (the TXT record was seen). */
+    public boolean domainProven() {
+      return domainProof != null && domainProof.provenAt() != null;
+    }
 
     /**
      * What DNS said of the custom domain: {@code True} (it leads here), {@code False} or {@code
@@ -110,6 +116,9 @@ public interface ProvisioningClient {
 
   /** One of an instance's conditions. */
   record Condition(String type, String status, String reason, String message) {}
+
+  /** The TXT record that proves a custom domain, and when it was first seen. */
+  public record DomainProof(String record, String value, java.time.OffsetDateTime provenAt) {}
 
   record Page(List<Instance> items, String nextCursor) {}
 

@@ -43,6 +43,7 @@ class InstancePageTest {
             List.of(),
             null,
             null,
+            null,
             status == null
                 ? List.of()
                 : List.of(
@@ -78,6 +79,7 @@ class InstancePageTest {
         1,
         null,
         List.of(),
+        null,
         null,
         null,
         List.of());
@@ -139,5 +141,48 @@ class InstancePageTest {
 
     assertTrue(page("en", "Unknown", "").contains("id=\"accounts-unknown\""));
     assertFalse(page("en", null, null).contains("id=\"accounts\""), "other sign-in modes");
+  }
+
+  /**
+   * A custom domain not proven yet: the page shows the TXT record to create, in both languages;
+   * once proven, it says so instead.
+   */
+  @Test
+  void anUnprovenDomainShowsItsProofRecord() {
+    ProvisioningClient.Instance unproven = atDomain(null);
+    String page = render("en", unproven);
+    assertTrue(
+        page.contains(
+            "<pre id=\"domain-proof\">_salons-proof.chat.amis.org. TXT"
+                + " \"salons-proof=abc123\"</pre>"),
+        page);
+    assertTrue(page.contains("no route, no certificate"), page);
+    assertTrue(render("fr", unproven).contains("ni route, ni certificat"));
+    String proven = render("en", atDomain(java.time.OffsetDateTime.now()));
+    assertTrue(proven.contains("id=\"domain-proven\""), proven);
+    assertFalse(proven.contains("id=\"domain-proof\""), proven);
+  }
+
+  private static ProvisioningClient.Instance atDomain(java.time.OffsetDateTime provenAt) {
+    return new ProvisioningClient.Instance(
+        "salon",
+        "Le salon",
+        "matrix",
+        "1.163.2",
+        "small",
+        "open",
+        "ready",
+        "running",
+        "https://chat.amis.org/",
+        null,
+        null,
+        1,
+        null,
+        List.of(),
+        "chat.amis.org",
+        "salon.amis.chat.example.org",
+        new ProvisioningClient.DomainProof(
+            "_salons-proof.chat.amis.org", "salons-proof=abc123", provenAt),
+        List.of());
   }
 }

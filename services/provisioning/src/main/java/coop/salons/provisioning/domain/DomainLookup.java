@@ -79,6 +79,12 @@ public final class DomainLookup {
   }
 
   /** The records answered; none when the name does not exist. */
+  /** Whether one of the TXT records of {@code name} holds exactly {@code value}. */
+  public boolean holdsText(String name, String value) throws Failed {
+    String n = normal(name);
+    return records(n, dns.resolveTXT(n)).stream().anyMatch(value::equals);
+  }
+
   private static List<String> records(String name, Future<List<String>> query) throws Failed {
     try {
       return query

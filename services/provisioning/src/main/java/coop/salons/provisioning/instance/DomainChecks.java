@@ -64,7 +64,8 @@ public class DomainChecks {
                 () ->
                     Instance.<Instance>find(
                             "customDomain is not null and state <> 'deleted' and (domainPointed is"
-                                + " null or domainPointed = false or domainCheckedAt < ?1) order by"
+                                + " null or domainPointed = false or domainProvenAt is null"
+                                + " or domainCheckedAt < ?1) order by"
                                 + " domainCheckedAt nulls first",
                             trustedSince)
                         .page(0, BATCH)
@@ -86,8 +87,28 @@ public class DomainChecks {
       Log.infof("Could not look up %s: %s", i.customDomain, e.getMessage());
       pointed = i.domainPointed;
     }
+    boolean provenNow = false;
+    if (i.domainProvenAt == null && lookup != null) {
+      try {
+        provenNow = lookup.holdsText(i.domainProofRecord(), i.domainProofValue());
+      } catch (DomainLookup.Failed e) {
+        Log.infof("Could not look up %s: %s", i.domainProofRecord(), e.getMessage());
+      }
+    }
     Boolean found = pointed;
     OffsetDateTime now = OffsetDateTime.now();
+    if (provenNow) {
+      // Proven: the domain now enters routing, certificates and federation lists (a new
+      // generation, due for the supervisor at once). A proof is never taken back.
+      QuarkusTransaction.requiringNew()
+          .run(
+              () ->
+                  Instance.update(
+                      "domainProvenAt = ?1, generation = generation + 1, nextAttemptAt = ?1,"
+                          + " version = version + 1 where id = ?2 and domainProvenAt is null",
+                      now,
+                      i.id));
+    }
     QuarkusTransaction.requiringNew()
         .run(
             () -> {

@@ -110,6 +110,35 @@ public class Instance extends PanacheEntityBase {
   @Column(name = "domain_changed_at")
   public OffsetDateTime domainChangedAt;
 
+  /**
+   * The value the custom domain's TXT record {@code _salons-proof.<domain>} must hold for the
+   * domain to count (docs/adr/0028); generated with the domain.
+   */
+  @Column(name = "domain_proof", length = 64)
+  public String domainProof;
+
+  /** When DNS first showed the proof; null while the domain is not proven. */
+  @Column(name = "domain_proven_at")
+  public OffsetDateTime domainProvenAt;
+
+  /** The name of the TXT record that proves the custom domain. */
+  public String domainProofRecord() {
+    return customDomain == null ? null : "_salons-proof." + customDomain;
+  }
+
+  /** The text the TXT record must hold. */
+  public String domainProofValue() {
+    return domainProof == null ? null : "salons-proof=" + domainProof;
+  }
+
+  /**
+   * Whether the instance's host enters routing, certificates and federation lists: its own name
+   * under the platform's domain always; a custom domain once proven.
+   */
+  public boolean hostProven() {
+    return customDomain == null || domainProvenAt != null;
+  }
+
   /** When the custom domain was last looked up (what the next look-up is planned from). */
   @Column(name = "domain_checked_at")
   public OffsetDateTime domainCheckedAt;

@@ -67,6 +67,12 @@ public final class InstanceDtos {
       OffsetDateTime finishedAt) {}
 
   /** An instance as its organisation sees it; never a secret. */
+  /**
+   * The TXT record that proves a custom domain is the organisation's: its name, the text it must
+   * hold, and when DNS first showed it (null while not proven).
+   */
+  public record DomainProof(String record, String value, OffsetDateTime provenAt) {}
+
   public record InstanceView(
       UUID id,
       String organization,
@@ -77,6 +83,7 @@ public final class InstanceDtos {
       String plan,
       String customDomain,
       String dnsTarget,
+      DomainProof domainProof,
       String federation,
       int retentionDays,
       String login,

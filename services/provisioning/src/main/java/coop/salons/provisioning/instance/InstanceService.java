@@ -188,6 +188,11 @@ public class InstanceService implements Creations.Writer {
     i.plan = c.planName();
     i.chatVersion = c.version();
     i.customDomain = request.customDomain();
+    if (i.customDomain != null) {
+      byte[] proof = new byte[20];
+      PROOFS.nextBytes(proof);
+      i.domainProof = java.util.HexFormat.of().formatHex(proof);
+    }
     i.federation = request.federation() == null ? "platform-only" : request.federation();
     i.retentionDays = request.retentionDays() == null ? 0 : request.retentionDays();
     i.loginMode = c.login().id();
@@ -474,6 +479,28 @@ public class InstanceService implements Creations.Writer {
             });
   }
 
+  private static final java.security.SecureRandom PROOFS = new java.security.SecureRandom();
+
+  /** Whether the association proved it controls the custom domain, and how to. */
+  private static Condition proofCondition(Instance i) {
+    boolean proven = i.domainProvenAt != null;
+    return new Condition(
+        "DomainProven",
+        proven ? "True" : "False",
+        proven ? "Proven" : "AwaitingProof",
+        proven
+            ? i.customDomain + " is proven to be the organisation's."
+            : "Prove that "
+                + i.customDomain
+                + " is the organisation's: create the record "
+                + i.domainProofRecord()
+                + ". TXT \""
+                + i.domainProofValue()
+                + "\". Until then the domain is in no route, certificate or federation list.",
+        i.observedGeneration,
+        i.domainProvenAt);
+  }
+
   /** What DNS said of the instance's custom domain when it was last looked up. */
   private static Condition domainCondition(Instance i, String target) {
     String record =
@@ -573,6 +600,7 @@ public class InstanceService implements Creations.Writer {
                     i.lastTransitionAt)));
     if (i.customDomain != null) {
       conditions.add(domainCondition(i, i.platformHost(config.baseDomain())));
+      conditions.add(proofCondition(i));
     }
     if (Flavour.MATTERMOST.id().equals(i.flavour) && LoginMode.ACCOUNTS.id().equals(i.loginMode)) {
       conditions.add(accountsCondition(i));
@@ -587,6 +615,10 @@ public class InstanceService implements Creations.Writer {
         i.plan,
         i.customDomain,
         i.customDomain == null ? null : i.platformHost(config.baseDomain()),
+        i.customDomain == null
+            ? null
+            : new InstanceDtos.DomainProof(
+                i.domainProofRecord(), i.domainProofValue(), i.domainProvenAt),
         i.federation,
         i.retentionDays,
         i.loginMode,

@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param suspended run no server (scaled to zero), keep the data
  * @param commons the platform's own commons server: its sign-in admits every platform user, and its
  *     rooms are published by the platform's account only
+ * @param routed whether the host enters routing and certificates (an Ingress): always for a name
+ *     under the platform's domain, once proven for a custom domain (docs/adr/0028)
  */
 public record InstanceSpec(
     UUID id,
@@ -32,7 +34,8 @@ public record InstanceSpec(
     Database database,
     String issuer,
     long generation,
-    boolean commons) {
+    boolean commons,
+    boolean routed) {
 
   /** The instance's database on the tenants' server; the password is a secret, not here. */
   public record Database(String host, int port, String name, String user) {}

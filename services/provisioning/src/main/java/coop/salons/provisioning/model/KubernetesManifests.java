@@ -254,27 +254,29 @@ public final class KubernetesManifests {
     } else {
       paths.add(ingressPath("/", name));
     }
-    objects.add(
-        new IngressBuilder()
-            .withMetadata(
-                new ObjectMetaBuilder(meta(spec, name))
-                    .addToAnnotations("cert-manager.io/cluster-issuer", cluster.clusterIssuer())
-                    .addToAnnotations("nginx.ingress.kubernetes.io/proxy-body-size", "50m")
-                    .build())
-            .withNewSpec()
-            .withIngressClassName(cluster.ingressClass())
-            .addNewTl()
-            .withHosts(spec.host())
-            .withSecretName(name + "-tls")
-            .endTl()
-            .addNewRule()
-            .withHost(spec.host())
-            .withNewHttp()
-            .withPaths(paths)
-            .endHttp()
-            .endRule()
-            .endSpec()
-            .build());
+    if (spec.routed()) {
+      objects.add(
+          new IngressBuilder()
+              .withMetadata(
+                  new ObjectMetaBuilder(meta(spec, name))
+                      .addToAnnotations("cert-manager.io/cluster-issuer", cluster.clusterIssuer())
+                      .addToAnnotations("nginx.ingress.kubernetes.io/proxy-body-size", "50m")
+                      .build())
+              .withNewSpec()
+              .withIngressClassName(cluster.ingressClass())
+              .addNewTl()
+              .withHosts(spec.host())
+              .withSecretName(name + "-tls")
+              .endTl()
+              .addNewRule()
+              .withHost(spec.host())
+              .withNewHttp()
+              .withPaths(paths)
+              .endHttp()
+              .endRule()
+              .endSpec()
+              .build());
+    }
     return objects;
   }
 

@@ -111,6 +111,10 @@ public class PlatformServers {
     return QuarkusTransaction.joiningExisting()
         .call(
             () -> {
+              Instance self = Instance.findById(id);
+              if (self != null && !listed(self)) {
+                return Optional.<String>empty(); // in no list until proven: nothing to wait for
+              }
               List<String> waiting = new ArrayList<>();
               for (Instance other : takingNewcomersIn(id)) {
                 if (!"running".equals(other.desired) || !COMING_UP.contains(other.state())) {
@@ -173,8 +177,20 @@ public class PlatformServers {
     return cached;
   }
 
+  /**
+   * Whether a server enters the federation lists: not while its name is a custom domain the
+   * association has not proven (docs/adr/0028). A server named otherwise (the local runtime's
+   * {@code localhost:<port>}) claims no domain.
+   */
+  private boolean listed(Instance i) {
+    return i.hostProven()
+        || !i.customDomain.equals(
+            runtime.serverName(InstanceService.host(i, config.baseDomain()), i.localPort));
+  }
+
   private List<String> names(List<Instance> instances) {
     return instances.stream()
+        .filter(this::listed)
         .map(i -> runtime.serverName(InstanceService.host(i, config.baseDomain()), i.localPort))
         .filter(Objects::nonNull)
         .sorted()

@@ -178,7 +178,8 @@ public class Reconciler {
         new InstanceSpec.Database(t.host(), t.port(), dbName, dbName),
         config.realmUrl(),
         i.generation,
-        CommonsServer.is(i));
+        CommonsServer.is(i),
+        i.hostProven());
   }
 
   /**

@@ -21,6 +21,9 @@ public class Dnsmasq implements QuarkusTestResourceLifecycleManager {
 
   static final String INGRESS = "10.20.30.40";
 
+  /** The proof value the tests give the instance at proven.example.net. */
+  public static final String PROOF = "0123456789abcdef0123456789abcdef01234567";
+
   private Process process;
 
   @Override
@@ -69,7 +72,10 @@ public class Dnsmasq implements QuarkusTestResourceLifecycleManager {
                       "--host-record=ingress.chat.example.org," + INGRESS,
                       "--address=/by-address.example.net/" + INGRESS,
                       "--cname=by-cname.example.net,ingress.chat.example.org",
-                      "--address=/elsewhere.example.net/10.9.9.9"))
+                      "--address=/elsewhere.example.net/10.9.9.9",
+                      // The proof of proven.example.net, with the value DomainChecksTest gives it.
+                      "--txt-record=_salons-proof.proven.example.net,salons-proof=" + PROOF,
+                      "--txt-record=_salons-proof.wrong.example.net,salons-proof=not-the-value"))
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("dnsmasq.log").toFile())
               .start();

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coop.salons.provisioning.Fixture;
@@ -125,5 +126,69 @@ class DomainChecksTest {
         .then()
         .statusCode(409)
         .contentType("application/problem+json");
+  }
+
+  @jakarta.inject.Inject coop.salons.provisioning.supervisor.Reconciler reconciler;
+  @jakarta.inject.Inject coop.salons.provisioning.supervisor.PlatformServers platformServers;
+  @jakarta.inject.Inject io.agroal.api.AgroalDataSource dataSource;
+
+  @Test
+  void aDomainCountsOnlyOnceItsTxtRecordProvesIt() throws Exception {
+    TestUser owner = Fixture.user("dns-prover");
+    String proven = instanceAt(owner, "proven.example.net");
+    String wrong = instanceAt(owner, "wrong.example.net");
+    // Each instance is told the record to create, with a value of its own.
+    String record =
+        as(owner)
+            .get(path(proven) + "/chat")
+            .then()
+            .body("domainProof.record", equalTo("_salons-proof.proven.example.net"))
+            .body("domainProof.provenAt", equalTo(null))
+            .body("conditions.find { it.type == 'DomainProven' }.status", equalTo("False"))
+            .body("conditions.find { it.type == 'DomainProven' }.reason", equalTo("AwaitingProof"))
+            .extract()
+            .path("domainProof.value");
+    String other = as(owner).get(path(wrong) + "/chat").then().extract().path("domainProof.value");
+    assertTrue(record.startsWith("salons-proof=") && !record.equals(other), record + " " + other);
+    // Unproven: no route, no certificate, in no federation list.
+    assertFalse(spec(proven).routed());
+    assertFalse(platformServers.live().contains("proven.example.net"));
+
+    // The association publishes the value (here: DNS holds the value the test gives the row).
+    try (var c = dataSource.getConnection();
+        var st =
+            c.prepareStatement(
+                "UPDATE instance SET domain_proof = ? WHERE organization_slug = ? AND slug = 'chat'")) {
+      st.setString(1, coop.salons.provisioning.domain.Dnsmasq.PROOF);
+      st.setString(2, proven);
+      st.executeUpdate();
+    }
+    long generation =
+        as(owner).get(path(proven) + "/chat").then().extract().jsonPath().getLong("generation");
+    checks.checkDue();
+    as(owner)
+        .get(path(proven) + "/chat")
+        .then()
+        .body("domainProof.provenAt", not(equalTo(null)))
+        .body("conditions.find { it.type == 'DomainProven' }.status", equalTo("True"))
+        .body("generation", equalTo((int) generation + 1));
+    assertTrue(spec(proven).routed());
+    assertTrue(platformServers.live().contains("proven.example.net"));
+    // A TXT record with another value proves nothing.
+    as(owner)
+        .get(path(wrong) + "/chat")
+        .then()
+        .body("conditions.find { it.type == 'DomainProven' }.status", equalTo("False"));
+    assertFalse(spec(wrong).routed());
+    assertFalse(platformServers.live().contains("wrong.example.net"));
+  }
+
+  private coop.salons.provisioning.model.InstanceSpec spec(String org) {
+    return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                reconciler.spec(
+                    Instance.<Instance>find("organizationSlug = ?1 and slug = 'chat'", org)
+                        .firstResult()));
   }
 }

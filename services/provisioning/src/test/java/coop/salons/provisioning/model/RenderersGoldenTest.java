@@ -185,6 +185,24 @@ class RenderersGoldenTest {
   }
 
   @Test
+  void anUnprovenCustomDomainGetsNoIngressNorCertificate() {
+    InstanceSpec routed = Specs.matrix(Federation.PLATFORM_ONLY, 0);
+    InstanceSpec unproven = Specs.unrouted(routed);
+    List<HasMetadata> objects =
+        KubernetesManifests.render(
+            unproven, render(unproven), Specs.cluster(), Specs.secrets(Flavour.MATRIX));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        objects.stream().noneMatch(o -> "Ingress".equals(o.getKind())), "no Ingress");
+    org.junit.jupiter.api.Assertions.assertEquals(
+        1,
+        KubernetesManifests.render(
+                routed, render(routed), Specs.cluster(), Specs.secrets(Flavour.MATRIX))
+            .stream()
+            .filter(o -> "Ingress".equals(o.getKind()))
+            .count());
+  }
+
+  @Test
   void kubernetesObjectsOfASuspendedMattermostInstance() {
     InstanceSpec s = Specs.mattermost(LoginMode.ACCOUNTS, "Équipe");
     InstanceSpec suspended = Specs.with(s, s.displayName(), s.platformServers(), true);

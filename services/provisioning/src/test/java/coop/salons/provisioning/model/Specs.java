@@ -33,7 +33,8 @@ final class Specs {
             "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
         "https://login.example.org/realms/salons",
         3,
-        false);
+        false,
+        true);
   }
 
   /** The platform's commons server. */
@@ -56,6 +57,7 @@ final class Specs {
             "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
         "https://login.example.org/realms/salons",
         1,
+        true,
         true);
   }
 
@@ -78,7 +80,8 @@ final class Specs {
             "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
         "https://login.example.org/realms/salons",
         1,
-        false);
+        false,
+        true);
   }
 
   /** The same spec with another display name, list of the commons' servers, or suspension. */
@@ -101,7 +104,31 @@ final class Specs {
         s.database(),
         s.issuer(),
         s.generation(),
-        s.commons());
+        s.commons(),
+        s.routed());
+  }
+
+  /** The same spec whose custom domain is not proven yet: in no route. */
+  static InstanceSpec unrouted(InstanceSpec s) {
+    return new InstanceSpec(
+        s.id(),
+        s.organization(),
+        s.slug(),
+        s.displayName(),
+        s.flavour(),
+        s.image(),
+        s.version(),
+        s.host(),
+        s.plan(),
+        s.federation(),
+        s.retentionDays(),
+        s.platformServers(),
+        s.suspended(),
+        s.database(),
+        s.issuer(),
+        s.generation(),
+        s.commons(),
+        false);
   }
 
   static Map<String, String> secrets(Flavour flavour) {
