@@ -161,6 +161,27 @@ class LocalPlatformE2E {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, versions.statusCode(), versions.body());
         assertTrue(versions.body().contains("\"versions\""), versions.body());
+        // The footer links the platform's API: the four services' documents in one, each path
+        // naming the service that answers it.
+        assertThat(page.locator("#api-link")).hasAttribute("href", "/openapi.json");
+        HttpResponse<String> api =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:8080/openapi.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, api.statusCode(), api.body());
+        com.fasterxml.jackson.databind.JsonNode doc =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(api.body());
+        assertEquals(
+            "http://localhost:8082",
+            doc.at("/paths/~1api~1v1~1organizations/servers/0/url").asText());
+        assertEquals(
+            "http://localhost:8081",
+            doc.at("/paths/~1api~1v1~1organizations~1{org}~1instances/servers/0/url").asText());
+        assertEquals(
+            "http://localhost:8083", doc.at("/paths/~1api~1v1~1plans/servers/0/url").asText());
+        assertEquals(
+            "http://localhost:8084",
+            doc.at("/paths/~1api~1v1~1commons~1themes/servers/0/url").asText());
         // Suspended: the server stops (the page follows it); started again: it answers again.
         page.locator("#suspend").click();
         assertThat(page.locator("#resume"))

@@ -204,6 +204,43 @@ class ChartTest {
     assertTrue(env(objects, "portal").containsKey("SALONS_COMMONS_URL"));
   }
 
+  /**
+   * The services' APIs on the portal's host, one path per service, rewritten to the service's own
+   * paths; nothing but the API and its OpenAPI is exposed; the portal names them in its merged
+   * OpenAPI. Turned off, no Ingress of an API is rendered (the operator routes them).
+   */
+  @Test
+  void theApisAreReachableOnThePortalsHostOnePathPerService() throws IOException {
+    List<JsonNode> objects = render(t -> t.set("publicUrl", "https://salons.example.org"));
+    for (String service : List.of("identity", "provisioning", "billing", "commons")) {
+      JsonNode ingress =
+          kind(objects, "Ingress").stream()
+              .filter(i -> i.at("/metadata/name").asText().endsWith("-api-" + service))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no Ingress for " + service));
+      JsonNode path = ingress.at("/spec/rules/0/http/paths/0");
+      assertEquals("/services/" + service + "/(api/.*|q/openapi.*)", path.path("path").asText());
+      assertEquals("salons.example.org", ingress.at("/spec/rules/0/host").asText());
+      assertEquals(
+          "/$1",
+          ingress.at("/metadata/annotations/nginx.ingress.kubernetes.io~1rewrite-target").asText());
+      assertTrue(path.at("/backend/service/name").asText().endsWith(service));
+      java.util.regex.Pattern routed = java.util.regex.Pattern.compile(path.path("path").asText());
+      assertTrue(routed.matcher("/services/" + service + "/api/v1/organizations").matches());
+      assertTrue(routed.matcher("/services/" + service + "/q/openapi").matches());
+      assertFalse(routed.matcher("/services/" + service + "/q/metrics").matches());
+    }
+    assertEquals(
+        "https://salons.example.org/services",
+        env(objects, "portal").get("SALONS_PORTAL_PUBLIC_API").path("value").asText());
+    List<JsonNode> off = render(t -> t.set("ingress.apis", "false"));
+    assertTrue(
+        kind(off, "Ingress").stream()
+            .noneMatch(i -> i.at("/metadata/name").asText().contains("-api-")));
+    // Routed by the operator's own controller then: the merged OpenAPI names the same paths.
+    assertTrue(env(off, "portal").containsKey("SALONS_PORTAL_PUBLIC_API"));
+  }
+
   @Test
   void onlyProvisioningGetsClusterRightsAndNoWildcards() throws IOException {
     List<JsonNode> objects = render(t -> t);

@@ -24,6 +24,7 @@ public class MembershipFollower {
 
   @Inject @RestClient IdentityFeed feed;
   @Inject EntityManager em;
+  @Inject jakarta.enterprise.event.Event<MembershipChanged> changed;
 
   @Scheduled(
       every = "${salons.membership.poll:5s}",
@@ -126,6 +127,11 @@ public class MembershipFollower {
                 .setParameter(2, e.userId())
                 .executeUpdate();
         default -> Log.warnf("Ignoring a membership event of unknown kind %s", e.kind());
+      }
+      if (List.of("added", "role_changed", "removed").contains(e.kind())) {
+        changed.fire(
+            new MembershipChanged(
+                e.id(), e.organization(), e.userId(), e.kind(), e.role(), e.occurredAt()));
       }
     }
     em.createNativeQuery(

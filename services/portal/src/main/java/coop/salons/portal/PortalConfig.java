@@ -33,4 +33,11 @@ public interface PortalConfig {
   /** The base URL of the commons service's API. */
   @WithDefault("http://localhost:8084")
   String commonsUrl();
+
+  /**
+   * Where scripts reach the services' APIs from outside, one path per service ({@code
+   * <public-api>/identity/api/v1/…}): the chart sets {@code <publicUrl>/services}. Unset, the
+   * platform's merged OpenAPI names each service's own base URL (one machine).
+   */
+  java.util.Optional<String> publicApi();
 }

@@ -97,6 +97,9 @@ public interface Messages {
   @Message("Free software under the AGPL-3.0")
   String footer_license();
 
+  @Message("The platform's API (OpenAPI)")
+  String footer_api();
+
   @Message("Chat instances")
   String instances_title();
 

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Records the deliveries owed for an instance's state change, in the transaction that makes the
- * change: a change is never reported without happening, nor lost once it happened.
+ * Records the deliveries owed for an instance's state change or a membership change, in the
+ * transaction that makes the change: a change is never reported without happening, nor lost once it
+ * happened.
  */
 @ApplicationScoped
 public class Webhooks {
@@ -48,17 +49,45 @@ public class Webhooks {
     if (subscribers.isEmpty()) {
       return;
     }
-    OffsetDateTime now = OffsetDateTime.now();
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("id", UUID.randomUUID().toString());
-    event.put("type", "instance.state-changed");
-    event.put("occurredAt", now.toString());
-    event.put("organization", i.organization());
+    Map<String, Object> event = event("instance.state-changed", i.organization());
     event.put("instance", i.instance());
     event.put("instanceId", i.instanceId().toString());
     event.put("state", i.state());
     event.put("generation", i.generation());
     event.put("url", i.url());
+    owe(event, subscribers);
+  }
+
+  /**
+   * A member added, removed or given another role (identity's feed, as provisioning applies it):
+   * {@code member.added}, {@code member.removed}, {@code member.role-changed}, in the transaction
+   * that applies the change, so each is told once.
+   */
+  void membershipChanged(
+      @jakarta.enterprise.event.Observes coop.salons.membership.MembershipChanged c) {
+    List<Webhook> subscribers =
+        Webhook.list("organizationSlug = ?1 order by createdAt", c.organization());
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    Map<String, Object> event = event("member." + c.kind().replace('_', '-'), c.organization());
+    event.put("userId", c.userId());
+    event.put("role", c.role());
+    event.put("changedAt", c.occurredAt() == null ? null : c.occurredAt().toString());
+    owe(event, subscribers);
+  }
+
+  private static Map<String, Object> event(String type, String organization) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("id", UUID.randomUUID().toString());
+    event.put("type", type);
+    event.put("occurredAt", OffsetDateTime.now().toString());
+    event.put("organization", organization);
+    return event;
+  }
+
+  private void owe(Map<String, Object> event, List<Webhook> subscribers) {
+    OffsetDateTime now = OffsetDateTime.now();
     String payload;
     try {
       payload = json.writeValueAsString(event);
@@ -69,7 +98,7 @@ public class Webhooks {
       WebhookDelivery d = new WebhookDelivery();
       d.webhookId = w.id;
       d.payload = payload;
-      d.eventType = "instance.state-changed";
+      d.eventType = (String) event.get("type");
       d.nextAttemptAt = now;
       d.createdAt = now;
       d.persist();

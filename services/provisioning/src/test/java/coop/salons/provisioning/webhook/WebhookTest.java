@@ -159,6 +159,51 @@ class WebhookTest {
    * request open (longer than the tests' sending timeout allows to end it), and the other still
    * gets the same event meanwhile.
    */
+  @jakarta.inject.Inject coop.salons.membership.MembershipFollower follower;
+
+  @Test
+  void membershipChangesAreToldToo() throws Exception {
+    TestUser owner = Fixture.user("webhook-members-owner");
+    TestUser newcomer = Fixture.user("webhook-members-newcomer");
+    String org = Fixture.organization(owner);
+    String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
+    as(owner)
+        .body(Map.of("url", url))
+        .post("/api/v1/organizations/" + org + "/webhooks")
+        .then()
+        .statusCode(201);
+    Fixture.addMember(org, owner, newcomer, "admin");
+    follower.catchUp();
+    JsonNode added = next("member.added");
+    assertEquals(org, added.get("organization").asText());
+    assertEquals(newcomer.id(), added.get("userId").asText());
+    assertEquals("admin", added.get("role").asText());
+
+    as(owner)
+        .baseUri(Fixture.servers().identityUrl())
+        .delete("/api/v1/organizations/" + org + "/members/" + newcomer.id())
+        .then()
+        .statusCode(204);
+    follower.catchUp();
+    JsonNode removed = next("member.removed");
+    assertEquals(newcomer.id(), removed.get("userId").asText());
+  }
+
+  /** The next delivery of that type (others, such as the owner's own joining, are passed). */
+  private JsonNode next(String type) throws Exception {
+    long until = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < until) {
+      String[] delivery = received.poll(1, TimeUnit.SECONDS);
+      if (delivery != null) {
+        JsonNode event = JSON.readTree(delivery[1]);
+        if (type.equals(event.get("type").asText())) {
+          return event;
+        }
+      }
+    }
+    throw new AssertionError("no " + type + " delivered");
+  }
+
   @Test
   void aSlowReceiverDelaysNoOtherOne() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
