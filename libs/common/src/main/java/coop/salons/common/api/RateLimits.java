@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A ceiling on how often one caller (a person, an organisation) may do what creates or mails:
- * beyond it, 429 with {@code Retry-After}. Counted per replica, in windows of an hour.
+ * A ceiling on how often one caller (a person, an organisation, a network address) may do what
+ * creates or mails: beyond it, 429 with {@code Retry-After}. Counted per replica, in windows of an
+ * hour.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -33,6 +34,14 @@ public class RateLimits {
     /** Members one organisation adds in an hour (each may mail an invitation). */
     @WithDefault("50")
     int invitationsPerHour();
+
+    /**
+     * Creations and mailings of every kind from one network address in an hour, whoever signs them:
+     * many accounts made to get round the per-person ceilings still share one. Generous, since an
+     * association's office puts many people behind one address.
+     */
+    @WithDefault("200")
+    int perAddressPerHour();
   }
 
   /** What is limited, and its limit in the settings. */
@@ -67,9 +76,28 @@ public class RateLimits {
     if (!config.enabled()) {
       return;
     }
-    int limit = what.of(config);
-    String action = what.what;
+    count(what.what, who, what.of(config));
+  }
+
+  /**
+   * The same, and counted for the network address the request came from (behind the platform's
+   * ingress, the address it forwards), against {@code per-address-per-hour}: refused beyond either.
+   */
+  public void check(Limit what, String who, String address) {
+    if (!config.enabled()) {
+      return;
+    }
+    if (address != null) {
+      count("creations from one address", address, config.perAddressPerHour());
+    }
+    count(what.what, who, what.of(config));
+  }
+
+  private void count(String action, String who, int limit) {
     long now = System.currentTimeMillis();
+    if (windows.size() > 10_000) {
+      windows.values().removeIf(w -> now - w[0] >= WINDOW.toMillis()); // windows long over
+    }
     long[] w =
         windows.compute(
             action + "|" + who,
@@ -83,6 +111,13 @@ public class RateLimits {
       long retryAfter = Math.max(1, (w[0] + WINDOW.toMillis() - now + 999) / 1000);
       throw new Limited(action, limit, retryAfter);
     }
+  }
+
+  /** The address a request came from (the ingress forwards the client's: see each service). */
+  public static String addressOf(io.vertx.core.http.HttpServerRequest request) {
+    return request == null || request.remoteAddress() == null
+        ? null
+        : request.remoteAddress().hostAddress();
   }
 
   /** The refusal: 429, and when to try again. */

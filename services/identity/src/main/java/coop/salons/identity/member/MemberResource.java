@@ -39,6 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class MemberResource {
 
   @Inject RateLimits rateLimits;
+  @Inject io.vertx.core.http.HttpServerRequest httpRequest;
   @Inject MemberService members;
   @Inject Caller caller;
   @Inject Idempotency idempotency;
@@ -70,7 +71,7 @@ public class MemberResource {
         request,
         () -> {
           // Adding may mail an invitation: a ceiling per organisation.
-          rateLimits.check(RateLimits.Limit.INVITATIONS, org);
+          rateLimits.check(RateLimits.Limit.INVITATIONS, org, RateLimits.addressOf(httpRequest));
           MemberService.Added added =
               members.add(org, userId, request.email().strip(), request.roleOrDefault());
           if (added.member() == null) {

@@ -38,6 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class OrganizationResource {
 
   @Inject RateLimits rateLimits;
+  @Inject io.vertx.core.http.HttpServerRequest httpRequest;
   @Inject OrganizationService organizations;
   @Inject Caller caller;
   @Inject Idempotency idempotency;
@@ -54,7 +55,8 @@ public class OrganizationResource {
         idempotencyKey,
         request,
         () -> {
-          rateLimits.check(RateLimits.Limit.ORGANIZATIONS, userId);
+          rateLimits.check(
+              RateLimits.Limit.ORGANIZATIONS, userId, RateLimits.addressOf(httpRequest));
           OrganizationView created =
               organizations.create(userId, caller.username(), caller.email(), request);
           return new Idempotency.Answer(

@@ -43,6 +43,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class InstanceResource {
 
   @Inject RateLimits rateLimits;
+  @Inject io.vertx.core.http.HttpServerRequest httpRequest;
   @Inject InstanceService instances;
   @Inject OrganizationAccess access;
   @Inject Caller caller;
@@ -64,7 +65,7 @@ public class InstanceResource {
         idempotencyKey,
         request,
         () -> {
-          rateLimits.check(RateLimits.Limit.INSTANCES, org);
+          rateLimits.check(RateLimits.Limit.INSTANCES, org, RateLimits.addressOf(httpRequest));
           InstanceView created = instances.create(org, request);
           return new Idempotency.Answer(202, location(org, created.slug()), created);
         },
