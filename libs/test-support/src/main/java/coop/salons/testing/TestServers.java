@@ -423,6 +423,15 @@ public final class TestServers {
             + enc(user.password()));
   }
 
+  /** An access token of a confidential client (an organisation's automation client, say). */
+  public String clientCredentialsToken(String clientId, String secret) {
+    return tokenFor(
+        "grant_type=client_credentials&client_id="
+            + enc(clientId)
+            + "&client_secret="
+            + enc(secret));
+  }
+
   /** An access token for a service's own account (client credentials). */
   public String serviceToken(Service s) {
     return tokenFor(

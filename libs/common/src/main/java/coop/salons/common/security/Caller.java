@@ -27,4 +27,16 @@ public class Caller {
   public String email() {
     return token.getClaim("email");
   }
+
+  /** The client ids of organisations' automation clients start so (docs/adr/0029). */
+  public static final String AUTOMATION_PREFIX = "automation-";
+
+  /**
+   * Whether the token is an organisation's automation client's (client credentials): it acts for
+   * its organisation only, never as a person (it creates no organisation, opens no commons room).
+   */
+  public boolean automation() {
+    String client = token.getClaim("azp");
+    return client != null && client.startsWith(AUTOMATION_PREFIX);
+  }
 }

@@ -132,7 +132,9 @@ public class GitLabShape {
                   Organization o = Organization.bySlug(organization);
                   return o == null
                       ? List.<String>of()
-                      : Membership.<Membership>list("id.organizationId", o.id).stream()
+                      : Membership.<Membership>list(
+                              "id.organizationId = ?1 and automation = false", o.id)
+                          .stream()
                           .map(m -> m.id.userId())
                           .toList();
                 });

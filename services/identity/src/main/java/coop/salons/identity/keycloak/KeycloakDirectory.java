@@ -163,6 +163,63 @@ public class KeycloakDirectory {
         .collect(java.util.stream.Collectors.toSet());
   }
 
+  /** An automation client made in the realm: its ids and its first secret. */
+  public record MadeClient(String keycloakId, String userId, String username, String secret) {}
+
+  /**
+   * Makes a confidential client that signs in with client credentials only, its tokens meant for
+   * the API (docs/adr/0027, 0029).
+   */
+  public MadeClient createAutomationClient(String clientId, String description) {
+    org.keycloak.representations.idm.ClientRepresentation c =
+        new org.keycloak.representations.idm.ClientRepresentation();
+    c.setClientId(clientId);
+    c.setName(description);
+    c.setEnabled(true);
+    c.setProtocol("openid-connect");
+    c.setPublicClient(false);
+    c.setClientAuthenticatorType("client-secret");
+    c.setServiceAccountsEnabled(true);
+    c.setStandardFlowEnabled(false);
+    c.setImplicitFlowEnabled(false);
+    c.setDirectAccessGrantsEnabled(false);
+    String id;
+    try (Response r = realm().clients().create(c)) {
+      id = org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(r);
+    }
+    var client = realm().clients().get(id);
+    RealmSettings.ensureApiAudience(client, clientId);
+    UserRepresentation account = client.getServiceAccountUser();
+    return new MadeClient(
+        id, account.getId(), account.getUsername(), client.getSecret().getValue());
+  }
+
+  /** A new secret for the client; the old one stops working at once. */
+  public String rotateSecret(String keycloakId) {
+    return realm().clients().get(keycloakId).generateNewSecret().getValue();
+  }
+
+  /** Deletes a client of the realm (its service account with it); one already gone is fine. */
+  public void deleteClient(String keycloakId) {
+    try {
+      realm().clients().get(keycloakId).remove();
+    } catch (WebApplicationException e) {
+      rethrowUnlessNotFound(e);
+    }
+  }
+
+  /** When the client last obtained a token (the realm's CLIENT_LOGIN events), if it did. */
+  public java.util.Optional<java.time.OffsetDateTime> lastTokenOf(String clientId) {
+    return realm()
+        .getEvents(List.of("CLIENT_LOGIN"), clientId, null, null, null, null, 0, 1)
+        .stream()
+        .findFirst()
+        .map(
+            e ->
+                java.time.OffsetDateTime.ofInstant(
+                    java.time.Instant.ofEpochMilli(e.getTime()), java.time.ZoneOffset.UTC));
+  }
+
   /** Ends every session of a user, so that a removed member loses access at once. */
   public void endSessions(String userId) {
     try {

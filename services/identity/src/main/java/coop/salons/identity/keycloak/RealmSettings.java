@@ -66,6 +66,7 @@ public class RealmSettings {
       changed = true;
     }
     boolean profileChanged = declareMemberNumber(realm);
+    profileChanged |= recordClientLogins(realm);
     for (String clientId : API_CLIENTS) {
       for (ClientRepresentation client : realm.clients().findByClientId(clientId)) {
         profileChanged |= ensureApiAudience(realm.clients().get(client.getId()), clientId);
@@ -80,6 +81,46 @@ public class RealmSettings {
           "Realm %s: Organizations and brute-force protection turned back on", config.realm());
     }
     return changed || profileChanged;
+  }
+
+  /**
+   * Keeps the realm's record of tokens given to clients ({@code CLIENT_LOGIN} events, 90 days by
+   * default), from which an automation client's last use is read; an operator's own list of event
+   * types is kept, the type added to it.
+   */
+  private boolean recordClientLogins(org.keycloak.admin.client.resource.RealmResource realm) {
+    org.keycloak.representations.idm.RealmEventsConfigRepresentation events;
+    try {
+      events = realm.getRealmEventsConfig();
+    } catch (jakarta.ws.rs.WebApplicationException e) {
+      LOG.warnf(
+          "Realm %s: the events settings are not readable (HTTP %d): give the identity service's"
+              + " account the realm-management roles view-events and manage-events, or automation"
+              + " clients' last use stays unknown",
+          config.realm(), e.getResponse() == null ? 0 : e.getResponse().getStatus());
+      return false;
+    }
+    List<String> types =
+        events.getEnabledEventTypes() == null
+            ? new java.util.ArrayList<>()
+            : new java.util.ArrayList<>(events.getEnabledEventTypes());
+    boolean on = Boolean.TRUE.equals(events.isEventsEnabled());
+    if (on && (types.isEmpty() || types.contains("CLIENT_LOGIN"))) {
+      return false; // every type is recorded (an empty list), or this one is
+    }
+    if (!on) {
+      types = new java.util.ArrayList<>(List.of("CLIENT_LOGIN"));
+      if (events.getEventsExpiration() == null) {
+        events.setEventsExpiration(90L * 24 * 3600);
+      }
+    } else {
+      types.add("CLIENT_LOGIN");
+    }
+    events.setEventsEnabled(true);
+    events.setEnabledEventTypes(types);
+    realm.updateRealmEventsConfig(events);
+    LOG.infof("Realm %s: tokens given to clients are recorded (CLIENT_LOGIN)", config.realm());
+    return true;
   }
 
   /**

@@ -46,7 +46,9 @@ public class MemberDirectoryResource {
     if (o == null) {
       throw ProblemException.notFound("No organisation '" + org + "'.");
     }
-    return Membership.<Membership>list("id.organizationId = ?1 order by username", o.id).stream()
+    return Membership.<Membership>list(
+            "id.organizationId = ?1 and automation = false order by username", o.id)
+        .stream()
         .map(m -> new DirectoryEntry(m.id.userId(), m.username, m.email, m.role))
         .toList();
   }

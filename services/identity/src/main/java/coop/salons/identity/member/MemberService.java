@@ -52,7 +52,8 @@ public class MemberService {
     }
     List<Membership> rows =
         Membership.<Membership>find(
-                "id.organizationId = ?1 and (username > ?2 or (username = ?2 and id.userId > ?3))"
+                "id.organizationId = ?1 and automation = false"
+                    + " and (username > ?2 or (username = ?2 and id.userId > ?3))"
                     + " order by username, id.userId",
                 a.organization().id,
                 afterName,

@@ -34,6 +34,10 @@ public class Membership extends PanacheEntityBase {
   @Column(name = "joined_at", nullable = false)
   public OffsetDateTime joinedAt;
 
+  /** An automation client's service account (docs/adr/0029): no person, not listed nor counted. */
+  @Column(nullable = false)
+  public boolean automation;
+
   public Role role() {
     return Role.parse(role).orElseThrow();
   }

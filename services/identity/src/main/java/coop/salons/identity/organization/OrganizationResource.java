@@ -50,6 +50,10 @@ public class OrganizationResource {
       @Valid @NotNull CreateOrganization request,
       @HeaderParam("Idempotency-Key") String idempotencyKey) {
     String userId = caller.id();
+    if (caller.automation()) {
+      throw coop.salons.common.api.ProblemException.forbidden(
+          "An automation client acts for its own organisation only; it creates none.");
+    }
     return idempotency.run(
         userId + " POST /api/v1/organizations",
         idempotencyKey,

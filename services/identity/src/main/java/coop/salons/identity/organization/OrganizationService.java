@@ -171,7 +171,8 @@ public class OrganizationService {
     String after = Cursors.decode(cursor);
     List<Object[]> rows =
         em.createQuery(
-                "select o, m.role, (select count(x) from Membership x where x.id.organizationId = o.id)"
+                "select o, m.role, (select count(x) from Membership x where x.id.organizationId = o.id"
+                    + " and x.automation = false)"
                     + " from Organization o, Membership m"
                     + " where m.id.organizationId = o.id and m.id.userId = :user"
                     + " and o.slug > :after order by o.slug",
@@ -375,7 +376,7 @@ public class OrganizationService {
   }
 
   private OrganizationView view(Organization o, Role role) {
-    return view(o, role, Membership.count("id.organizationId", o.id));
+    return view(o, role, Membership.count("id.organizationId = ?1 and automation = false", o.id));
   }
 
   private static OrganizationView view(Organization o, Role role, long members) {

@@ -175,7 +175,8 @@ public class Quotas {
                   em.createNativeQuery(
                           "SELECT o.slug, m.user_id, o.keycloak_id FROM organization o"
                               + " LEFT JOIN membership m"
-                              + " ON m.organization_id = o.id WHERE o.keycloak_id IS NOT NULL"
+                              + " ON m.organization_id = o.id AND NOT m.automation"
+                              + " WHERE o.keycloak_id IS NOT NULL"
                               + " AND o.deletion_scheduled_at IS NULL")
                       .getResultList();
               for (Object[] r : rows) {

@@ -94,6 +94,25 @@ class AuthorizationContractTest extends IdentityTestBase {
         .operation("GET", "/api/v1/organizations/{org}/identity-providers/{name}", idp, null, ADMIN)
         .operation(
             "DELETE", "/api/v1/organizations/{org}/identity-providers/{name}", idp, null, OWNER)
+        .operation("GET", "/api/v1/organizations/{org}/automation-clients", o, null, OWNER)
+        .operation(
+            "POST",
+            "/api/v1/organizations/{org}/automation-clients",
+            o,
+            Map.of("name", "Strangers script", "role", "admin"),
+            OWNER)
+        .operation(
+            "POST",
+            "/api/v1/organizations/{org}/automation-clients/{id}/secret",
+            Map.of("org", org, "id", java.util.UUID.randomUUID().toString()),
+            null,
+            OWNER)
+        .operation(
+            "DELETE",
+            "/api/v1/organizations/{org}/automation-clients/{id}",
+            Map.of("org", org, "id", java.util.UUID.randomUUID().toString()),
+            null,
+            OWNER)
         .operation("GET", "/api/v1/member-directory/{org}", o, null, SERVICE)
         .operation("GET", "/api/v1/membership-events", Map.of(), null, SERVICE)
         .operation("POST", "/api/v1/quota-reconciliations", Map.of(), null, STAFF)
@@ -149,6 +168,7 @@ class AuthorizationContractTest extends IdentityTestBase {
   private static String state() {
     return as("owner-a").get("/api/v1/organizations/" + org).asString()
         + as("owner-a").get("/api/v1/organizations/" + org + "/members").asString()
-        + as("owner-a").get("/api/v1/organizations/" + org + "/identity-providers").asString();
+        + as("owner-a").get("/api/v1/organizations/" + org + "/identity-providers").asString()
+        + as("owner-a").get("/api/v1/organizations/" + org + "/automation-clients").asString();
   }
 }
