@@ -33,7 +33,10 @@ import java.util.function.Supplier;
  *   <li>a person calling an operation for service accounts or the hoster's staff: 403.
  * </ul>
  *
- * A revoked automation client is not one of the kinds yet: automation clients do not exist.
+ * <ul>
+ *   <li>a revoked automation client of the organisation (its token still signed and unexpired): 404
+ *       on the organisation's operations, 403 on the service accounts' and staff's.
+ * </ul>
  */
 public final class AuthorizationContract {
 
@@ -54,7 +57,19 @@ public final class AuthorizationContract {
 
   /** Who calls as whom: the tokens of the fixture's people. */
   public record People(
-      String owner, String admin, String member, String outsider, String ownerOtherAudience) {}
+      String owner,
+      String admin,
+      String member,
+      String outsider,
+      String ownerOtherAudience,
+      String revokedAutomation) {
+
+    /** Without a revoked automation client's token (the reads' side needs none). */
+    public People(
+        String owner, String admin, String member, String outsider, String ownerOtherAudience) {
+      this(owner, admin, member, outsider, ownerOtherAudience, null);
+    }
+  }
 
   /** One operation: its method and path as the OpenAPI names them, how to call it, who may. */
   public record Operation(
@@ -241,6 +256,13 @@ public final class AuthorizationContract {
       case SERVICE, STAFF -> a.put("the owner", 403);
       default -> {}
     }
+    if (people.revokedAutomation() != null) {
+      switch (caller) {
+        case MEMBER, ADMIN, OWNER -> a.put("a revoked automation client", 404);
+        case SERVICE, STAFF -> a.put("a revoked automation client", 403);
+        default -> {} // signed-in operations: its token names no organisation any more
+      }
+    }
     return a;
   }
 
@@ -252,6 +274,7 @@ public final class AuthorizationContract {
       case "a member" -> people.member();
       case "an admin" -> people.admin();
       case "the owner" -> people.owner();
+      case "a revoked automation client" -> people.revokedAutomation();
       default -> throw new IllegalArgumentException(who);
     };
   }

@@ -70,4 +70,43 @@ public class Fixtures {
         .then()
         .statusCode(201);
   }
+
+  /**
+   * The token of an automation client of the organisation (an admin's role) that the owner made and
+   * then revoked through identity: still signed and unexpired, a member of nothing. The service
+   * under test learns the revocation from identity's feed: {@code probe} (a read of the
+   * organisation's, answered 200 to a member) is asked until it refuses the token.
+   */
+  public static String revokedAutomationToken(TestUser owner, String org, String probe) {
+    String clients = "/api/v1/organizations/" + org + "/automation-clients";
+    io.restassured.path.json.JsonPath made =
+        as(owner)
+            .baseUri(servers().identityUrl())
+            .body(Map.of("name", "Revoked script", "role", "admin"))
+            .post(clients)
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath();
+    String token =
+        servers().clientCredentialsToken(made.getString("clientId"), made.getString("secret"));
+    as(owner)
+        .baseUri(servers().identityUrl())
+        .delete(clients + "/" + made.getString("id"))
+        .then()
+        .statusCode(204);
+    long until = System.currentTimeMillis() + 30_000;
+    while (given().auth().oauth2(token).get(probe).statusCode() != 404) {
+      if (System.currentTimeMillis() > until) {
+        throw new AssertionError("the revoked client is still let into " + probe);
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return token;
+  }
 }

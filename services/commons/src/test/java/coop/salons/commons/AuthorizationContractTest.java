@@ -120,22 +120,27 @@ class AuthorizationContractTest extends Fixtures {
     contract()
         .assertRefusals(
             AuthorizationContract.documented(),
-            people(servers().tokenForAnotherAudience(owner)),
+            people(
+                servers().tokenForAnotherAudience(owner),
+                coop.salons.testing.Fixtures.revokedAutomationToken(
+                    owner, org, "/api/v1/organizations/" + org + "/themes")),
             AuthorizationContractTest::state);
   }
 
   @Test
   void theLeastRoleNeededIsLetIn() {
-    contract().assertReadsLetIn(people(null));
+    contract().assertReadsLetIn(people(null, null));
   }
 
-  private static AuthorizationContract.People people(String otherAudience) {
+  private static AuthorizationContract.People people(
+      String otherAudience, String revokedAutomation) {
     return new AuthorizationContract.People(
         servers().token(owner),
         servers().token(admin),
         servers().token(member),
         servers().token(stranger),
-        otherAudience);
+        otherAudience,
+        revokedAutomation);
   }
 
   /** What the owner sees that a refused call could change. */

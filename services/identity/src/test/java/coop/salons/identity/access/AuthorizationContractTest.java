@@ -148,7 +148,8 @@ class AuthorizationContractTest extends IdentityTestBase {
                 token("admin-a"),
                 token("member-a"),
                 token("owner-b"),
-                SERVERS.tokenForAnotherAudience(SERVERS.user("owner-a"))),
+                SERVERS.tokenForAnotherAudience(SERVERS.user("owner-a")),
+                revokedAutomation()),
             AuthorizationContractTest::state);
   }
 
@@ -158,6 +159,23 @@ class AuthorizationContractTest extends IdentityTestBase {
         .assertReadsLetIn(
             new AuthorizationContract.People(
                 token("owner-a"), token("admin-a"), token("member-a"), token("owner-b"), null));
+  }
+
+  /** An automation client of the organisation, made and revoked: its token still unexpired. */
+  private static String revokedAutomation() {
+    String clients = "/api/v1/organizations/" + org + "/automation-clients";
+    io.restassured.path.json.JsonPath made =
+        as("owner-a")
+            .body(Map.of("name", "Revoked script", "role", "admin"))
+            .post(clients)
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath();
+    String token =
+        SERVERS.clientCredentialsToken(made.getString("clientId"), made.getString("secret"));
+    as("owner-a").delete(clients + "/" + made.getString("id")).then().statusCode(204);
+    return token;
   }
 
   private static String token(String username) {

@@ -102,23 +102,28 @@ class AuthorizationContractTest {
     contract()
         .assertRefusals(
             AuthorizationContract.documented(),
-            people(Fixture.servers().tokenForAnotherAudience(owner)),
+            people(
+                Fixture.servers().tokenForAnotherAudience(owner),
+                coop.salons.testing.Fixtures.revokedAutomationToken(
+                    owner, org, "/api/v1/organizations/" + org + "/instances")),
             AuthorizationContractTest::state);
   }
 
   @Test
   void theLeastRoleNeededIsLetIn() {
-    contract().assertReadsLetIn(people(null));
+    contract().assertReadsLetIn(people(null, null));
   }
 
-  private static AuthorizationContract.People people(String otherAudience) {
+  private static AuthorizationContract.People people(
+      String otherAudience, String revokedAutomation) {
     var servers = Fixture.servers();
     return new AuthorizationContract.People(
         servers.token(owner),
         servers.token(admin),
         servers.token(member),
         servers.token(outsider),
-        otherAudience);
+        otherAudience,
+        revokedAutomation);
   }
 
   /** What the owner sees that a refused call could change (not the instance's progress). */
