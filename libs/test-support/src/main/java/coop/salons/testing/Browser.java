@@ -70,6 +70,20 @@ public final class Browser implements AutoCloseable {
    * contrast included), one line each: rule, impact and the elements at fault. Empty: none.
    */
   @SuppressWarnings("unchecked")
+  /**
+   * A full-page screenshot in target/screenshots/{@code name}.png, then no axe-core violation, or
+   * the test fails naming them.
+   */
+  public static void assertAccessible(com.microsoft.playwright.Page page, String name) {
+    page.screenshot(
+        new com.microsoft.playwright.Page.ScreenshotOptions()
+            .setFullPage(true)
+            .setPath(java.nio.file.Path.of("target/screenshots/" + name + ".png")));
+    List<String> violations = accessibilityViolations(page);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        violations.isEmpty(), name + ": " + String.join("\n", violations));
+  }
+
   public static List<String> accessibilityViolations(com.microsoft.playwright.Page page) {
     // Evaluated through the browser's debugging protocol, as a tool: the pages' Content-Security-
     // Policy allows no script of theirs, and a script tag would be refused.

@@ -872,4 +872,69 @@ public interface Messages {
 
   @Message("Your choice is saved.")
   String digest_saved();
+
+  @Message("Scripts and automation")
+  String automation_title();
+
+  @Message(
+      "A script acts for the organisation with an automation client: its own id and secret, a role (member or admin), in this organisation only. Give each script its own, never your password; revoke one and every service refuses it within seconds.")
+  String automation_intro();
+
+  @Message("The client's secret")
+  String automation_secret_title();
+
+  @Message(
+      "Copy it now into the script's settings: it is shown only this once. The script asks the token URL for a token with the client credentials grant.")
+  String automation_secret_once();
+
+  @Message("Client id")
+  String automation_client_id();
+
+  @Message("Secret")
+  String automation_secret();
+
+  @Message("Token URL")
+  String automation_token_url();
+
+  @Message("The client could not be made or changed:")
+  String automation_failed();
+
+  @Message("No automation client yet.")
+  String automation_none();
+
+  @Message("Name")
+  String automation_name();
+
+  @Message("Role")
+  String automation_role();
+
+  @Message("Last used")
+  String automation_last_used();
+
+  @Message("never")
+  String automation_never();
+
+  @Message("New secret")
+  String automation_rotate();
+
+  @Message("Revoke")
+  String automation_revoke();
+
+  @Message("A client for a script")
+  String automation_add_title();
+
+  @Message("What the script does, for example Nightly export.")
+  String automation_name_help();
+
+  @Message("member: reads")
+  String automation_role_member();
+
+  @Message("admin: reads and changes (instances, members)")
+  String automation_role_admin();
+
+  @Message("Make the client")
+  String automation_add();
+
+  @Message("Scripts and automation")
+  String automation_link();
 }

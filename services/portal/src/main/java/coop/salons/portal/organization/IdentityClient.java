@@ -97,4 +97,34 @@ public interface IdentityClient {
   @jakarta.ws.rs.DELETE
   @Path("/{org}/identity-providers/{name}")
   void removeProvider(@PathParam("org") String org, @PathParam("name") String name);
+
+  /** An automation client as identity lists it (never its secret). */
+  record AutomationClient(
+      String id,
+      String name,
+      String role,
+      String clientId,
+      java.time.OffsetDateTime createdAt,
+      java.time.OffsetDateTime lastUsedAt) {}
+
+  /** The answer carrying a secret: at creation and rotation only. */
+  record ClientSecret(String id, String clientId, String secret, String tokenUrl) {}
+
+  record CreateAutomationClient(String name, String role) {}
+
+  @GET
+  @Path("/{org}/automation-clients")
+  List<AutomationClient> automationClients(@PathParam("org") String org);
+
+  @POST
+  @Path("/{org}/automation-clients")
+  ClientSecret createAutomationClient(@PathParam("org") String org, CreateAutomationClient c);
+
+  @POST
+  @Path("/{org}/automation-clients/{id}/secret")
+  ClientSecret rotateAutomationClient(@PathParam("org") String org, @PathParam("id") String id);
+
+  @jakarta.ws.rs.DELETE
+  @Path("/{org}/automation-clients/{id}")
+  void revokeAutomationClient(@PathParam("org") String org, @PathParam("id") String id);
 }

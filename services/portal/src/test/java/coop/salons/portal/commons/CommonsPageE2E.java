@@ -2,7 +2,6 @@ package coop.salons.portal.commons;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
@@ -16,8 +15,6 @@ import coop.salons.testing.TestServers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -302,11 +299,6 @@ class CommonsPageE2E {
   }
 
   private static void accessible(Page page, String name) {
-    page.screenshot(
-        new Page.ScreenshotOptions()
-            .setFullPage(true)
-            .setPath(Path.of("target/screenshots/" + name + ".png")));
-    List<String> violations = Browser.accessibilityViolations(page);
-    assertTrue(violations.isEmpty(), name + ": " + String.join("\n", violations));
+    Browser.assertAccessible(page, name);
   }
 }
