@@ -9,7 +9,6 @@ import static coop.salons.testing.AuthorizationContract.Caller.STAFF;
 import static coop.salons.testing.Fixtures.addMember;
 import static coop.salons.testing.Fixtures.as;
 import static coop.salons.testing.Fixtures.organization;
-import static coop.salons.testing.Fixtures.servers;
 import static coop.salons.testing.Fixtures.user;
 
 import coop.salons.testing.AuthorizationContract;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every operation of the billing API's OpenAPI against every kind of stranger (see {@link
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "billing"))
-class AuthorizationContractTest {
+class AuthorizationContractTest implements coop.salons.testing.AuthorizationContractSuite {
 
   static TestUser owner;
   static TestUser admin;
@@ -56,7 +54,8 @@ class AuthorizationContractTest {
     organization(outsider);
   }
 
-  static AuthorizationContract contract() {
+  @Override
+  public AuthorizationContract contract() {
     Map<String, String> o = Map.of("org", org);
     String month = YearMonth.now().minusMonths(1).toString();
     Map<String, Object> claim = Map.of("quota", "instances", "key", "contract", "amount", 1);
@@ -141,41 +140,20 @@ class AuthorizationContractTest {
         .operation("GET", "/api/v1/transparency", Map.of(), null, PUBLIC);
   }
 
-  @Test
-  void everyOperationOfTheOpenApiHasACase() {
-    contract().assertCovers(AuthorizationContract.documented());
+  @Override
+  public Cast cast() {
+    return new Cast(owner, admin, member, outsider);
   }
 
-  @Test
-  void strangersAreRefusedEverywhereAndChangeNothing() {
-    contract()
-        .assertRefusals(
-            AuthorizationContract.documented(),
-            people(
-                servers().tokenForAnotherAudience(owner),
-                coop.salons.testing.Fixtures.revokedAutomationToken(
-                    owner, org, "/api/v1/organizations/" + org + "/subscription")),
-            AuthorizationContractTest::state);
-  }
-
-  @Test
-  void theLeastRoleNeededIsLetIn() {
-    contract().assertReadsLetIn(people(null, null));
-  }
-
-  private static AuthorizationContract.People people(
-      String otherAudience, String revokedAutomation) {
-    return new AuthorizationContract.People(
-        servers().token(owner),
-        servers().token(admin),
-        servers().token(member),
-        servers().token(outsider),
-        otherAudience,
-        revokedAutomation);
+  @Override
+  public String revokedAutomation() {
+    return coop.salons.testing.Fixtures.revokedAutomationToken(
+        owner, org, "/api/v1/organizations/" + org + "/subscription");
   }
 
   /** What the owner sees that a refused call could change. */
-  private static String state() {
+  @Override
+  public String state() {
     return as(owner).get("/api/v1/organizations/" + org + "/subscription").asString()
         + as(owner).get("/api/v1/organizations/" + org + "/quotas").asString()
         + as(owner).get("/api/v1/plans").asString();

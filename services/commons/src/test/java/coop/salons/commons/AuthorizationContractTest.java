@@ -16,7 +16,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every operation of the commons API's OpenAPI against every kind of stranger (see {@link
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "commons"))
-class AuthorizationContractTest extends Fixtures {
+class AuthorizationContractTest extends Fixtures
+    implements coop.salons.testing.AuthorizationContractSuite {
 
   static String org;
   static TestUser owner;
@@ -49,7 +49,8 @@ class AuthorizationContractTest extends Fixtures {
     }
   }
 
-  static AuthorizationContract contract() {
+  @Override
+  public AuthorizationContract contract() {
     Map<String, String> none = Map.of();
     Map<String, String> o = Map.of("org", org);
     Map<String, String> theme = Map.of("slug", "climat");
@@ -110,41 +111,20 @@ class AuthorizationContractTest extends Fixtures {
         .operation("POST", "/api/v1/commons/digest/send", none, null, STAFF);
   }
 
-  @Test
-  void everyOperationOfTheOpenApiHasACase() {
-    contract().assertCovers(AuthorizationContract.documented());
+  @Override
+  public Cast cast() {
+    return new Cast(owner, admin, member, stranger);
   }
 
-  @Test
-  void strangersAreRefusedEverywhereAndChangeNothing() {
-    contract()
-        .assertRefusals(
-            AuthorizationContract.documented(),
-            people(
-                servers().tokenForAnotherAudience(owner),
-                coop.salons.testing.Fixtures.revokedAutomationToken(
-                    owner, org, "/api/v1/organizations/" + org + "/themes")),
-            AuthorizationContractTest::state);
-  }
-
-  @Test
-  void theLeastRoleNeededIsLetIn() {
-    contract().assertReadsLetIn(people(null, null));
-  }
-
-  private static AuthorizationContract.People people(
-      String otherAudience, String revokedAutomation) {
-    return new AuthorizationContract.People(
-        servers().token(owner),
-        servers().token(admin),
-        servers().token(member),
-        servers().token(stranger),
-        otherAudience,
-        revokedAutomation);
+  @Override
+  public String revokedAutomation() {
+    return coop.salons.testing.Fixtures.revokedAutomationToken(
+        owner, org, "/api/v1/organizations/" + org + "/themes");
   }
 
   /** What the owner sees that a refused call could change. */
-  private static String state() {
+  @Override
+  public String state() {
     return as(owner).get("/api/v1/organizations/" + org + "/themes").asString()
         + as(owner).get("/api/v1/organizations/" + org + "/listings").asString()
         + as(owner).get("/api/v1/commons/digest").asString()

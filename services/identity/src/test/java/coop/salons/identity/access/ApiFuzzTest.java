@@ -1,39 +1,28 @@
 package coop.salons.identity.access;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import coop.salons.identity.IdentityTestBase;
-import coop.salons.testing.ApiFuzzer;
+import coop.salons.testing.ApiFuzzSuite;
 import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 
-/** Schemathesis against the identity API's own OpenAPI (see {@link ApiFuzzer}). */
+/** Schemathesis against the identity API's own OpenAPI (see {@link ApiFuzzSuite}). */
 @QuarkusTest
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "identity"))
-class ApiFuzzTest extends IdentityTestBase {
+class ApiFuzzTest extends IdentityTestBase implements ApiFuzzSuite {
 
-  @Test
-  void generatedRequestsGetNoServerErrorAndAnswersMatchTheDocument() throws Exception {
-    organizationOf("fuzzer", "fuzzed");
-    ApiFuzzer.Result r =
-        ApiFuzzer.run(
-            "http://localhost:" + RestAssured.port,
-            SERVERS.token(SERVERS.user("fuzzer")),
-            40,
-            Path.of("target/schemathesis"));
-    System.out.println(
-        "schemathesis against identity: "
-            + r.requests()
-            + " requests, tool faults "
-            + r.toolFaults());
-    assertTrue(r.failures().isEmpty(), r.failures() + "\n" + r.output());
-    assertTrue(r.requests() >= 1000, "only " + r.requests() + " requests\n" + r.output());
+  @Override
+  public String service() {
+    return "identity";
+  }
+
+  /** Identity is the service under test: its own API makes the organisation. */
+  @Override
+  public void organizationOf(TestUser fuzzer) {
+    organizationOf(fuzzer.username(), "fuzzed");
   }
 }

@@ -15,7 +15,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every operation of the identity API's OpenAPI against every kind of stranger (see {@link
@@ -25,7 +24,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "identity"))
-class AuthorizationContractTest extends IdentityTestBase {
+class AuthorizationContractTest extends IdentityTestBase
+    implements coop.salons.testing.AuthorizationContractSuite {
 
   static String org;
   static String target;
@@ -43,7 +43,8 @@ class AuthorizationContractTest extends IdentityTestBase {
     target = userId("target-a");
   }
 
-  static AuthorizationContract contract() {
+  @Override
+  public AuthorizationContract contract() {
     Map<String, String> o = Map.of("org", org);
     Map<String, String> m = Map.of("org", org, "member", target);
     Map<String, String> idp = Map.of("org", org, "name", "ours");
@@ -133,36 +134,18 @@ class AuthorizationContractTest extends IdentityTestBase {
         .operation("DELETE", "/api/v1/instance-clients/{instance}", instance, null, SERVICE);
   }
 
-  @Test
-  void everyOperationOfTheOpenApiHasACase() {
-    contract().assertCovers(AuthorizationContract.documented());
-  }
-
-  @Test
-  void strangersAreRefusedEverywhereAndChangeNothing() {
-    contract()
-        .assertRefusals(
-            AuthorizationContract.documented(),
-            new AuthorizationContract.People(
-                token("owner-a"),
-                token("admin-a"),
-                token("member-a"),
-                token("owner-b"),
-                SERVERS.tokenForAnotherAudience(SERVERS.user("owner-a")),
-                revokedAutomation()),
-            AuthorizationContractTest::state);
-  }
-
-  @Test
-  void theLeastRoleNeededIsLetIn() {
-    contract()
-        .assertReadsLetIn(
-            new AuthorizationContract.People(
-                token("owner-a"), token("admin-a"), token("member-a"), token("owner-b"), null));
+  @Override
+  public Cast cast() {
+    return new Cast(
+        SERVERS.user("owner-a"),
+        SERVERS.user("admin-a"),
+        SERVERS.user("member-a"),
+        SERVERS.user("owner-b"));
   }
 
   /** An automation client of the organisation, made and revoked: its token still unexpired. */
-  private static String revokedAutomation() {
+  @Override
+  public String revokedAutomation() {
     String clients = "/api/v1/organizations/" + org + "/automation-clients";
     io.restassured.path.json.JsonPath made =
         as("owner-a")
@@ -178,12 +161,9 @@ class AuthorizationContractTest extends IdentityTestBase {
     return token;
   }
 
-  private static String token(String username) {
-    return SERVERS.token(SERVERS.user(username));
-  }
-
   /** What the organisation's owner sees: unchanged by any refused call. */
-  private static String state() {
+  @Override
+  public String state() {
     return as("owner-a").get("/api/v1/organizations/" + org).asString()
         + as("owner-a").get("/api/v1/organizations/" + org + "/members").asString()
         + as("owner-a").get("/api/v1/organizations/" + org + "/identity-providers").asString()

@@ -19,7 +19,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every operation of the provisioning API's OpenAPI against every kind of stranger (see {@link
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "provisioning"))
-class AuthorizationContractTest {
+class AuthorizationContractTest implements coop.salons.testing.AuthorizationContractSuite {
 
   static TestUser owner;
   static TestUser admin;
@@ -63,7 +62,8 @@ class AuthorizationContractTest {
             .path("id");
   }
 
-  static AuthorizationContract contract() {
+  @Override
+  public AuthorizationContract contract() {
     Map<String, String> o = Map.of("org", org);
     Map<String, String> i = Map.of("org", org, "instance", "chat");
     Map<String, String> w = Map.of("org", org, "id", webhook);
@@ -92,42 +92,20 @@ class AuthorizationContractTest {
         .operation("GET", "/api/v1/commons/server", Map.of(), null, PUBLIC);
   }
 
-  @Test
-  void everyOperationOfTheOpenApiHasACase() {
-    contract().assertCovers(AuthorizationContract.documented());
+  @Override
+  public Cast cast() {
+    return new Cast(owner, admin, member, outsider);
   }
 
-  @Test
-  void strangersAreRefusedEverywhereAndChangeNothing() {
-    contract()
-        .assertRefusals(
-            AuthorizationContract.documented(),
-            people(
-                Fixture.servers().tokenForAnotherAudience(owner),
-                coop.salons.testing.Fixtures.revokedAutomationToken(
-                    owner, org, "/api/v1/organizations/" + org + "/instances")),
-            AuthorizationContractTest::state);
-  }
-
-  @Test
-  void theLeastRoleNeededIsLetIn() {
-    contract().assertReadsLetIn(people(null, null));
-  }
-
-  private static AuthorizationContract.People people(
-      String otherAudience, String revokedAutomation) {
-    var servers = Fixture.servers();
-    return new AuthorizationContract.People(
-        servers.token(owner),
-        servers.token(admin),
-        servers.token(member),
-        servers.token(outsider),
-        otherAudience,
-        revokedAutomation);
+  @Override
+  public String revokedAutomation() {
+    return coop.salons.testing.Fixtures.revokedAutomationToken(
+        owner, org, "/api/v1/organizations/" + org + "/instances");
   }
 
   /** What the owner sees that a refused call could change (not the instance's progress). */
-  private static String state() {
+  @Override
+  public String state() {
     JsonPath instances = as(owner).get("/api/v1/organizations/" + org + "/instances").jsonPath();
     JsonPath hooks = as(owner).get("/api/v1/organizations/" + org + "/webhooks").jsonPath();
     return instances.getList("items.slug")
