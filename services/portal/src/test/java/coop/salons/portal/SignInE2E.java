@@ -78,4 +78,34 @@ class SignInE2E {
       assertThat(page).hasURL(Pattern.compile(".*/realms/salons/.*"));
     }
   }
+
+  /**
+   * The portal's Content-Security-Policy as Chromium applies it: a script injected into a page (as
+   * a cross-site scripting flaw would) does not run, inline or as an event handler.
+   */
+  @Test
+  void anInjectedScriptDoesNotRun() {
+    TestServers servers = TestServers.get();
+    try (BrowserContext context = browser.context("en-GB")) {
+      Page page = context.newPage();
+      page.navigate(servers.portalUrl() + "/");
+      page.evaluate(
+          "() => {"
+              + " const s = document.createElement('script');"
+              + " s.textContent = \"document.body.dataset.injected = 'script'\";"
+              + " document.body.appendChild(s);"
+              + " const i = document.createElement('img');"
+              + " i.setAttribute('onerror', \"document.body.dataset.handler = 'ran'\");"
+              + " i.src = 'data:,not-an-image';"
+              + " document.body.appendChild(i);"
+              + " }");
+      page.waitForTimeout(500);
+      org.junit.jupiter.api.Assertions.assertEquals(
+          null, page.evaluate("() => document.body.dataset.injected ?? null"));
+      org.junit.jupiter.api.Assertions.assertEquals(
+          null, page.evaluate("() => document.body.dataset.handler ?? null"));
+      // The page itself still works: the policy blocks only what the portal does not send.
+      assertThat(page.locator("h1")).isVisible();
+    }
+  }
 }
