@@ -78,3 +78,8 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/* Identity's API as chat servers reach it, through the portal's host (docs/adr/0030). */}}
+{{- define "salons.identityPublicUrl" -}}
+{{- printf "%s/services/identity" (trimSuffix "/" .Values.publicUrl) -}}
+{{- end -}}

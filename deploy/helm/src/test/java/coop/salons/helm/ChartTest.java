@@ -233,6 +233,16 @@ class ChartTest {
     assertEquals(
         "https://salons.example.org/services",
         env(objects, "portal").get("SALONS_PORTAL_PUBLIC_API").path("value").asText());
+    // Mattermost instances read their users from identity's gate on that same route (ADR 30).
+    assertEquals(
+        "https://salons.example.org/services/identity",
+        env(objects, "provisioning")
+            .get("SALONS_PROVISIONING_SIGN_IN_GATE")
+            .path("value")
+            .asText());
+    assertEquals(
+        "https://salons.example.org/services/identity",
+        env(objects, "identity").get("SALONS_IDENTITY_PUBLIC_URL").path("value").asText());
     List<JsonNode> off = render(t -> t.set("ingress.apis", "false"));
     assertTrue(
         kind(off, "Ingress").stream()

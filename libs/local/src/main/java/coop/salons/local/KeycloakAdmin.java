@@ -146,7 +146,6 @@ public final class KeycloakAdmin {
     }
   }
 
-  /** GET on the admin API of the salons realm ({@code path} after {@code /admin/realms/salons}). */
   /** Deletes a resource of the salons realm's admin API; one already gone is fine. */
   public void delete(String path) throws IOException, InterruptedException {
     HttpResponse<String> answer =
@@ -157,6 +156,20 @@ public final class KeycloakAdmin {
     }
   }
 
+  /** PUT on the salons realm's admin API (a user's partial representation, say). */
+  public void put(String path, Object body) throws IOException, InterruptedException {
+    HttpResponse<String> answer =
+        send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/salons" + path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    if (answer.statusCode() != 204 && answer.statusCode() != 200) {
+      throw new IllegalStateException(
+          "Keycloak answered HTTP " + answer.statusCode() + " for PUT " + path);
+    }
+  }
+
+  /** GET on the admin API of the salons realm ({@code path} after {@code /admin/realms/salons}). */
   public JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> answer =
         send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin/realms/salons" + path)).GET());

@@ -52,7 +52,12 @@ public final class AuthorizationContract {
     /** The platform's service accounts only. */
     SERVICE,
     /** The hoster's staff only (realm role). */
-    STAFF
+    STAFF,
+    /**
+     * A chat instance's own tokens only (the Mattermost sign-in gate, docs/adr/0030): any token of
+     * the platform's API is refused as not issued to that instance (401).
+     */
+    CHAT_INSTANCE
   }
 
   /** Who calls as whom: the tokens of the fixture's people. */
@@ -220,7 +225,7 @@ public final class AuthorizationContract {
             case SIGNED_IN, MEMBER -> people.member();
             case ADMIN -> people.admin();
             case OWNER -> people.owner();
-            case PUBLIC, SERVICE, STAFF -> ""; // public ones: see assertRefusals
+            case PUBLIC, SERVICE, STAFF, CHAT_INSTANCE -> ""; // see assertRefusals
           };
       if (!"GET".equals(o.method().toUpperCase(Locale.ROOT)) || "".equals(token)) {
         continue;
@@ -254,12 +259,17 @@ public final class AuthorizationContract {
         a.put("an admin", 403);
       }
       case SERVICE, STAFF -> a.put("the owner", 403);
+      case CHAT_INSTANCE -> {
+        a.put("an outsider", 401);
+        a.put("the owner", 401);
+      }
       default -> {}
     }
     if (people.revokedAutomation() != null) {
       switch (caller) {
         case MEMBER, ADMIN, OWNER -> a.put("a revoked automation client", 404);
         case SERVICE, STAFF -> a.put("a revoked automation client", 403);
+        case CHAT_INSTANCE -> a.put("a revoked automation client", 401);
         default -> {} // signed-in operations: its token names no organisation any more
       }
     }

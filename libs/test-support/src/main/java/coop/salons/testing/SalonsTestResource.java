@@ -40,6 +40,8 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
       config.put("quarkus.keycloak.admin-client.server-url", servers.keycloakUrl());
       // Identity's own tests run without billing: members' slots are claimed in billing's tests.
       config.put("salons.identity.quotas", "off");
+      // Email domains are looked up by the tests that say so, on a DNS server of their own.
+      config.put("salons.identity.domains.check-every", "off");
     }
     if (service == Service.PROVISIONING) {
       config.put("quarkus.rest-client.identity.url", servers.identityUrl());
@@ -69,6 +71,8 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
       config.put("salons.provisioning.usage-every", "off");
       // Custom domains are looked up by the tests that say so, on a DNS server of their own.
       config.put("salons.provisioning.domains.check-every", "off");
+      // Billing's quota events are read by the tests that say so (WebhookTest), not on a timer.
+      config.put("salons.provisioning.quota-events-every", "off");
     }
     if (service == Service.COMMONS) {
       config.put("quarkus.rest-client.identity.url", servers.identityUrl());

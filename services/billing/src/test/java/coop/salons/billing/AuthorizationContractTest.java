@@ -112,6 +112,7 @@ class AuthorizationContractTest implements coop.salons.testing.AuthorizationCont
             null,
             STAFF)
         .operation("POST", "/api/v1/statement-runs", Map.of(), Map.of("month", month), STAFF)
+        .operation("GET", "/api/v1/quota-events", Map.of(), null, SERVICE)
         .operation(
             "POST",
             "/api/v1/quota-claim-groups",

@@ -222,6 +222,68 @@ class QuotaTest {
         .orElse(0);
   }
 
+  /**
+   * Crossing the warning threshold and a refusal are each recorded once, in order, for provisioning
+   * to tell the organisation's webhooks; a claim that stays under, one sent again and a dry run are
+   * not; nobody but provisioning reads them.
+   */
+  @Test
+  void warningsAndRefusalsAreEventsProvisioningReads() {
+    String org = organization(OWNER);
+    long from = lastQuotaEvent();
+    for (int gb : new int[] {3, 5, 8, 8}) {
+      asService(Service.PROVISIONING).body(claim("storage-gb", "grows", gb)).post(claims(org));
+    }
+    asService(Service.PROVISIONING)
+        .body(Map.of("quota", "storage-gb", "key", "other", "amount", 5, "dryRun", true))
+        .post(claims(org))
+        .then()
+        .statusCode(403);
+    asService(Service.PROVISIONING)
+        .body(claim("storage-gb", "other", 5))
+        .post(claims(org))
+        .then()
+        .statusCode(403);
+    io.restassured.path.json.JsonPath page =
+        asService(Service.PROVISIONING)
+            .get("/api/v1/quota-events?after=" + from + "&limit=1000")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    List<Map<String, Object>> ours =
+        page.<Map<String, Object>>getList("items").stream()
+            .filter(e -> org.equals(e.get("organization")))
+            .toList();
+    assertEquals(2, ours.size(), ours.toString());
+    assertEquals("warning", ours.get(0).get("kind"));
+    assertEquals("storage-gb", ours.get(0).get("quota"));
+    assertEquals(8, ours.get(0).get("used"));
+    assertEquals(10, ours.get(0).get("limit"));
+    assertEquals("exceeded", ours.get(1).get("kind"));
+    assertEquals(5, ours.get(1).get("requested"));
+    as(OWNER).get("/api/v1/quota-events").then().statusCode(403);
+    asService(Service.BILLING).get("/api/v1/quota-events").then().statusCode(403);
+  }
+
+  private static long lastQuotaEvent() {
+    long last = 0;
+    while (true) {
+      io.restassured.path.json.JsonPath page =
+          asService(Service.PROVISIONING)
+              .get("/api/v1/quota-events?after=" + last + "&limit=1000")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      List<Integer> ids = page.getList("items.id", Integer.class);
+      if (ids.isEmpty()) {
+        return last;
+      }
+      last = ids.get(ids.size() - 1);
+    }
+  }
+
   @Test
   void aBatchIsHeldWholeOrNotAtAll() {
     String org = organization(OWNER);

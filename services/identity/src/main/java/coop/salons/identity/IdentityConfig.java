@@ -18,6 +18,24 @@ public interface IdentityConfig {
   @WithDefault("10")
   int maxOrganizationsPerUser();
 
+  /**
+   * Where chat servers reach this service's API from outside (the chart: {@code
+   * <publicUrl>/services/identity}); unset, the address a request came in by.
+   */
+  java.util.Optional<String> publicUrl();
+
+  /** How organisations' email domains are proven (docs/adr/0031). */
+  Domains domains();
+
+  interface Domains {
+    /** {@code host} or {@code host:port} of the DNS server asked; unset: this machine's. */
+    java.util.Optional<String> dnsServer();
+
+    /** How often domains waiting for their proof are looked up ({@code off}: only on request). */
+    @WithDefault("5m")
+    String checkEvery();
+  }
+
   /** The largest page a list endpoint answers. */
   @WithDefault("100")
   int maxPageSize();

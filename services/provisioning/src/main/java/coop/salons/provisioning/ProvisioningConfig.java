@@ -26,6 +26,14 @@ public interface ProvisioningConfig {
   String realmUrl();
 
   /**
+   * The identity service's API as chat servers reach it: Mattermost instances signing in through
+   * the realm read their users from its organisation gate (docs/adr/0030). The chart sets {@code
+   * <publicUrl>/services/identity}.
+   */
+  @WithDefault("http://localhost:8082")
+  String signInGate();
+
+  /**
    * How often hourly usage samples go to billing ({@code off} to send none): each run sends the
    * current hour and the one before.
    */
@@ -38,6 +46,13 @@ public interface ProvisioningConfig {
    */
   @WithDefault("30s")
   String accountsEvery();
+
+  /**
+   * How often billing's quota warnings and refusals are read and told to the organisations'
+   * webhooks ({@code off}: never).
+   */
+  @WithDefault("10s")
+  String quotaEventsEvery();
 
   /** How often instance claims no instance holds any more are released in billing. */
   @WithDefault("10m")

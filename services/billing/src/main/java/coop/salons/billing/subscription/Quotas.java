@@ -151,6 +151,8 @@ public class Quotas {
       if (!dryRun) {
         // What the operator's dashboard shows: requests the plans turned away, by quota.
         registry.counter("salons.quota.refusals", "quota", quota.wire()).increment();
+        // Kept though the claim is refused: the refusal does not roll the transaction back.
+        event(organization, quota, "exceeded", used, limit, amount);
       }
       throw new ProblemException(
           403,
@@ -188,6 +190,10 @@ public class Quotas {
               after - limit));
     }
     boolean created = existing == null;
+    long before = others + (existing == null ? 0 : existing);
+    if (!dryRun && warns(after, limit) && !warns(before, limit)) {
+      event(organization, quota, "warning", after, limit, null);
+    }
     return new ClaimAnswer(
         quota,
         item.key(),
@@ -198,6 +204,25 @@ public class Quotas {
         warns(after, limit),
         !dryRun,
         created && !dryRun);
+  }
+
+  /**
+   * Records a quota crossing its warning threshold or a refused claim, for the organisation's
+   * webhooks (provisioning reads them from {@code GET /api/v1/quota-events}).
+   */
+  private void event(
+      String organization, Quota quota, String kind, long used, long limit, Long requested) {
+    em.createNativeQuery(
+            "INSERT INTO quota_event (organization_slug, resource, kind, used, limit_value,"
+                + " requested, occurred_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .setParameter(1, organization)
+        .setParameter(2, quota.wire())
+        .setParameter(3, kind)
+        .setParameter(4, used)
+        .setParameter(5, limit)
+        .setParameter(6, requested)
+        .setParameter(7, OffsetDateTime.now())
+        .executeUpdate();
   }
 
   /** Writes the batch's claims in one statement; a key sent again takes its new amount. */

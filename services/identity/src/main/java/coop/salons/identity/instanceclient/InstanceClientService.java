@@ -119,6 +119,17 @@ public class InstanceClientService {
         .orElseThrow(() -> ProblemException.notFound("No client for instance " + instanceId + "."));
   }
 
+  /**
+   * The organisation of a Mattermost instance whose members sign in through the realm ({@code
+   * openid} or {@code gitlab} login): the only clients {@link ChatSignIn} answers for.
+   */
+  public Optional<String> organizationOf(UUID instanceId) {
+    return find(instanceId)
+        .map(ClientRepresentation::getAttributes)
+        .filter(a -> "mattermost".equals(a.get("salons.flavour")))
+        .map(a -> a.get("salons.organization"));
+  }
+
   public InstanceClientSecret rotate(UUID instanceId) {
     ClientRepresentation c =
         find(instanceId)

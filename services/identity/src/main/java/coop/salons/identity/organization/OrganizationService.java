@@ -11,6 +11,7 @@ import coop.salons.identity.IdentityConfig;
 import coop.salons.identity.access.OrganizationAccess;
 import coop.salons.identity.keycloak.KeycloakDirectory;
 import coop.salons.identity.member.MembershipEvent;
+import coop.salons.identity.model.AutomationClient;
 import coop.salons.identity.model.Membership;
 import coop.salons.identity.model.Organization;
 import coop.salons.identity.model.Role;
@@ -301,6 +302,14 @@ public class OrganizationService {
                   archive.persist();
                   return o.keycloakId;
                 });
+    // Its automation clients go with it: their realm clients first (no new token), then the rows.
+    QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                AutomationClient.<AutomationClient>list("organizationId", id).stream()
+                    .map(c -> c.keycloakId)
+                    .toList())
+        .forEach(keycloak::deleteClient);
     if (keycloakId != null) {
       keycloak.deleteOrganization(keycloakId);
     }
@@ -308,6 +317,7 @@ public class OrganizationService {
         .run(
             () -> {
               Organization o = Organization.findById(id);
+              AutomationClient.delete("organizationId", id);
               Membership.<Membership>list("id.organizationId", id)
                   .forEach(m -> MembershipEvent.record(o.slug, m.id.userId(), "removed", null));
               o.delete();

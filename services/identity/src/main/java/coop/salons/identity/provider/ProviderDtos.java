@@ -68,5 +68,13 @@ public final class ProviderDtos {
       String clientId,
       String redirectUri,
       String serviceProviderMetadataUrl,
-      boolean enabled) {}
+      boolean enabled,
+      boolean domainProven,
+      DomainProof domainProof) {}
+
+  /**
+   * The DNS record that proves the organisation owns its email domain (docs/adr/0031): until it is
+   * seen, members of the domain are not sent to the provider.
+   */
+  public record DomainProof(String name, String type, String value) {}
 }

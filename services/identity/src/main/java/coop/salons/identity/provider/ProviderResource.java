@@ -79,6 +79,17 @@ public class ProviderResource {
     return providers.get(org, caller.id(), name);
   }
 
+  @POST
+  @Path("/{name}/domain-check")
+  @Operation(
+      summary =
+          "Look for the email domain's proof in DNS now (owners): once its TXT record holds the"
+              + " value, members of the domain are sent to the provider")
+  @APIResponse(responseCode = "200", description = "The provider, proven or still waiting")
+  public ProviderView checkDomain(@PathParam("org") String org, @PathParam("name") String name) {
+    return providers.checkDomain(org, caller.id(), name);
+  }
+
   @DELETE
   @Path("/{name}")
   @Operation(

@@ -44,10 +44,19 @@ public class ProviderService {
   static final String REDIRECT_WHEN_EMAIL_MATCHES = "kc.org.broker.redirect.mode.email-matches";
   static final String URL_KEY = "salons.url";
 
+  /** The value the domain's TXT record must hold (docs/adr/0031); absent: linked before proofs. */
+  static final String PROOF_KEY = "salons.domain-proof";
+
+  /** When DNS first showed the proof. */
+  static final String PROVEN_KEY = "salons.domain-proven-at";
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   @Inject Keycloak keycloak;
   @Inject IdentityConfig config;
   @Inject OrganizationAccess access;
   @Inject ProviderDocuments documents;
+  @Inject ProviderDomainDns dns;
 
   @ConfigProperty(name = "quarkus.oidc.auth-server-url")
   String realmUrl;
@@ -118,7 +127,11 @@ public class ProviderService {
       c.put(
           URL_KEY, "oidc".equals(request.kind()) ? request.discoveryUrl() : request.metadataUrl());
       c.put(DOMAIN_KEY, domain);
-      c.put(REDIRECT_WHEN_EMAIL_MATCHES, "true");
+      // Members are sent to the provider only once the organisation proved the domain is its own.
+      byte[] proof = new byte[20];
+      RANDOM.nextBytes(proof);
+      c.put(PROOF_KEY, java.util.HexFormat.of().formatHex(proof));
+      c.put(REDIRECT_WHEN_EMAIL_MATCHES, "false");
       if ("oidc".equals(request.kind())) {
         c.put("clientId", request.clientId());
         c.put("clientSecret", request.clientSecret());
@@ -304,10 +317,95 @@ public class ProviderService {
     return realmUrl.replaceAll("/+$", "");
   }
 
+  /**
+   * Looks for the domain's proof in DNS now (the owner asks, or the periodic check): once it is
+   * there, members of the domain are sent to the provider and the organisation's domain is marked
+   * verified.
+   */
+  public ProviderView checkDomain(String org, String userId, String name) {
+    String id = keycloakOrganization(org, userId, Role.OWNER);
+    IdentityProviderRepresentation p =
+        find(id, alias(org, name)).orElseThrow(() -> notFound(org, name));
+    if (!proven(p)) {
+      proveIfShown(id, p);
+    }
+    return view(org, find(id, alias(org, name)).orElseThrow(() -> notFound(org, name)));
+  }
+
+  /** Every provider waiting for its proof, checked: answers how many became proven. */
+  public int checkWaitingDomains() {
+    int proven = 0;
+    for (int first = 0; ; first += PAGE) {
+      List<IdentityProviderRepresentation> page =
+          realm().identityProviders().find(null, false, first, PAGE);
+      for (IdentityProviderRepresentation p : page) {
+        Map<String, String> c = p.getConfig();
+        if (c == null || c.get(PROOF_KEY) == null || proven(p)) {
+          continue;
+        }
+        // The alias is <org>-<name>, and a name has no hyphen.
+        String slug = p.getAlias().substring(0, Math.max(0, p.getAlias().lastIndexOf('-')));
+        String organizationId =
+            QuarkusTransaction.requiringNew()
+                .call(
+                    () -> {
+                      Organization o = Organization.bySlug(slug);
+                      return o == null ? null : o.keycloakId;
+                    });
+        if (organizationId != null && proveIfShown(organizationId, p)) {
+          proven++;
+        }
+      }
+      if (page.size() < PAGE) {
+        return proven;
+      }
+    }
+  }
+
+  private static final int PAGE = 100;
+
+  static boolean proven(IdentityProviderRepresentation p) {
+    Map<String, String> c = p.getConfig() == null ? Map.of() : p.getConfig();
+    return c.get(PROOF_KEY) == null || c.get(PROVEN_KEY) != null;
+  }
+
+  private boolean proveIfShown(String organizationId, IdentityProviderRepresentation p) {
+    Map<String, String> c = new HashMap<>(p.getConfig());
+    String domain = c.get(DOMAIN_KEY);
+    boolean shown;
+    try {
+      shown = dns.lookup().holdsText(proofRecord(domain), "salons-proof=" + c.get(PROOF_KEY));
+    } catch (coop.salons.common.dns.DomainLookup.Failed e) {
+      Log.infof("Provider %s: %s", p.getAlias(), e.getMessage());
+      return false;
+    }
+    if (!shown) {
+      return false;
+    }
+    c.put(PROVEN_KEY, java.time.OffsetDateTime.now().toString());
+    c.put(REDIRECT_WHEN_EMAIL_MATCHES, "true");
+    p.setConfig(c);
+    realm().identityProviders().get(p.getAlias()).update(p);
+    OrganizationResource organization = realm().organizations().get(organizationId);
+    OrganizationRepresentation rep = organization.toRepresentation();
+    OrganizationDomainRepresentation d = rep.getDomain(domain);
+    if (d != null && !d.isVerified()) {
+      d.setVerified(true);
+      organization.update(rep).close();
+    }
+    Log.infof("Provider %s: the domain %s is proven", p.getAlias(), domain);
+    return true;
+  }
+
+  static String proofRecord(String domain) {
+    return "_salons-proof." + domain;
+  }
+
   private ProviderView view(String org, IdentityProviderRepresentation p) {
     Map<String, String> c = p.getConfig() == null ? Map.of() : p.getConfig();
     boolean oidc = "oidc".equals(p.getProviderId());
     String endpoint = realmUrl() + "/broker/" + p.getAlias() + "/endpoint";
+    String proof = c.get(PROOF_KEY);
     return new ProviderView(
         p.getAlias().substring(org.length() + 1),
         p.getProviderId(),
@@ -318,7 +416,12 @@ public class ProviderService {
         oidc ? c.get("clientId") : null,
         oidc ? endpoint : null,
         oidc ? null : endpoint + "/descriptor",
-        p.isEnabled());
+        p.isEnabled(),
+        proven(p),
+        proof == null || proven(p)
+            ? null
+            : new ProviderDtos.DomainProof(
+                proofRecord(c.get(DOMAIN_KEY)) + ".", "TXT", "salons-proof=" + proof));
   }
 
   private static ProblemException taken(String name) {

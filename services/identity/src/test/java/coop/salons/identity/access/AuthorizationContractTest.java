@@ -1,8 +1,10 @@
 package coop.salons.identity.access;
 
 import static coop.salons.testing.AuthorizationContract.Caller.ADMIN;
+import static coop.salons.testing.AuthorizationContract.Caller.CHAT_INSTANCE;
 import static coop.salons.testing.AuthorizationContract.Caller.MEMBER;
 import static coop.salons.testing.AuthorizationContract.Caller.OWNER;
+import static coop.salons.testing.AuthorizationContract.Caller.PUBLIC;
 import static coop.salons.testing.AuthorizationContract.Caller.SERVICE;
 import static coop.salons.testing.AuthorizationContract.Caller.SIGNED_IN;
 import static coop.salons.testing.AuthorizationContract.Caller.STAFF;
@@ -94,6 +96,12 @@ class AuthorizationContractTest extends IdentityTestBase
             OWNER)
         .operation("GET", "/api/v1/organizations/{org}/identity-providers/{name}", idp, null, ADMIN)
         .operation(
+            "POST",
+            "/api/v1/organizations/{org}/identity-providers/{name}/domain-check",
+            idp,
+            null,
+            OWNER)
+        .operation(
             "DELETE", "/api/v1/organizations/{org}/identity-providers/{name}", idp, null, OWNER)
         .operation("GET", "/api/v1/organizations/{org}/automation-clients", o, null, OWNER)
         .operation(
@@ -131,7 +139,19 @@ class AuthorizationContractTest extends IdentityTestBase
             SERVICE)
         .operation("GET", "/api/v1/instance-clients/{instance}", instance, null, SERVICE)
         .operation("POST", "/api/v1/instance-clients/{instance}/secret", instance, null, SERVICE)
-        .operation("DELETE", "/api/v1/instance-clients/{instance}", instance, null, SERVICE);
+        .operation("DELETE", "/api/v1/instance-clients/{instance}", instance, null, SERVICE)
+        .operation(
+            "GET",
+            "/api/v1/chat-sign-in/{instance}/.well-known/openid-configuration",
+            Map.of("instance", java.util.UUID.randomUUID().toString()),
+            null,
+            PUBLIC)
+        .operation(
+            "GET",
+            "/api/v1/chat-sign-in/{instance}/userinfo",
+            Map.of("instance", java.util.UUID.randomUUID().toString()),
+            null,
+            CHAT_INSTANCE);
   }
 
   @Override

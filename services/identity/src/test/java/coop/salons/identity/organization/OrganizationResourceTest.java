@@ -274,6 +274,14 @@ class OrganizationResourceTest extends IdentityTestBase {
   @Test
   void deletionWaitsForTheGracePeriodThenKeepsAFinalBackup() throws Exception {
     String slug = organizationOf("olga", "leaving");
+    String script =
+        as("olga")
+            .body(Map.of("name", "Export", "role", "member"))
+            .post("/api/v1/organizations/" + slug + "/automation-clients")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("clientId");
     as("olga")
         .delete("/api/v1/organizations/" + slug)
         .then()
@@ -314,6 +322,8 @@ class OrganizationResourceTest extends IdentityTestBase {
 
     assertEquals(0, SERVERS.admin().get("/organizations?exact=true&search=" + slug).size());
     as("olga").get("/api/v1/organizations/" + slug).then().statusCode(404);
+    // Its automation client went with it: no realm client left to ask a token for.
+    assertEquals(0, SERVERS.admin().get("/clients?clientId=" + script).size());
     OrganizationArchive archive =
         QuarkusTransaction.requiringNew()
             .call(() -> OrganizationArchive.<OrganizationArchive>find("slug", slug).firstResult());

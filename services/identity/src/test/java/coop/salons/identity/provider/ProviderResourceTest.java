@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,6 +92,10 @@ class ProviderResourceTest extends IdentityTestBase {
             .body("domain", equalTo(domain))
             .body("clientId", equalTo("salons-broker"))
             .body("redirectUri", endsWith("/realms/salons/broker/" + org + "-partner/endpoint"))
+            .body("domainProven", equalTo(false))
+            .body("domainProof.name", equalTo("_salons-proof." + domain + "."))
+            .body("domainProof.type", equalTo("TXT"))
+            .body("domainProof.value", matchesPattern("salons-proof=[0-9a-f]{40}"))
             .extract()
             .asString();
     assertFalse(answer.contains(SECRET), "the secret is never answered");
@@ -121,7 +126,7 @@ class ProviderResourceTest extends IdentityTestBase {
         .body("displayName", equalTo("Our accounts"));
 
     // Keycloak holds it: read from the partner's discovery document, linked to the organisation
-    // with its domain, members of that domain sent to it.
+    // with its domain; members of that domain are sent to it only once the domain is proven.
     JsonNode p = keycloakProvider(org + "-partner");
     assertNotNull(p);
     assertEquals("oidc", p.path("providerId").asText());
@@ -132,7 +137,7 @@ class ProviderResourceTest extends IdentityTestBase {
             .asText()
             .contains("/realms/master/protocol/openid-connect/auth"));
     assertEquals(domain, config.path("kc.org.domain").asText());
-    assertEquals("true", config.path("kc.org.broker.redirect.mode.email-matches").asText());
+    assertEquals("false", config.path("kc.org.broker.redirect.mode.email-matches").asText());
     assertFalse(p.toString().contains(SECRET), "Keycloak's admin API does not show it either");
     JsonNode linked =
         SERVERS.admin().get("/organizations/" + keycloakId(org) + "/identity-providers");

@@ -137,6 +137,8 @@ public class BillingPages {
     if (!MONTH.matcher(month).matches()) {
       throw new WebApplicationException(404);
     }
+    // Someone of another organisation learns nothing, as on every page of it.
+    pages.organizationOr404(org);
     try {
       return Response.ok(billing.statementCsv(org, month), "text/csv; charset=UTF-8")
           .header(

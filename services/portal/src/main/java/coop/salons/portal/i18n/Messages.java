@@ -563,6 +563,31 @@ public interface Messages {
   @Message("Only owners link or unlink providers.")
   String providers_owners_only();
 
+  @Message("Proven: members of the domain are sent to this provider.")
+  String providers_proven();
+
+  @Message(
+      "Waiting for proof that the domain is yours: add this DNS record where your domain is managed. Members of the domain are sent to this provider once it is seen (checked every few minutes).")
+  String providers_proof();
+
+  @Message("Check now")
+  String providers_check();
+
+  @Message("Page not found")
+  String error_not_found_title();
+
+  @Message("This page does not exist, or it belongs to an organisation you are not a member of.")
+  String error_not_found();
+
+  @Message("Not yours to see")
+  String error_forbidden_title();
+
+  @Message("Your role in this organisation does not open this page; ask one of its owners.")
+  String error_forbidden();
+
+  @Message("Back to your space")
+  String error_back();
+
   @Message("The commons")
   String commons_title();
 

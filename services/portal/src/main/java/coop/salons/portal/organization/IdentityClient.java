@@ -74,7 +74,12 @@ public interface IdentityClient {
       String metadataUrl,
       String clientId,
       String redirectUri,
-      String serviceProviderMetadataUrl) {}
+      String serviceProviderMetadataUrl,
+      boolean domainProven,
+      DomainProof domainProof) {}
+
+  /** The DNS record proving the email domain, while it is not seen yet. */
+  record DomainProof(String name, String type, String value) {}
 
   record AddProvider(
       String name,
@@ -93,6 +98,10 @@ public interface IdentityClient {
   @POST
   @Path("/{org}/identity-providers")
   Provider addProvider(@PathParam("org") String org, AddProvider provider);
+
+  @POST
+  @Path("/{org}/identity-providers/{name}/domain-check")
+  Provider checkProviderDomain(@PathParam("org") String org, @PathParam("name") String name);
 
   @jakarta.ws.rs.DELETE
   @Path("/{org}/identity-providers/{name}")

@@ -137,6 +137,22 @@ public class ProviderPages {
     return Response.seeOther(URI.create("/app/organizations/" + org + "/sign-in")).build();
   }
 
+  @POST
+  @Path("/{name}/check")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(hidden = true)
+  public Response check(
+      @PathParam("org") String org, @PathParam("name") String name, @Context HttpHeaders headers) {
+    IdentityClient.Organization organization = pages.organizationOr404(org);
+    try {
+      identity.checkProviderDomain(org, name);
+    } catch (WebApplicationException e) {
+      return Problems.shownAgain(
+          e, errors -> render(organization, null, headers, "", errors, Map.of()));
+    }
+    return Response.seeOther(URI.create("/app/organizations/" + org + "/sign-in")).build();
+  }
+
   private static String blankToNull(String s) {
     String t = Problems.trim(s);
     return t.isEmpty() ? null : t;

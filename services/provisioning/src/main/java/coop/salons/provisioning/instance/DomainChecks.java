@@ -1,7 +1,7 @@
 package coop.salons.provisioning.instance;
 
+import coop.salons.common.dns.DomainLookup;
 import coop.salons.provisioning.ProvisioningConfig;
-import coop.salons.provisioning.domain.DomainLookup;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;

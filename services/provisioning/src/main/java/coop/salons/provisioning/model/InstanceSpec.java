@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param suspended run no server (scaled to zero), keep the data
  * @param commons the platform's own commons server: its sign-in admits every platform user, and its
  *     rooms are published by the platform's account only
+ * @param signInGate where a Mattermost instance reads its users when they sign in through the realm
+ *     (identity's organisation gate, as chat servers reach it; docs/adr/0030)
  * @param routed whether the host enters routing and certificates (an Ingress): always for a name
  *     under the platform's domain, once proven for a custom domain (docs/adr/0028)
  */
@@ -33,6 +35,7 @@ public record InstanceSpec(
     boolean suspended,
     Database database,
     String issuer,
+    String signInGate,
     long generation,
     boolean commons,
     boolean routed) {

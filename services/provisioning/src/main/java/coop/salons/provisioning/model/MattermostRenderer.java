@@ -109,6 +109,9 @@ public final class MattermostRenderer implements ChatRenderer {
             "SendEmailNotifications",
             false));
     String realm = spec.issuer();
+    // Users are read from identity's organisation gate, not the realm's userinfo: only the
+    // organisation's members get in, their email only once verified (docs/adr/0030).
+    String gate = spec.signInGate() + "/api/v1/chat-sign-in/" + spec.id();
     c.put(
         "GitLabSettings",
         spec.login() == LoginMode.GITLAB
@@ -124,7 +127,7 @@ public final class MattermostRenderer implements ChatRenderer {
                 "TokenEndpoint",
                 realm + "/protocol/openid-connect/token",
                 "UserAPIEndpoint",
-                realm + "/protocol/openid-connect/userinfo")
+                gate + "/userinfo")
             : map("Enable", false));
     c.put(
         "OpenIdSettings",
@@ -135,7 +138,13 @@ public final class MattermostRenderer implements ChatRenderer {
                 "Id",
                 spec.clientId(),
                 "DiscoveryEndpoint",
-                realm + "/.well-known/openid-configuration",
+                gate + "/.well-known/openid-configuration",
+                "AuthEndpoint",
+                realm + "/protocol/openid-connect/auth",
+                "TokenEndpoint",
+                realm + "/protocol/openid-connect/token",
+                "UserAPIEndpoint",
+                gate + "/userinfo",
                 "Scope",
                 "profile openid email",
                 "ButtonText",

@@ -177,6 +177,7 @@ public class Reconciler {
         !"running".equals(i.desired),
         new InstanceSpec.Database(t.host(), t.port(), dbName, dbName),
         config.realmUrl(),
+        config.signInGate(),
         i.generation,
         CommonsServer.is(i),
         i.hostProven());

@@ -77,6 +77,27 @@ public class Webhooks {
     owe(event, subscribers);
   }
 
+  /**
+   * A quota of the organisation's plan past its warning threshold ({@code quota.warning}) or a
+   * request it refused ({@code quota.exceeded}), as billing recorded it.
+   */
+  void quota(QuotaEvents.Event e) {
+    List<Webhook> subscribers =
+        Webhook.list("organizationSlug = ?1 order by createdAt", e.organization());
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    Map<String, Object> event = event("quota." + e.kind(), e.organization());
+    event.put("quota", e.quota());
+    event.put("used", e.used());
+    event.put("limit", e.limit());
+    if (e.requested() != null) {
+      event.put("requested", e.requested());
+    }
+    event.put("recordedAt", e.occurredAt() == null ? null : e.occurredAt().toString());
+    owe(event, subscribers);
+  }
+
   private static Map<String, Object> event(String type, String organization) {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("id", UUID.randomUUID().toString());

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import coop.salons.provisioning.Fixture;
 import coop.salons.provisioning.OnKubernetes;
-import coop.salons.provisioning.domain.Dnsmasq;
+import coop.salons.testing.Dnsmasq;
 import coop.salons.testing.SalonsTestResource;
 import coop.salons.testing.TestServers.TestUser;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -159,7 +159,7 @@ class DomainChecksTest {
         var st =
             c.prepareStatement(
                 "UPDATE instance SET domain_proof = ? WHERE organization_slug = ? AND slug = 'chat'")) {
-      st.setString(1, coop.salons.provisioning.domain.Dnsmasq.PROOF);
+      st.setString(1, coop.salons.testing.Dnsmasq.PROOF);
       st.setString(2, proven);
       st.executeUpdate();
     }

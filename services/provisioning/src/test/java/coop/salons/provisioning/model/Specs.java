@@ -32,6 +32,7 @@ final class Specs {
         new InstanceSpec.Database(
             "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
         "https://login.example.org/realms/salons",
+        "https://salons.example.org/services/identity",
         3,
         false,
         true);
@@ -56,6 +57,7 @@ final class Specs {
         new InstanceSpec.Database(
             "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
         "https://login.example.org/realms/salons",
+        "https://salons.example.org/services/identity",
         1,
         true,
         true);
@@ -79,6 +81,7 @@ final class Specs {
         new InstanceSpec.Database(
             "pg.tenants.svc", 5432, InstanceSpec.databaseName(ID), InstanceSpec.databaseName(ID)),
         "https://login.example.org/realms/salons",
+        "https://salons.example.org/services/identity",
         1,
         false,
         true);
@@ -103,6 +106,7 @@ final class Specs {
         suspended,
         s.database(),
         s.issuer(),
+        s.signInGate(),
         s.generation(),
         s.commons(),
         s.routed());
@@ -126,6 +130,7 @@ final class Specs {
         s.suspended(),
         s.database(),
         s.issuer(),
+        s.signInGate(),
         s.generation(),
         s.commons(),
         false);

@@ -189,6 +189,51 @@ class WebhookTest {
     assertEquals(newcomer.id(), removed.get("userId").asText());
   }
 
+  @jakarta.inject.Inject QuotaEventFollower quotaEvents;
+
+  /**
+   * A quota past its warning threshold and a request the plan refused, as the real billing records
+   * them, reach the organisation's webhooks once each.
+   */
+  @Test
+  void quotaWarningsAndRefusalsAreTold() throws Exception {
+    TestUser owner = Fixture.user("webhook-quota-owner");
+    String org = Fixture.organization(owner);
+    String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
+    as(owner)
+        .body(Map.of("url", url))
+        .post("/api/v1/organizations/" + org + "/webhooks")
+        .then()
+        .statusCode(201);
+    String claims =
+        Fixture.servers().billingUrl() + "/api/v1/organizations/" + org + "/quota-claims";
+    for (int gb : new int[] {8, 5}) {
+      io.restassured.RestAssured.given()
+          .auth()
+          .oauth2(Fixture.servers().serviceToken(coop.salons.local.Service.PROVISIONING))
+          .contentType("application/json")
+          .body(Map.of("quota", "storage-gb", "key", "volume-" + gb, "amount", gb))
+          .post(claims)
+          .then()
+          .statusCode(gb == 8 ? 201 : 403);
+    }
+    quotaEvents.catchUp();
+    JsonNode warning = next("quota.warning");
+    assertEquals(org, warning.get("organization").asText());
+    assertEquals("storage-gb", warning.get("quota").asText());
+    assertEquals(8, warning.get("used").asInt());
+    assertEquals(10, warning.get("limit").asInt());
+    JsonNode exceeded = next("quota.exceeded");
+    assertEquals(5, exceeded.get("requested").asInt());
+    assertEquals(8, exceeded.get("used").asInt());
+    // Read again: nothing is told twice.
+    quotaEvents.catchUp();
+    String[] again = received.poll(3, TimeUnit.SECONDS);
+    assertTrue(
+        again == null || !JSON.readTree(again[1]).get("type").asText().startsWith("quota."),
+        "told twice: " + (again == null ? "" : again[1]));
+  }
+
   /** The next delivery of that type (others, such as the owner's own joining, are passed). */
   private JsonNode next(String type) throws Exception {
     long until = System.currentTimeMillis() + 30_000;

@@ -1,4 +1,4 @@
-package coop.salons.provisioning.domain;
+package coop.salons.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -19,9 +19,12 @@ import java.util.Map;
  */
 public class Dnsmasq implements QuarkusTestResourceLifecycleManager {
 
-  static final String INGRESS = "10.20.30.40";
+  public static final String INGRESS = "10.20.30.40";
 
-  /** The proof value the tests give the instance at proven.example.net. */
+  /**
+   * The proof value the tests give the instance at proven.example.net and the identity provider of
+   * mail-proven.example.net.
+   */
   public static final String PROOF = "0123456789abcdef0123456789abcdef01234567";
 
   private Process process;
@@ -75,30 +78,29 @@ public class Dnsmasq implements QuarkusTestResourceLifecycleManager {
                       "--address=/elsewhere.example.net/10.9.9.9",
                       // The proof of proven.example.net, with the value DomainChecksTest gives it.
                       "--txt-record=_salons-proof.proven.example.net,salons-proof=" + PROOF,
-                      "--txt-record=_salons-proof.wrong.example.net,salons-proof=not-the-value"))
+                      "--txt-record=_salons-proof.wrong.example.net,salons-proof=not-the-value",
+                      // An association's own email domain, proven for its identity provider.
+                      "--txt-record=_salons-proof.mail-proven.example.net,salons-proof=" + PROOF))
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("dnsmasq.log").toFile())
               .start();
-      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-      DomainLookup lookup = new DomainLookup(vertx, "127.0.0.1:" + port);
+      // Ready once it takes a TCP connection on its port (it answers UDP and TCP alike).
       Instant until = Instant.now().plus(Duration.ofSeconds(15));
       while (true) {
-        try {
-          if (lookup.leadsTo("ingress.chat.example.org", "any.chat.example.org")) {
-            break;
-          }
-        } catch (DomainLookup.Failed notYet) {
+        try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+          break;
+        } catch (IOException notYet) {
           // not listening yet
         }
         if (!process.isAlive() || Instant.now().isAfter(until)) {
-          vertx.close();
           throw new IllegalStateException(
               "dnsmasq did not answer: " + Files.readString(dir.resolve("dnsmasq.log")));
         }
         Thread.sleep(100);
       }
-      vertx.close();
-      return Map.of("salons.provisioning.domains.dns-server", "127.0.0.1:" + port);
+      return Map.of(
+          "salons.provisioning.domains.dns-server", "127.0.0.1:" + port,
+          "salons.identity.domains.dns-server", "127.0.0.1:" + port);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package coop.salons.provisioning.domain;
+package coop.salons.common.dns;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
