@@ -350,8 +350,8 @@ class ChartTest {
     assertNotNull(secret);
     Set<String> values = new HashSet<>();
     secret.path("data").fields().forEachRemaining(e -> values.add(e.getValue().asText()));
-    assertEquals(16, secret.path("data").size());
-    assertEquals(16, values.size(), "two generated secrets are equal");
+    assertEquals(17, secret.path("data").size());
+    assertEquals(17, values.size(), "two generated secrets are equal");
     assertTrue(kind(render(t -> t.set("existingSecret", "my-secrets")), "Secret").isEmpty());
   }
 

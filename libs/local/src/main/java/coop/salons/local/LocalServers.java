@@ -32,6 +32,23 @@ public final class LocalServers implements AutoCloseable {
    */
   public static final String COMMONS_TOKEN = "SALONS_COMMONS_APPSERVICE_TOKEN";
 
+  /** The secret the local platform's key for encrypting backups is made from. */
+  public static final String BACKUPS_SECRET = "SALONS_BACKUPS_SECRET";
+
+  /** A 32-byte key for encrypting backups (base64), derived from a generated secret. */
+  public static String backupKey(String secret) {
+    try {
+      return java.util.Base64.getEncoder()
+          .encodeToString(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(
+                      ("salons backups:" + secret)
+                          .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The public client the tests use to sign users in with a password (tests only). */
   public static final String TEST_CLIENT = "salons-test";
 
@@ -231,6 +248,7 @@ public final class LocalServers implements AutoCloseable {
           "SALONS_PROVISIONING_TENANT_DATABASE_ADMIN_PASSWORD", secrets.get("DB_TENANTS_PASSWORD"));
       env.put("SALONS_PROVISIONING_TENANT_DATABASE_PORT", String.valueOf(postgres.port()));
       env.put("SALONS_PROVISIONING_COMMONS_APPSERVICE_TOKEN", secrets.get(COMMONS_TOKEN));
+      env.put("SALONS_PROVISIONING_BACKUPS_KEY", backupKey(secrets.get(BACKUPS_SECRET)));
       // On one machine, a new association's server federates with the others at once (ADR 21).
       env.put("SALONS_PROVISIONING_FEDERATION_LIST", "immediate");
     }
@@ -273,6 +291,7 @@ public final class LocalServers implements AutoCloseable {
     names.add("SALONS_DEMO_PASSWORD");
     names.add("DB_TENANTS_PASSWORD");
     names.add(COMMONS_TOKEN);
+    names.add(BACKUPS_SECRET);
     for (Service s : Service.values()) {
       names.add(s.dbPasswordName());
       names.add(s.clientSecretName());

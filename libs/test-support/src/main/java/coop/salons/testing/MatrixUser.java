@@ -209,6 +209,71 @@ public final class MatrixUser {
     }
   }
 
+  /** Uploads a file to this user's server's media repository; answers its {@code mxc://} URI. */
+  public String upload(byte[] content, String contentType, String filename) {
+    try {
+      HttpResponse<String> answer =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(baseUrl + "/_matrix/media/v3/upload?filename=" + enc(filename)))
+                  .timeout(Duration.ofSeconds(60))
+                  .header("Authorization", "Bearer " + accessToken)
+                  .header("Content-Type", contentType)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(content))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        throw new AssertionError("upload refused: " + answer.statusCode() + " " + answer.body());
+      }
+      return JSON.readTree(answer.body()).get("content_uri").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Downloads a file of the media repository (authenticated media); answers status and bytes. */
+  public Download download(String mxc) {
+    String serverAndId = mxc.substring("mxc://".length());
+    try {
+      HttpResponse<byte[]> answer =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(baseUrl + "/_matrix/client/v1/media/download/" + serverAndId))
+                  .timeout(Duration.ofSeconds(60))
+                  .header("Authorization", "Bearer " + accessToken)
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      return new Download(answer.statusCode(), answer.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A downloaded file. */
+  public record Download(int status, byte[] bytes) {}
+
+  /** Sends a file message naming an uploaded file. */
+  public String sendFile(String roomId, String mxc, String filename) {
+    ObjectNode body =
+        JSON.createObjectNode().put("msgtype", "m.file").put("body", filename).put("url", mxc);
+    Answer a =
+        call(
+            baseUrl,
+            accessToken,
+            "PUT",
+            "/_matrix/client/v3/rooms/" + enc(roomId) + "/send/m.room.message/" + UUID.randomUUID(),
+            body);
+    require(a, "send a file");
+    return a.body().get("event_id").asText();
+  }
+
   /** The text messages of a room, oldest first (the last 100), as this user's server has them. */
   public List<Message> messages(String roomId) {
     Answer a =

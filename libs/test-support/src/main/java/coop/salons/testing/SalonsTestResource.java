@@ -66,6 +66,10 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
       config.put(
           "salons.provisioning.tenant-database.port", String.valueOf(servers.postgresPort()));
       config.put("salons.provisioning.tenant-database.backup-dir", "target/backups");
+      config.put("salons.provisioning.backups.dir", "target/instance-backups");
+      config.put(
+          "salons.provisioning.backups.key",
+          LocalServers.backupKey(servers.secret("DB_TENANTS_PASSWORD")));
       config.put("salons.provisioning.local.work-dir", "target/instances");
       // No billing service runs in provisioning's tests: the samples are checked as built.
       config.put("salons.provisioning.usage-every", "off");

