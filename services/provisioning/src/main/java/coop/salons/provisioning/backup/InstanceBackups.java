@@ -15,7 +15,6 @@ import coop.salons.provisioning.model.InstanceSecrets;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.Placement;
 import coop.salons.provisioning.runtime.ChatRuntime;
-import coop.salons.provisioning.supervisor.Reconciler;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +54,7 @@ public class InstanceBackups {
   @Inject ProvisioningConfig config;
   @Inject PgTools pg;
   @Inject ChatRuntime runtime;
-  @Inject Reconciler reconciler;
+  @Inject InstanceSpecs specs;
   @Inject TenantDatabases databases;
   @Inject InstanceService instances;
 
@@ -100,10 +99,42 @@ public class InstanceBackups {
         n++) {
       sleep(100);
     }
-    Path work = null;
     try {
       InstanceSpec spec = spec(instanceId);
-      Placement placement = placement(instanceId, spec);
+      Written w = write(backupId, spec, placement(instanceId, spec));
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                InstanceBackup b = InstanceBackup.findById(backupId);
+                b.state = "done";
+                b.location = w.location().toString();
+                b.sizeBytes = w.bytes();
+                b.finishedAt = OffsetDateTime.now();
+              });
+      Log.infof(
+          "Instance %s/%s: backup %s taken (%d bytes)",
+          spec.organization(), spec.slug(), backupId, w.bytes());
+    } catch (Exception e) {
+      Log.warnf("Backup %s of instance %s failed: %s", backupId, instanceId, e.getMessage());
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                InstanceBackup b = InstanceBackup.findById(backupId);
+                b.state = "failed";
+                b.error = reason.length() > 1000 ? reason.substring(0, 1000) : reason;
+                b.finishedAt = OffsetDateTime.now();
+              });
+    }
+  }
+
+  /** Where a backup was written and its size. */
+  record Written(Path location, long bytes) {}
+
+  /** Writes a backup of the instance: dump, files, secrets, each sealed, and the manifest. */
+  Written write(UUID backupId, InstanceSpec spec, Placement placement) throws IOException {
+    Path work = null;
+    try {
       Path target =
           Path.of(config.backups().dir())
               .toAbsolutePath()
@@ -166,33 +197,73 @@ public class InstanceBackups {
       String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
       Files.writeString(target.resolve("manifest.json"), text);
       Files.writeString(target.resolve("manifest.json.hmac"), cipher.hmacOf(text));
-      long total = size;
+      return new Written(target, size);
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  /**
+   * The final backup before a purge, taken now and verified: every file checked against its
+   * manifest and decrypted, and the dump read whole by {@code pg_restore --list}. Throws if any of
+   * it fails: the purge does not go on without it.
+   */
+  public Path takeFinal(InstanceSpec spec, Placement placement) throws IOException {
+    cipher();
+    UUID id = UUID.randomUUID();
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              InstanceBackup b = new InstanceBackup();
+              b.id = id;
+              b.instanceId = spec.id();
+              b.organizationSlug = spec.organization();
+              b.kind = "final";
+              b.state = "running";
+              b.startedAt = OffsetDateTime.now();
+              b.persist();
+            });
+    try {
+      Written w = write(id, spec, placement);
+      verify(w.location());
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
-                InstanceBackup b = InstanceBackup.findById(backupId);
+                InstanceBackup b = InstanceBackup.findById(id);
                 b.state = "done";
-                b.location = target.toString();
-                b.sizeBytes = total;
+                b.location = w.location().toString();
+                b.sizeBytes = w.bytes();
                 b.finishedAt = OffsetDateTime.now();
               });
-      Log.infof(
-          "Instance %s/%s: backup %s taken (%d bytes)",
-          spec.organization(), spec.slug(), backupId, total);
-    } catch (Exception e) {
-      Log.warnf("Backup %s of instance %s failed: %s", backupId, instanceId, e.getMessage());
+      return w.location();
+    } catch (IOException | RuntimeException e) {
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
-                InstanceBackup b = InstanceBackup.findById(backupId);
+                InstanceBackup b = InstanceBackup.findById(id);
                 b.state = "failed";
                 b.error = reason.length() > 1000 ? reason.substring(0, 1000) : reason;
                 b.finishedAt = OffsetDateTime.now();
               });
+      throw e;
+    }
+  }
+
+  /** A backup read back whole: manifest, every file, and the dump listed by pg_restore. */
+  void verify(Path location) throws IOException {
+    Path work = Files.createTempDirectory(location.getParent(), ".verifying-");
+    try {
+      opened(location, work);
+      pg.run("pg_restore", List.of("--list", work.resolve("database.dump").toString()));
     } finally {
       deleteQuietly(work);
     }
+  }
+
+  /** Whether backups are taken on this runtime (the local one, for now). */
+  public boolean available() {
+    return "local".equals(config.runtime()) && config.backups().key().isPresent();
   }
 
   /**
@@ -368,15 +439,11 @@ public class InstanceBackups {
   }
 
   private InstanceSpec spec(UUID instanceId) {
-    return QuarkusTransaction.requiringNew()
-        .call(() -> reconciler.spec(Instance.findById(instanceId)));
+    return specs.specOf(instanceId);
   }
 
   private Placement placement(UUID instanceId, InstanceSpec spec) {
-    Integer port =
-        QuarkusTransaction.requiringNew()
-            .call(() -> ((Instance) Instance.findById(instanceId)).localPort);
-    return runtime.placement(spec, port);
+    return runtime.placement(spec, specs.localPortOf(instanceId));
   }
 
   private static String filesFolder(InstanceSpec spec) {

@@ -47,11 +47,12 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * lost its lease changes nothing.
  */
 @ApplicationScoped
-public class Reconciler {
+public class Reconciler implements coop.salons.provisioning.backup.InstanceSpecs {
 
   @Inject ProvisioningConfig config;
   @Inject ChatRuntime runtime;
   @Inject TenantDatabases databases;
+  @Inject coop.salons.provisioning.backup.InstanceBackups backups;
   @Inject @RestClient InstanceClients clients;
   @Inject Plans plans;
   @Inject PlatformServers platformServers;
@@ -356,7 +357,7 @@ public class Reconciler {
    */
   private void purge(Snapshot s) {
     InstanceSpec spec = s.spec();
-    step(s, "final-backup", () -> finalBackup(spec));
+    step(s, "final-backup", () -> finalBackup(spec, s.localPort()));
     step(s, "remove", () -> remove(spec));
     step(s, "drop-database", () -> dropDatabase(spec));
     if (spec.login() != LoginMode.ACCOUNTS) {
@@ -365,10 +366,37 @@ public class Reconciler {
     step(s, "release-quota", () -> releaseQuota(spec));
   }
 
-  /** Step {@code final-backup}: the database dumped before anything is removed. */
-  private Result<Void> finalBackup(InstanceSpec spec) {
+  /**
+   * Step {@code final-backup}: before anything is removed, a whole backup (database, files,
+   * secrets) taken and verified (docs/adr/0032); if it cannot be, the purge stops here and says
+   * why. On Kubernetes, where backups need a Job not written yet, the database's tables as CSV.
+   */
+  private Result<Void> finalBackup(InstanceSpec spec, Integer localPort) {
+    if (backups.available() && localPort != null) {
+      if (!databases.exists(spec.database().name())) {
+        return new Result<>(null, false, "no database");
+      }
+      try {
+        Path kept = backups.takeFinal(spec, runtime.placement(spec, localPort));
+        return new Result<>(null, true, "verified " + kept);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(
+            "the final backup could not be taken and verified: " + e.getMessage(), e);
+      }
+    }
     Path file = databases.dump(spec.database().name());
     return new Result<>(null, file != null, file == null ? "no database" : file.toString());
+  }
+
+  @Override
+  public InstanceSpec specOf(java.util.UUID instanceId) {
+    return QuarkusTransaction.requiringNew().call(() -> spec(Instance.findById(instanceId)));
+  }
+
+  @Override
+  public Integer localPortOf(java.util.UUID instanceId) {
+    return QuarkusTransaction.requiringNew()
+        .call(() -> ((Instance) Instance.findById(instanceId)).localPort);
   }
 
   /** Step {@code remove}: the runtime's objects, gone for good before the pass goes on. */

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * A real Synapse of the local runtime, a member signed in through the realm's single sign-on: a
  * room, messages and a file written through the client API; a backup; the instance's database
  * dropped and its media removed; a restore; the same messages and file read back with the same
- * session. A tampered backup is refused before anything is touched.
+ * session. A tampered backup is refused before anything is touched. Deleted, the instance is purged
+ * only after a final backup that is taken and read back whole.
  */
 @QuarkusTest
 @TestProfile(BackupIT.LocalRuntimeProfile.class)
@@ -68,6 +69,7 @@ class BackupIT {
   @Inject TenantDatabases databases;
   @Inject ChatRuntime runtime;
   @Inject Reconciler reconciler;
+  @Inject InstanceBackups backups;
 
   @Test
   void aBackupBringsBackMessagesAndFilesAfterTheDatabaseAndMediaAreLost() throws Exception {
@@ -187,6 +189,35 @@ class BackupIT {
     MatrixUser.Download file = ada.download(mxc);
     assertEquals(200, file.status());
     assertArrayEquals(agenda, file.bytes());
+
+    // Deleted, its grace period over: a whole final backup is taken and verified before the
+    // purge removes anything, and it reads back whole.
+    as(owner).delete(instance).then().statusCode(202);
+    java.util.UUID id = spec.id();
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                Instance.update(
+                    "deletionDueAt = ?1, nextAttemptAt = ?1 where id = ?2",
+                    java.time.OffsetDateTime.now().minusSeconds(1),
+                    id));
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    String state = "";
+    while (System.nanoTime() < deadline && !"deleted".equals(state)) {
+      Thread.sleep(500);
+      state =
+          QuarkusTransaction.requiringNew().call(() -> ((Instance) Instance.findById(id)).state);
+    }
+    assertEquals("deleted", state);
+    InstanceBackup last =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    InstanceBackup.<InstanceBackup>find("instanceId = ?1 and kind = 'final'", id)
+                        .firstResult());
+    assertEquals("done", last.state, String.valueOf(last.error));
+    assertFalse(databases.exists(spec.database().name()));
+    backups.verify(Path.of(last.location));
   }
 
   private static String awaitState(TestUser owner, String instance, String wanted, Duration within)
