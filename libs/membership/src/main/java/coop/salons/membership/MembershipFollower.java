@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.time.OffsetDateTime;
 import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -93,13 +92,7 @@ public class MembershipFollower {
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   long position() {
-    Object last =
-        em.createNativeQuery("SELECT last_id FROM feed_position WHERE feed = ?1")
-            .setParameter(1, FEED)
-            .getResultStream()
-            .findFirst()
-            .orElse(0L);
-    return ((Number) last).longValue();
+    return FeedPositions.read(em, FEED);
   }
 
   /**
@@ -134,13 +127,6 @@ public class MembershipFollower {
                 e.id(), e.organization(), e.userId(), e.kind(), e.role(), e.occurredAt()));
       }
     }
-    em.createNativeQuery(
-            "INSERT INTO feed_position (feed, last_id, updated_at) VALUES (?1, ?2, ?3)"
-                + " ON CONFLICT (feed) DO UPDATE SET last_id = EXCLUDED.last_id,"
-                + " updated_at = EXCLUDED.updated_at")
-        .setParameter(1, FEED)
-        .setParameter(2, events.get(events.size() - 1).id())
-        .setParameter(3, OffsetDateTime.now())
-        .executeUpdate();
+    FeedPositions.write(em, FEED, events.get(events.size() - 1).id());
   }
 }

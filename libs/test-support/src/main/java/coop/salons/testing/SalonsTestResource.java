@@ -93,9 +93,11 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
       config.put("quarkus.http.test-port", String.valueOf(servers.portalPort()));
       if (withBackends) {
         // The real services behind the portal (init argument backends=true, restricted to the
-        // test class that asks): identity, and the commons with its real commons server.
+        // test class that asks): identity, the commons with its real commons server, and the
+        // provisioning service that runs it.
         config.put("quarkus.rest-client.identity.url", servers.identityUrl());
         config.put("quarkus.rest-client.commons.url", servers.commonsUrl());
+        config.put("quarkus.rest-client.provisioning.url", servers.provisioningUrl());
       }
     }
     return config;

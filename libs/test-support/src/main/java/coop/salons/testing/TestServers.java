@@ -270,6 +270,9 @@ public final class TestServers {
     env.put("SALONS_PROVISIONING_DOMAINS_CHECK_EVERY", "off");
     env.put("SALONS_PROVISIONING_SUPERVISOR_INTERVAL", "0.5s");
     env.put("SALONS_PROVISIONING_SUPERVISOR_READINESS_POLL", "PT0.5S");
+    env.put("SALONS_PROVISIONING_BACKUPS_DIR", work.resolve("instance-backups").toString());
+    env.put(
+        "SALONS_PROVISIONING_BACKUPS_KEY", LocalServers.backupKey(secret("DB_TENANTS_PASSWORD")));
     return started(Service.PROVISIONING, env);
   }
 

@@ -155,4 +155,52 @@ public interface ProvisioningClient {
   @POST
   @Path("/{slug}/domain-check")
   Instance checkDomain(@PathParam("org") String org, @PathParam("slug") String slug);
+
+  /** A backup as provisioning lists it. */
+  record Backup(
+      String id,
+      String kind,
+      String state,
+      Long sizeBytes,
+      java.time.OffsetDateTime startedAt,
+      java.time.OffsetDateTime finishedAt,
+      Long ageSeconds,
+      String error) {}
+
+  record Backups(List<Backup> items) {}
+
+  /** A restore and the step it is at. */
+  record Restore(
+      String id,
+      String backupId,
+      String step,
+      String state,
+      java.time.OffsetDateTime startedAt,
+      java.time.OffsetDateTime finishedAt,
+      String error) {}
+
+  record RestoreRequest(String confirm) {}
+
+  @GET
+  @Path("/{instance}/backups")
+  Backups backups(@PathParam("org") String org, @PathParam("instance") String instance);
+
+  @POST
+  @Path("/{instance}/backups")
+  Backup takeBackup(@PathParam("org") String org, @PathParam("instance") String instance);
+
+  @POST
+  @Path("/{instance}/backups/{backup}/restore")
+  Restore restoreBackup(
+      @PathParam("org") String org,
+      @PathParam("instance") String instance,
+      @PathParam("backup") String backup,
+      RestoreRequest request);
+
+  @GET
+  @Path("/{instance}/restores/{restore}")
+  Restore restoreOf(
+      @PathParam("org") String org,
+      @PathParam("instance") String instance,
+      @PathParam("restore") String restore);
 }

@@ -1,13 +1,13 @@
 package coop.salons.provisioning.webhook;
 
 import coop.salons.common.db.SingleReplica;
+import coop.salons.membership.FeedPositions;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.time.OffsetDateTime;
 import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -61,13 +61,7 @@ public class QuotaEventFollower {
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   long position() {
-    Object last =
-        em.createNativeQuery("SELECT last_id FROM feed_position WHERE feed = ?1")
-            .setParameter(1, FEED)
-            .getResultStream()
-            .findFirst()
-            .orElse(0L);
-    return ((Number) last).longValue();
+    return FeedPositions.read(em, FEED);
   }
 
   @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -75,13 +69,6 @@ public class QuotaEventFollower {
     for (QuotaEvents.Event e : events) {
       webhooks.quota(e);
     }
-    em.createNativeQuery(
-            "INSERT INTO feed_position (feed, last_id, updated_at) VALUES (?1, ?2, ?3)"
-                + " ON CONFLICT (feed) DO UPDATE SET last_id = EXCLUDED.last_id,"
-                + " updated_at = EXCLUDED.updated_at")
-        .setParameter(1, FEED)
-        .setParameter(2, events.get(events.size() - 1).id())
-        .setParameter(3, OffsetDateTime.now())
-        .executeUpdate();
+    FeedPositions.write(em, FEED, events.get(events.size() - 1).id());
   }
 }

@@ -1,0 +1,89 @@
+package coop.salons.portal.i18n;
+
+import io.quarkus.qute.i18n.Message;
+import io.quarkus.qute.i18n.MessageBundle;
+
+/**
+ * The sentences of the backups and restore pages ({@code bk:} in templates), in English here and in
+ * French in {@code messages/bk_fr.properties}: a bundle of their own, since one bundle of more than
+ * about 300 messages makes Quarkus generate a resolver the JVM refuses (VerifyError).
+ */
+@MessageBundle("bk")
+public interface BackupMessages {
+
+  @Message("Backups")
+  String backups_title();
+
+  @Message(
+      "A backup holds the whole chat: messages, rooms, accounts, uploaded files and the server's signing key, encrypted with your hoster's key. Admins take one at any time; owners restore one, which replaces everything written since.")
+  String backups_intro();
+
+  @Message("Nothing was changed:")
+  String backups_failed();
+
+  @Message("Take a backup now")
+  String backups_take();
+
+  @Message("No backup yet.")
+  String backups_none();
+
+  @Message("Taken")
+  String backups_taken();
+
+  @Message("State")
+  String backups_state();
+
+  @Message("Size")
+  String backups_size();
+
+  @Message("Restore")
+  String backups_restore();
+
+  @Message("Ready to restore")
+  String backups_done();
+
+  @Message("Being taken…")
+  String backups_running();
+
+  @Message("Failed:")
+  String backups_failed_one();
+
+  @Message("The provisioning service does not answer; try again in a minute.")
+  String backups_unavailable();
+
+  @Message("Restoring from a backup")
+  String restore_title();
+
+  @Message("Restored. Resume the chat from its page if it was suspended.")
+  String restore_done();
+
+  @Message("The restore stopped:")
+  String restore_failed();
+
+  @Message("Under way; this page follows it.")
+  String restore_running();
+
+  @Message("Checking every file of the backup")
+  String restore_checking();
+
+  @Message("Stopping the server")
+  String restore_stopping();
+
+  @Message("Putting back its keys and secrets")
+  String restore_secrets();
+
+  @Message("Putting back its database")
+  String restore_database();
+
+  @Message("Putting back its files")
+  String restore_media();
+
+  @Message("Starting it again")
+  String restore_starting();
+
+  @Message("Type the instance's short name ({slug}) to confirm")
+  String backups_confirm(String slug);
+
+  @Message("Refresh")
+  String backups_refresh();
+}

@@ -1,0 +1,231 @@
+package coop.salons.portal.instance;
+
+import coop.salons.portal.PageContext;
+import coop.salons.portal.PortalConfig;
+import coop.salons.portal.Problems;
+import coop.salons.portal.organization.IdentityClient;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * An instance's backups (docs/adr/0032): the list with size and age, taking one now (admins), and
+ * restoring from one (owners, typing the instance's short name), whose progress the restore's own
+ * page shows step by step, with a Refresh button while it runs (no script, and no timed refresh
+ * that a person could not stop: WCAG 2.2.1).
+ */
+@Path("/app/organizations/{org}/instances/{slug}")
+@Produces(MediaType.TEXT_HTML)
+public class BackupPages {
+
+  /** The restore's steps, in order, as the page shows them. */
+  static final List<String> STEPS =
+      List.of("checking", "stopping", "secrets", "database", "media", "starting", "done");
+
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance backups(
+        String lang,
+        String hoster,
+        IdentityClient.Organization organization,
+        ProvisioningClient.Instance instance,
+        List<BackupLine> backups,
+        boolean running,
+        List<String> errors,
+        String unavailable);
+
+    static native TemplateInstance restore(
+        String lang,
+        String hoster,
+        IdentityClient.Organization organization,
+        ProvisioningClient.Instance instance,
+        ProvisioningClient.Restore restore,
+        List<StepLine> steps,
+        int percent);
+  }
+
+  /** A backup as the page shows it. */
+  public record BackupLine(String id, String state, String taken, String size, String error) {
+
+    static BackupLine of(ProvisioningClient.Backup b) {
+      String size = "";
+      if (b.sizeBytes() != null) {
+        long bytes = b.sizeBytes();
+        size =
+            bytes >= 1 << 20
+                ? String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0)
+                : String.format(Locale.ROOT, "%d KiB", Math.max(1, bytes / 1024));
+      }
+      String taken =
+          b.startedAt() == null
+              ? ""
+              : b.startedAt()
+                      .withOffsetSameInstant(java.time.ZoneOffset.UTC)
+                      .toLocalDateTime()
+                      .withNano(0)
+                      .toString()
+                      .replace('T', ' ')
+                  + " UTC";
+      return new BackupLine(b.id(), b.state(), taken, size, b.error() == null ? "" : b.error());
+    }
+  }
+
+  /** One step of a restore: done, the current one, or still to come. */
+  public record StepLine(String name, boolean done, boolean current) {}
+
+  @Inject PortalConfig config;
+  @Inject PageContext pages;
+  @Inject @RestClient ProvisioningClient provisioning;
+
+  @GET
+  @Path("/backups")
+  @Operation(hidden = true)
+  public Response page(
+      @PathParam("org") String org,
+      @PathParam("slug") String slug,
+      @QueryParam("lang") String lang,
+      @Context HttpHeaders headers) {
+    IdentityClient.Organization organization = pages.organizationOr404(org);
+    return Response.ok(render(organization, slug, lang, headers, List.of())).build();
+  }
+
+  @POST
+  @Path("/backups")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(hidden = true)
+  public Response take(
+      @PathParam("org") String org, @PathParam("slug") String slug, @Context HttpHeaders headers) {
+    IdentityClient.Organization organization = pages.organizationOr404(org);
+    try {
+      provisioning.takeBackup(org, slug);
+    } catch (WebApplicationException e) {
+      return Problems.shownAgain(e, errors -> render(organization, slug, null, headers, errors));
+    }
+    return Response.seeOther(backupsUri(org, slug)).build();
+  }
+
+  @POST
+  @Path("/backups/{backup}/restore")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(hidden = true)
+  public Response restore(
+      @PathParam("org") String org,
+      @PathParam("slug") String slug,
+      @PathParam("backup") String backup,
+      @FormParam("confirm") String confirm,
+      @Context HttpHeaders headers) {
+    IdentityClient.Organization organization = pages.organizationOr404(org);
+    try {
+      ProvisioningClient.Restore r =
+          provisioning.restoreBackup(
+              org, slug, backup, new ProvisioningClient.RestoreRequest(Problems.trim(confirm)));
+      return Response.seeOther(
+              URI.create(
+                  "/app/organizations/" + org + "/instances/" + slug + "/restores/" + r.id()))
+          .build();
+    } catch (WebApplicationException e) {
+      return Problems.shownAgain(e, errors -> render(organization, slug, null, headers, errors));
+    }
+  }
+
+  @GET
+  @Path("/restores/{restore}")
+  @Operation(hidden = true)
+  public Response restoreProgress(
+      @PathParam("org") String org,
+      @PathParam("slug") String slug,
+      @PathParam("restore") String restore,
+      @QueryParam("lang") String lang,
+      @Context HttpHeaders headers) {
+    IdentityClient.Organization organization = pages.organizationOr404(org);
+    ProvisioningClient.Instance instance = instance(org, slug);
+    ProvisioningClient.Restore r;
+    try {
+      r = provisioning.restoreOf(org, slug, restore);
+    } catch (WebApplicationException e) {
+      throw new WebApplicationException(e.getResponse().getStatus() == 404 ? 404 : 502);
+    }
+    int at = Math.max(0, STEPS.indexOf(r.step()));
+    List<StepLine> steps =
+        STEPS.subList(0, STEPS.size() - 1).stream()
+            .map(
+                s -> {
+                  int n = STEPS.indexOf(s);
+                  return new StepLine(
+                      s,
+                      n < at || "done".equals(r.state()),
+                      n == at && "running".equals(r.state()));
+                })
+            .toList();
+    int percent = "done".equals(r.state()) ? 100 : 100 * at / (STEPS.size() - 1);
+    String language = pages.language(lang, headers);
+    return Response.ok(
+            Templates.restore(
+                    language, config.hosterName(), organization, instance, r, steps, percent)
+                .setLocale(Locale.forLanguageTag(language)))
+        .build();
+  }
+
+  private TemplateInstance render(
+      IdentityClient.Organization organization,
+      String slug,
+      String lang,
+      HttpHeaders headers,
+      List<String> errors) {
+    String org = organization.slug();
+    ProvisioningClient.Instance instance = instance(org, slug);
+    List<BackupLine> backups = List.of();
+    String unavailable = "";
+    try {
+      backups = provisioning.backups(org, slug).items().stream().map(BackupLine::of).toList();
+    } catch (WebApplicationException e) {
+      int status = e.getResponse().getStatus();
+      if (status == 403 || status == 404) {
+        throw new WebApplicationException(status);
+      }
+      unavailable = "provisioning";
+    }
+    String language = pages.language(lang, headers);
+    boolean running = backups.stream().anyMatch(b -> "running".equals(b.state()));
+    return Templates.backups(
+            language,
+            config.hosterName(),
+            organization,
+            instance,
+            backups,
+            running,
+            errors,
+            unavailable)
+        .setLocale(Locale.forLanguageTag(language));
+  }
+
+  private ProvisioningClient.Instance instance(String org, String slug) {
+    try {
+      return provisioning.get(org, slug);
+    } catch (WebApplicationException e) {
+      throw new WebApplicationException(e.getResponse().getStatus() == 404 ? 404 : 502);
+    }
+  }
+
+  private static URI backupsUri(String org, String slug) {
+    return URI.create("/app/organizations/" + org + "/instances/" + slug + "/backups");
+  }
+}
