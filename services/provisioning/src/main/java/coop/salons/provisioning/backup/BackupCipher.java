@@ -44,6 +44,13 @@ final class BackupCipher {
   record Sealed(long bytes, String sha256, long encryptedBytes, String hmac) {}
 
   Sealed encrypt(Path plain, Path sealed) throws IOException {
+    try (InputStream in = Files.newInputStream(plain)) {
+      return encrypt(in, sealed);
+    }
+  }
+
+  /** Encrypts what a stream gives (a dump or an archive as it is made) into a sealed file. */
+  Sealed encrypt(InputStream in, Path sealed) throws IOException {
     try {
       byte[] iv = new byte[16];
       RANDOM.nextBytes(iv);
@@ -53,18 +60,18 @@ final class BackupCipher {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       long bytes = 0;
       long written = iv.length;
-      try (InputStream in = Files.newInputStream(plain);
-          OutputStream out = Files.newOutputStream(sealed)) {
+      try (OutputStream out = Files.newOutputStream(sealed)) {
         out.write(iv);
         mac.update(iv);
         byte[] buffer = new byte[BUFFER];
+        byte[] c = new byte[BUFFER + 16];
         for (int n; (n = in.read(buffer)) > 0; ) {
           sha.update(buffer, 0, n);
           bytes += n;
-          byte[] c = aes.update(buffer, 0, n);
-          mac.update(c);
-          out.write(c);
-          written += c.length;
+          int m = aes.update(buffer, 0, n, c);
+          mac.update(c, 0, m);
+          out.write(c, 0, m);
+          written += m;
         }
         byte[] last = aes.doFinal();
         mac.update(last);
@@ -81,20 +88,14 @@ final class BackupCipher {
     }
   }
 
-  /** The HMAC of a sealed file as it is now: compared with the manifest's before any use. */
-  String hmacOf(Path sealed) throws IOException {
-    Mac mac = mac();
-    try (InputStream in = Files.newInputStream(sealed)) {
-      byte[] buffer = new byte[BUFFER];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        mac.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(mac.doFinal());
-  }
+  /** What decrypting gave: the SHA-256 of the plain bytes, the HMAC of the sealed ones. */
+  record Opened(String sha256, String hmac) {}
 
-  /** Decrypts a sealed file; answers the SHA-256 of what it wrote. */
-  String decrypt(Path sealed, Path plain) throws IOException {
+  /**
+   * Decrypts a sealed file in one pass, computing the HMAC of what it read as well: the caller
+   * compares both with the manifest before it uses what was written.
+   */
+  Opened decrypt(Path sealed, Path plain) throws IOException {
     try (InputStream in = Files.newInputStream(sealed);
         OutputStream out = Files.newOutputStream(plain)) {
       byte[] iv = in.readNBytes(16);
@@ -103,17 +104,22 @@ final class BackupCipher {
       }
       Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
       aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(encryption, "AES"), new IvParameterSpec(iv));
+      Mac mac = mac();
+      mac.update(iv);
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[BUFFER];
+      byte[] p = new byte[BUFFER + 16];
       for (int n; (n = in.read(buffer)) > 0; ) {
-        byte[] p = aes.update(buffer, 0, n);
-        sha.update(p);
-        out.write(p);
+        mac.update(buffer, 0, n);
+        int m = aes.update(buffer, 0, n, p);
+        sha.update(p, 0, m);
+        out.write(p, 0, m);
       }
       byte[] last = aes.doFinal();
       sha.update(last);
       out.write(last);
-      return HexFormat.of().formatHex(sha.digest());
+      return new Opened(
+          HexFormat.of().formatHex(sha.digest()), HexFormat.of().formatHex(mac.doFinal()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

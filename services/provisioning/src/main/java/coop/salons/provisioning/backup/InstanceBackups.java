@@ -143,31 +143,6 @@ public class InstanceBackups {
               .resolve(backupId.toString());
       Files.createDirectories(target);
       work = Files.createTempDirectory(target.getParent(), ".taking-");
-      // The database, as pg_dump's custom format (pg_restore reads it; tables, sequences,
-      // constraints and indexes included).
-      Path dump = work.resolve("database.dump");
-      pg.run(
-          "pg_dump",
-          List.of(
-              "--format=custom",
-              "--no-owner",
-              "--no-privileges",
-              "--host=" + config.tenantDatabase().host(),
-              "--port=" + config.tenantDatabase().port(),
-              "--username=" + config.tenantDatabase().adminUser(),
-              "--file=" + dump,
-              spec.database().name()));
-      // Media (Synapse) or files (Mattermost).
-      Path files = work.resolve("files.tar");
-      String folder = filesFolder(spec);
-      Path data = Path.of(placement.dataDir());
-      Files.createDirectories(data.resolve(folder));
-      tar(List.of("tar", "-C", data.toString(), "-cf", files.toString(), folder));
-      // The secrets the server needs (its signing key above all).
-      Path secrets = work.resolve("secrets.json");
-      Map<String, String> values = new TreeMap<>(runtime.secrets(spec, Map.of()).values());
-      Files.writeString(secrets, JSON.writeValueAsString(values));
-
       BackupCipher cipher = cipher();
       ObjectNode manifest = JSON.createObjectNode();
       manifest.put("format", FORMAT);
@@ -178,22 +153,50 @@ public class InstanceBackups {
       manifest.put("flavour", spec.flavour().id());
       manifest.put("version", spec.version());
       manifest.put("serverName", placement.serverName());
+      String folder = filesFolder(spec);
       manifest.put("filesFolder", folder);
       manifest.put("takenAt", OffsetDateTime.now().toString());
       ArrayNode list = manifest.putArray("files");
       long size = 0;
-      for (Path plain : List.of(dump, files, secrets)) {
-        String name = plain.getFileName().toString();
-        BackupCipher.Sealed s = cipher.encrypt(plain, target.resolve(name + ".enc"));
-        Files.delete(plain);
-        ObjectNode f = list.addObject();
-        f.put("name", name);
-        f.put("bytes", s.bytes());
-        f.put("sha256", s.sha256());
-        f.put("encryptedBytes", s.encryptedBytes());
-        f.put("hmac", s.hmac());
-        size += s.encryptedBytes();
-      }
+      // The database, as pg_dump's custom format (pg_restore reads it; tables, sequences,
+      // constraints and indexes included), encrypted as pg_dump writes it.
+      size +=
+          sealed(
+              list,
+              "database.dump",
+              cipher,
+              target,
+              pg.start(
+                  "pg_dump",
+                  List.of(
+                      "--format=custom",
+                      "--no-owner",
+                      "--no-privileges",
+                      "--host=" + config.tenantDatabase().host(),
+                      "--port=" + config.tenantDatabase().port(),
+                      "--username=" + config.tenantDatabase().adminUser(),
+                      spec.database().name()),
+                  work.resolve("pg_dump.log")));
+      // Media (Synapse) or files (Mattermost), encrypted as tar writes them.
+      Path data = Path.of(placement.dataDir());
+      Files.createDirectories(data.resolve(folder));
+      size +=
+          sealed(
+              list,
+              "files.tar",
+              cipher,
+              target,
+              new ProcessBuilder("tar", "-C", data.toString(), "-cf", "-", folder)
+                  .redirectError(work.resolve("tar.log").toFile())
+                  .start());
+      // The secrets the server needs (its signing key above all).
+      Path secrets = work.resolve("secrets.json");
+      Map<String, String> values = new TreeMap<>(runtime.secrets(spec, Map.of()).values());
+      Files.writeString(secrets, JSON.writeValueAsString(values));
+      BackupCipher.Sealed s = cipher.encrypt(secrets, target.resolve("secrets.json.enc"));
+      Files.delete(secrets);
+      entry(list, "secrets.json", s);
+      size += s.encryptedBytes();
       String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
       Files.writeString(target.resolve("manifest.json"), text);
       Files.writeString(target.resolve("manifest.json.hmac"), cipher.hmacOf(text));
@@ -201,6 +204,35 @@ public class InstanceBackups {
     } finally {
       deleteQuietly(work);
     }
+  }
+
+  /** Encrypts what a process writes to its output; fails if the process does. */
+  private static long sealed(
+      ArrayNode list, String name, BackupCipher cipher, Path target, Process process)
+      throws IOException {
+    BackupCipher.Sealed s;
+    try (var out = process.getInputStream()) {
+      s = cipher.encrypt(out, target.resolve(name + ".enc"));
+    }
+    try {
+      if (process.waitFor() != 0) {
+        throw new IOException(name + " could not be made (exit " + process.exitValue() + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    entry(list, name, s);
+    return s.encryptedBytes();
+  }
+
+  private static void entry(ArrayNode list, String name, BackupCipher.Sealed s) {
+    ObjectNode f = list.addObject();
+    f.put("name", name);
+    f.put("bytes", s.bytes());
+    f.put("sha256", s.sha256());
+    f.put("encryptedBytes", s.encryptedBytes());
+    f.put("hmac", s.hmac());
   }
 
   /**
@@ -402,10 +434,16 @@ public class InstanceBackups {
     for (JsonNode f : manifest.path("files")) {
       String name = f.path("name").asText();
       Path sealed = location.resolve(name + ".enc");
-      if (!Files.exists(sealed) || !cipher.hmacOf(sealed).equals(f.path("hmac").asText())) {
+      if (!Files.exists(sealed)) {
+        throw new Damaged(name + " is missing");
+      }
+      // One pass: decrypted into the work folder, its HMAC and digest computed on the way;
+      // nothing of it is used unless both match.
+      BackupCipher.Opened o = cipher.decrypt(sealed, work.resolve(name));
+      if (!o.hmac().equals(f.path("hmac").asText())) {
         throw new Damaged(name + " is not what was written");
       }
-      if (!cipher.decrypt(sealed, work.resolve(name)).equals(f.path("sha256").asText())) {
+      if (!o.sha256().equals(f.path("sha256").asText())) {
         throw new Damaged(name + " does not decrypt to what was backed up");
       }
     }

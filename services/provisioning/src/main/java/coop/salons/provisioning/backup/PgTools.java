@@ -72,6 +72,19 @@ public class PgTools {
     run(command, config.tenantDatabase().adminPassword());
   }
 
+  /**
+   * Starts a client tool with the tenants' admin password, its output for the caller to read (a
+   * dump streamed as it is made), its errors to {@code log}.
+   */
+  Process start(String tool, List<String> arguments, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(bin().resolve(tool).toString());
+    command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+    builder.environment().put("PGPASSWORD", config.tenantDatabase().adminPassword());
+    return builder.start();
+  }
+
   private void run(List<String> command, String password) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     if (password != null) {
