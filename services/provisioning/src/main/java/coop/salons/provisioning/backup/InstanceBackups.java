@@ -166,17 +166,7 @@ public class InstanceBackups {
               "database.dump",
               cipher,
               target,
-              pg.start(
-                  "pg_dump",
-                  List.of(
-                      "--format=custom",
-                      "--no-owner",
-                      "--no-privileges",
-                      "--host=" + config.tenantDatabase().host(),
-                      "--port=" + config.tenantDatabase().port(),
-                      "--username=" + config.tenantDatabase().adminUser(),
-                      spec.database().name()),
-                  work.resolve("pg_dump.log")));
+              pg.dump(spec.database().name(), work.resolve("pg_dump.log")));
       // Media (Synapse) or files (Mattermost), encrypted as tar writes them.
       Path data = Path.of(placement.dataDir());
       Files.createDirectories(data.resolve(folder));
@@ -362,18 +352,7 @@ public class InstanceBackups {
       String db = spec.database().name();
       databases.drop(db);
       databases.ensure(db, secrets.get(InstanceSecrets.DB_PASSWORD), true);
-      pg.run(
-          "pg_restore",
-          List.of(
-              "--no-owner",
-              "--no-privileges",
-              "--role=" + db,
-              "--exit-on-error",
-              "--host=" + config.tenantDatabase().host(),
-              "--port=" + config.tenantDatabase().port(),
-              "--username=" + config.tenantDatabase().adminUser(),
-              "--dbname=" + db,
-              work.resolve("database.dump").toString()));
+      pg.restore(db, work.resolve("database.dump"));
       // 4. Media or files: the backup's in place of what is there.
       step(restoreId, "media");
       Placement placement = placement(instanceId, spec);

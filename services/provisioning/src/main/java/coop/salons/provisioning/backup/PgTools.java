@@ -72,6 +72,39 @@ public class PgTools {
     run(command, config.tenantDatabase().adminPassword());
   }
 
+  /** pg_dump's arguments for an instance's database: custom format, no owners nor grants. */
+  List<String> dumpArguments(String db) {
+    return List.of(
+        "--format=custom",
+        "--no-owner",
+        "--no-privileges",
+        "--host=" + config.tenantDatabase().host(),
+        "--port=" + config.tenantDatabase().port(),
+        "--username=" + config.tenantDatabase().adminUser(),
+        db);
+  }
+
+  /** pg_dump of an instance's database, streamed on the process's output, errors to {@code log}. */
+  Process dump(String db, Path log) throws IOException {
+    return start("pg_dump", dumpArguments(db), log);
+  }
+
+  /** pg_restore of a dump into an instance's (empty) database, its objects owned by its role. */
+  void restore(String db, Path dump) throws IOException {
+    run(
+        "pg_restore",
+        List.of(
+            "--no-owner",
+            "--no-privileges",
+            "--role=" + db,
+            "--exit-on-error",
+            "--host=" + config.tenantDatabase().host(),
+            "--port=" + config.tenantDatabase().port(),
+            "--username=" + config.tenantDatabase().adminUser(),
+            "--dbname=" + db,
+            dump.toString()));
+  }
+
   /**
    * Starts a client tool with the tenants' admin password, its output for the caller to read (a
    * dump streamed as it is made), its errors to {@code log}.

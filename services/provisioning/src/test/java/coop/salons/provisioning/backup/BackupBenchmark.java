@@ -108,17 +108,9 @@ class BackupBenchmark {
       // Baseline: pg_dump custom format and tar, then pg_restore and tar -x.
       Path plain = Files.createTempDirectory(Path.of("target"), "bench-plain-");
       long b0 = System.nanoTime();
-      pg.run(
-          "pg_dump",
-          List.of(
-              "--format=custom",
-              "--no-owner",
-              "--no-privileges",
-              "--host=" + config.tenantDatabase().host(),
-              "--port=" + config.tenantDatabase().port(),
-              "--username=" + config.tenantDatabase().adminUser(),
-              "--file=" + plain.resolve("database.dump"),
-              db));
+      List<String> dump = new ArrayList<>(pg.dumpArguments(db));
+      dump.add(0, "--file=" + plain.resolve("database.dump"));
+      pg.run("pg_dump", dump);
       run("tar", "-C", placement.dataDir(), "-cf", plain.resolve("files.tar").toString(), "media");
       double plainBackup = (System.nanoTime() - b0) / 1e9;
 
@@ -132,7 +124,7 @@ class BackupBenchmark {
       String restored = InstanceSpec.databaseName(UUID.randomUUID());
       databases.ensure(restored, password, true);
       long r0 = System.nanoTime();
-      pgRestore(restored, plain.resolve("database.dump"));
+      pg.restore(restored, plain.resolve("database.dump"));
       Path untar = Files.createTempDirectory(Path.of("target"), "bench-untar-");
       run("tar", "-C", untar.toString(), "-xf", plain.resolve("files.tar").toString());
       double plainRestore = (System.nanoTime() - r0) / 1e9;
@@ -143,7 +135,7 @@ class BackupBenchmark {
       Path work = Files.createTempDirectory(Path.of("target"), "bench-open-");
       long q0 = System.nanoTime();
       backups.opened(w.location(), work);
-      pgRestore(restored, work.resolve("database.dump"));
+      pg.restore(restored, work.resolve("database.dump"));
       run("tar", "-C", untar.toString(), "-xf", work.resolve("files.tar").toString());
       double ourRestore = (System.nanoTime() - q0) / 1e9;
       databases.drop(restored);
@@ -248,21 +240,6 @@ class BackupBenchmark {
         }
       }
     }
-  }
-
-  private void pgRestore(String db, Path dump) throws Exception {
-    pg.run(
-        "pg_restore",
-        List.of(
-            "--no-owner",
-            "--no-privileges",
-            "--role=" + db,
-            "--exit-on-error",
-            "--host=" + config.tenantDatabase().host(),
-            "--port=" + config.tenantDatabase().port(),
-            "--username=" + config.tenantDatabase().adminUser(),
-            "--dbname=" + db,
-            dump.toString()));
   }
 
   private static void run(String... command) throws Exception {
