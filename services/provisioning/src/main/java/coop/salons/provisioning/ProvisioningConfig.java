@@ -21,6 +21,12 @@ public interface ProvisioningConfig {
   @WithDefault("chat.localhost")
   String baseDomain();
 
+  /**
+   * The platform's own host names (the portal's; the chart sets it), which no custom domain may be
+   * nor be under. The realm's and the sign-in gate's hosts, and the base domain, are added.
+   */
+  java.util.Optional<List<String>> reservedHosts();
+
   /** The Keycloak realm the instances sign their users in with (the OIDC issuer). */
   @WithDefault("http://localhost:8180/realms/salons")
   String realmUrl();

@@ -26,6 +26,7 @@ public class OnKubernetes implements QuarkusTestProfile {
             Map.entry("salons.provisioning.runtime", "kubernetes"),
             Map.entry("salons.provisioning.supervisor.enabled", "false"),
             Map.entry("salons.provisioning.base-domain", "chat.example.org"),
+            Map.entry("salons.provisioning.reserved-hosts", "salons.example.org"),
             Map.entry("salons.provisioning.supervisor.lease", "PT30S"),
             Map.entry("salons.provisioning.allow-local-webhooks", "true"),
             // A plan that signs Mattermost in through the GitLab shim.

@@ -467,8 +467,17 @@ public class InstanceService implements Creations.Writer {
     if (domain == null) {
       return;
     }
-    String base = config.baseDomain();
-    if (domain.equals(base) || domain.endsWith("." + base) || domain.endsWith(".localhost")) {
+    List<String> platform = new java.util.ArrayList<>(config.reservedHosts().orElse(List.of()));
+    platform.add(config.baseDomain());
+    platform.add(java.net.URI.create(config.realmUrl()).getHost());
+    platform.add(java.net.URI.create(config.signInGate()).getHost());
+    for (String host : platform) {
+      if (host != null && !host.isBlank() && (domain.equals(host) || domain.endsWith("." + host))) {
+        throw ProblemException.invalid(
+            "customDomain", "is a name of the platform itself; leave it out to get one");
+      }
+    }
+    if (domain.endsWith(".localhost")) {
       throw ProblemException.invalid(
           "customDomain", "is a name of the platform itself; leave it out to get one");
     }

@@ -198,6 +198,9 @@ class InstanceApiTest {
             new Object[] {"customDomain", "foo.chat.example.org"},
             new Object[] {"customDomain", "chat.example.org/../admin"},
             new Object[] {"customDomain", "CHAT.EXAMPLE.ORG"},
+            // The platform's own hosts (the portal, the sign-in server) and names under them.
+            new Object[] {"customDomain", "salons.example.org"},
+            new Object[] {"customDomain", "api.salons.example.org"},
             new Object[] {"customDomain", "10.0.0.1"},
             new Object[] {"customDomain", "evil.org\nserver_name: x"},
             // Names no association can own: a public suffix, a name under none.
