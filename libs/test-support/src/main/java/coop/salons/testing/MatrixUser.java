@@ -116,6 +116,29 @@ public final class MatrixUser {
     }
   }
 
+  /**
+   * Signs in with a user name and password, as a Matrix app does on a server that has passwords (a
+   * server run outside the platform, say).
+   */
+  public static MatrixUser withPassword(String baseUrl, String user, String password) {
+    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    ObjectNode login = JSON.createObjectNode();
+    login.put("type", "m.login.password");
+    login.putObject("identifier").put("type", "m.id.user").put("user", user);
+    login.put("password", password);
+    Answer answer = call(base, null, "POST", "/_matrix/client/v3/login", login);
+    if (answer.status() != 200) {
+      throw new AssertionError("the password was refused: " + answer);
+    }
+    return new MatrixUser(
+        base, answer.body().get("access_token").asText(), answer.body().get("user_id").asText());
+  }
+
+  /** A call to the server's client or admin API as this user (an administrator's, say). */
+  public Answer call(String method, String path, com.fasterxml.jackson.databind.JsonNode body) {
+    return call(baseUrl, accessToken, method, path, body);
+  }
+
   /** Waits until the server answers its health check (it may be restarting). */
   public static void awaitHealthy(String base) {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

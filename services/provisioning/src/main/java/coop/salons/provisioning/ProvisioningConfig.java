@@ -27,6 +27,13 @@ public interface ProvisioningConfig {
    */
   java.util.Optional<List<String>> reservedHosts();
 
+  /**
+   * This service's API as people reach it from outside ({@code <publicUrl>/services/provisioning}
+   * when the chart exposes the APIs): the exit bundles' links are made absolute with it. Unset,
+   * they are given as paths of this API.
+   */
+  java.util.Optional<String> publicUrl();
+
   /** The Keycloak realm the instances sign their users in with (the OIDC issuer). */
   @WithDefault("http://localhost:8180/realms/salons")
   String realmUrl();
@@ -264,6 +271,19 @@ public interface ProvisioningConfig {
   /** Backups of instances (docs/adr/0032). */
   Backups backups();
 
+  /** What the chat servers remove once their retention no longer keeps it. */
+  Retention retention();
+
+  interface Retention {
+    /**
+     * How often a Matrix server removes the messages its rooms' retention no longer keeps
+     * (Synapse's purge jobs; a duration as Synapse reads it). Uploaded files past their lifetime
+     * are removed by Synapse hourly, whatever this says.
+     */
+    @WithDefault("12h")
+    String purgeEvery();
+  }
+
   interface Backups {
     /** Where backups are written: a durable volume (the chart refuses an emptyDir for it). */
     @WithDefault("backups")
@@ -289,6 +309,10 @@ public interface ProvisioningConfig {
     /** How long {@code pg_dump} or {@code pg_restore} may run. */
     @WithDefault("PT30M")
     java.time.Duration timeout();
+
+    /** How long a link to download an exit bundle works (docs/adr/0033). */
+    @WithDefault("PT24H")
+    java.time.Duration exitLinkLifetime();
   }
 
   /** Images and default versions of the chat servers. */

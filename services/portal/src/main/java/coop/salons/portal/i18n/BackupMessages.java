@@ -86,4 +86,31 @@ public interface BackupMessages {
 
   @Message("Refresh")
   String backups_refresh();
+
+  @Message("Leave with it")
+  String backups_exit();
+
+  @Message(
+      "An exit bundle is this backup unencrypted, with what runs it outside the platform: the"
+          + " server's configuration, a compose file and the steps, in English and French.")
+  String backups_exit_intro();
+
+  @Message("Your exit bundle is ready")
+  String backups_exit_ready();
+
+  @Message("Download the exit bundle")
+  String backups_exit_download();
+
+  @Message(
+      "This link works until {until}. Whoever holds it can download your members' messages: give it"
+          + " only to whoever installs your server.")
+  String backups_exit_warning(String until);
+
+  @Message("This link has expired")
+  String exit_expired_title();
+
+  @Message(
+      "Links to exit bundles work for a day. An owner of the organisation makes a new one from"
+          + " the instance's Backups page.")
+  String exit_expired();
 }

@@ -152,8 +152,10 @@ public interface Messages {
   String instance_domain_label();
 
   @Message(
-      "for example chat.your-association.org; it cannot be changed later. The instance page then"
-          + " says which DNS record to create.")
+      "for example chat.your-association.org. A Matrix server's name is in every account and"
+          + " room and can never change: we recommend your association's own domain, so that if"
+          + " you leave the platform one day, every account and room goes with you. The instance"
+          + " page then says which DNS record to create.")
   String instance_domain_help();
 
   @Message("Your domain {domain}")

@@ -50,7 +50,8 @@ public class BackupPages {
         List<BackupLine> backups,
         boolean running,
         List<String> errors,
-        String unavailable);
+        String unavailable,
+        ExitLine exit);
 
     static native TemplateInstance restore(
         String lang,
@@ -88,6 +89,9 @@ public class BackupPages {
     }
   }
 
+  /** An exit bundle's link as the page gives it: the portal's own, and until when it works. */
+  public record ExitLine(String href, String until) {}
+
   /** One step of a restore: done, the current one, or still to come. */
   public record StepLine(String name, boolean done, boolean current) {}
 
@@ -104,7 +108,49 @@ public class BackupPages {
       @QueryParam("lang") String lang,
       @Context HttpHeaders headers) {
     IdentityClient.Organization organization = pages.organizationOr404(org);
-    return Response.ok(render(organization, slug, lang, headers, List.of())).build();
+    return Response.ok(render(organization, slug, lang, headers, List.of(), null)).build();
+  }
+
+  /**
+   * An exit bundle's link (owners): provisioning signs it, the page gives the portal's own address
+   * for it (which fetches the bundle from provisioning), so that it works wherever the portal does.
+   */
+  @POST
+  @Path("/backups/{backup}/exit")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(hidden = true)
+  public Response exit(
+      @PathParam("org") String org,
+      @PathParam("slug") String slug,
+      @PathParam("backup") String backup,
+      @Context HttpHeaders headers) {
+    IdentityClient.Organization organization = pages.organizationOr404(org);
+    ProvisioningClient.ExitLink link;
+    try {
+      link = provisioning.exitLink(org, slug, backup);
+    } catch (WebApplicationException e) {
+      return Problems.shownAgain(
+          e, errors -> render(organization, slug, null, headers, errors, null));
+    }
+    String token = link.url().substring(link.url().lastIndexOf('/') + 1);
+    String until =
+        link.expiresAt()
+                .withOffsetSameInstant(java.time.ZoneOffset.UTC)
+                .toLocalDateTime()
+                .withNano(0)
+                .toString()
+                .replace('T', ' ')
+            + " UTC";
+    return Response.ok(
+            render(
+                organization,
+                slug,
+                null,
+                headers,
+                List.of(),
+                new ExitLine(ExitBundleDownload.PATH + "/" + token, until)))
+        .header("Cache-Control", "no-store")
+        .build();
   }
 
   @POST
@@ -117,7 +163,8 @@ public class BackupPages {
     try {
       provisioning.takeBackup(org, slug);
     } catch (WebApplicationException e) {
-      return Problems.shownAgain(e, errors -> render(organization, slug, null, headers, errors));
+      return Problems.shownAgain(
+          e, errors -> render(organization, slug, null, headers, errors, null));
     }
     return Response.seeOther(backupsUri(org, slug)).build();
   }
@@ -142,7 +189,8 @@ public class BackupPages {
                   "/app/organizations/" + org + "/instances/" + slug + "/restores/" + r.id()))
           .build();
     } catch (WebApplicationException e) {
-      return Problems.shownAgain(e, errors -> render(organization, slug, null, headers, errors));
+      return Problems.shownAgain(
+          e, errors -> render(organization, slug, null, headers, errors, null));
     }
   }
 
@@ -189,7 +237,8 @@ public class BackupPages {
       String slug,
       String lang,
       HttpHeaders headers,
-      List<String> errors) {
+      List<String> errors,
+      ExitLine exit) {
     String org = organization.slug();
     ProvisioningClient.Instance instance = instance(org, slug);
     List<BackupLine> backups = List.of();
@@ -213,7 +262,8 @@ public class BackupPages {
             backups,
             running,
             errors,
-            unavailable)
+            unavailable,
+            exit)
         .setLocale(Locale.forLanguageTag(language));
   }
 

@@ -203,4 +203,14 @@ public interface ProvisioningClient {
       @PathParam("org") String org,
       @PathParam("instance") String instance,
       @PathParam("restore") String restore);
+
+  /** A link to an exit bundle and until when it works. */
+  record ExitLink(String url, java.time.OffsetDateTime expiresAt) {}
+
+  @POST
+  @Path("/{instance}/backups/{backup}/exit-link")
+  ExitLink exitLink(
+      @PathParam("org") String org,
+      @PathParam("instance") String instance,
+      @PathParam("backup") String backup);
 }

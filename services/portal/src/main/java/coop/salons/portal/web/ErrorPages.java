@@ -38,7 +38,7 @@ public class ErrorPages {
     boolean browser =
         headers.getAcceptableMediaTypes().stream()
             .anyMatch(t -> t.isCompatible(MediaType.TEXT_HTML_TYPE) && !t.isWildcardType());
-    if (!browser || (status != 403 && status != 404)) {
+    if (!browser || (status != 403 && status != 404 && status != 410)) {
       return problems.web(e); // scripts: the problem document, as every service answers
     }
     String lang =

@@ -2,6 +2,7 @@ package coop.salons.portal.instance;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
@@ -110,8 +111,39 @@ class BackupPagesE2E {
           .hasText(Pattern.compile("\\d+(\\.\\d)? (KiB|MiB)"));
       Browser.assertAccessible(page, "backups-listed-fr");
 
-      // Without the instance's short name: refused, said why, nothing restored.
+      // Leaving: the owner asks for an exit bundle and downloads it through the portal's link.
       String form = "#backups tr[data-state=done] ";
+      page.locator(form + "button[data-exit]").click();
+      assertThat(page.locator("#exit-bundle h2")).hasText("Votre paquet de départ est prêt");
+      Browser.assertAccessible(page, "backups-exit-fr");
+      com.microsoft.playwright.Download bundle =
+          page.waitForDownload(() -> page.locator("#exit-download").click());
+      assertTrue(bundle.suggestedFilename().endsWith(".tar"), bundle.suggestedFilename());
+      String listing = tarListing(bundle.path());
+      for (String file :
+          java.util.List.of(
+              "README.md",
+              "LISEZMOI.md",
+              "compose.yaml",
+              "homeserver.yaml",
+              "database.dump",
+              "media.tar",
+              "manifest.json")) {
+        assertTrue(listing.contains("/" + file), file + " in " + listing);
+      }
+      // The link alone is enough (whoever installs the server has no account here); a link
+      // changed in any way is a page saying there is nothing there.
+      String link = page.locator("#exit-download").getAttribute("href");
+      try (BrowserContext anonymous = browser.context("en-GB")) {
+        var answer = anonymous.request().get(SERVERS.portalUrl() + link);
+        assertEquals(200, answer.status());
+        Page other = anonymous.newPage();
+        other.navigate(SERVERS.portalUrl() + link.substring(0, link.length() - 3) + "AAA");
+        assertThat(other.locator("#error-title")).isVisible();
+        Browser.assertAccessible(other, "exit-link-unknown-en");
+      }
+
+      // Without the instance's short name: refused, said why, nothing restored.
       page.locator(form + "input[name=confirm]").fill("bureau");
       page.locator(form + "button[data-restore]").click();
       assertThat(page.locator("#backup-errors")).containsText("salon");
@@ -132,5 +164,12 @@ class BackupPagesE2E {
               .setPath(Path.of("target/screenshots/restore-done-en.png"))
               .setFullPage(true));
     }
+  }
+
+  private static String tarListing(Path tar) throws Exception {
+    Process p = new ProcessBuilder("tar", "-tf", tar.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+    return out;
   }
 }

@@ -28,6 +28,7 @@ final class BackupCipher {
 
   private final byte[] encryption;
   private final byte[] authentication;
+  private final byte[] links;
 
   /**
    * @param key the hoster's key, 32 bytes
@@ -38,6 +39,7 @@ final class BackupCipher {
     }
     this.encryption = derive(key, "salons backup encryption");
     this.authentication = derive(key, "salons backup authentication");
+    this.links = derive(key, "salons exit links");
   }
 
   /** What encrypting a file gave: its plain size and digest, its encrypted size and HMAC. */
@@ -128,6 +130,22 @@ final class BackupCipher {
   /** The HMAC of a text (the manifest). */
   String hmacOf(String text) {
     return HexFormat.of().formatHex(mac().doFinal(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * A signature of a link's text (an exit bundle's: backup and expiry), with a key of its own
+   * derived from the hoster's, in base64url.
+   */
+  String signLink(String text) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(links, "HmacSHA256"));
+      return java.util.Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Mac mac() {

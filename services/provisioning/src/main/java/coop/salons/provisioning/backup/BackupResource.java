@@ -41,6 +41,10 @@ public class BackupResource {
   @Inject OrganizationAccess access;
   @Inject Caller caller;
   @Inject InstanceBackups backups;
+  @Inject ExitBundles exits;
+  @Inject InstanceStorage storage;
+  @Inject InstanceSpecs specs;
+  @Inject coop.salons.provisioning.ProvisioningConfig config;
 
   /** A backup as listed: its size and age, never where the hoster keeps it. */
   public record BackupView(
@@ -87,6 +91,19 @@ public class BackupResource {
   public record RestoreRequest(@NotNull @Size(max = 40) String confirm) {}
 
   public record Backups(List<BackupView> items) {}
+
+  @GET
+  @Path("/storage")
+  @Transactional
+  @Operation(
+      summary =
+          "What the instance stores (database, uploaded files, messages) and what its retention"
+              + " will remove at its next pass; whether the server enforces it (admins)")
+  public InstanceStorage.StorageView storage(
+      @PathParam("org") String org, @PathParam("instance") String instance) {
+    access.require(org, caller.id(), "admin");
+    return storage.of(specs.specOf(instance(org, instance).id));
+  }
 
   @GET
   @Path("/backups")
@@ -151,6 +168,34 @@ public class BackupResource {
     return Response.accepted(RestoreView.of(r))
         .location(URI.create(base(org, instance) + "/restores/" + r.id))
         .build();
+  }
+
+  /**
+   * A link to download a backup's exit bundle: anyone holding it may, until it expires, so it is
+   * given to owners only and never stored.
+   */
+  public record ExitLinkView(String url, OffsetDateTime expiresAt) {}
+
+  @POST
+  @Path("/backups/{backup}/exit-link")
+  @Transactional
+  @Operation(
+      summary =
+          "A signed link, expiring, to download this backup as an exit bundle (owners): the"
+              + " database, media or files and the server's keys, unencrypted, with a"
+              + " configuration, a compose file and the steps to run it outside the platform")
+  @APIResponse(responseCode = "200", description = "The link and when it expires")
+  public ExitLinkView exitLink(
+      @PathParam("org") String org,
+      @PathParam("instance") String instance,
+      @PathParam("backup") String backup) {
+    access.require(org, caller.id(), "owner");
+    ExitBundles.Link link = exits.link(backup(instance(org, instance), backup));
+    io.quarkus.logging.Log.infof(
+        "Exit bundle link for backup %s of %s/%s given to %s", backup, org, instance, caller.id());
+    String path = "/api/v1/exit-bundles/" + link.token();
+    return new ExitLinkView(
+        config.publicUrl().map(u -> u.replaceAll("/+$", "") + path).orElse(path), link.expiresAt());
   }
 
   @GET

@@ -153,6 +153,7 @@ public class InstanceBackups {
       manifest.put("flavour", spec.flavour().id());
       manifest.put("version", spec.version());
       manifest.put("serverName", placement.serverName());
+      manifest.put("publicUrl", placement.publicUrl());
       String folder = filesFolder(spec);
       manifest.put("filesFolder", folder);
       manifest.put("takenAt", OffsetDateTime.now().toString());
@@ -522,7 +523,7 @@ public class InstanceBackups {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }

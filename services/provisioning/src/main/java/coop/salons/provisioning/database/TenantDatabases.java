@@ -188,6 +188,17 @@ public class TenantDatabases {
     }
   }
 
+  /**
+   * A connection to an instance's database as the tenants' administrator, read-only: to measure
+   * what it holds (its storage, what its retention will remove), never to change it.
+   */
+  public Connection readOnly(String name) throws SQLException {
+    requireName(name);
+    Connection c = admin(name);
+    c.setReadOnly(true);
+    return c;
+  }
+
   private Connection admin(String database) throws SQLException {
     ProvisioningConfig.TenantDatabase t = config.tenantDatabase();
     return connect(

@@ -41,6 +41,10 @@ public class Instance extends PanacheEntityBase {
   @Column(name = "retention_days", nullable = false)
   public int retentionDays;
 
+  /** Uploaded files not read for this many days are removed (0: kept). */
+  @Column(name = "media_retention_days", nullable = false)
+  public int mediaRetentionDays;
+
   @Column(name = "login_mode", nullable = false, length = 20)
   public String loginMode;
 

@@ -37,7 +37,8 @@ public final class InstanceDtos {
       @Pattern(regexp = Domains.PATTERN, message = Domains.MESSAGE) String customDomain,
       @Pattern(regexp = FEDERATION, message = "must be open, platform-only or off")
           String federation,
-      @Min(0) @Max(36500) Integer retentionDays) {}
+      @Min(0) @Max(36500) Integer retentionDays,
+      @Min(0) @Max(36500) Integer mediaRetentionDays) {}
 
   /** The fields an owner or admin may change; absent fields stay as they are. */
   public record UpdateInstance(
@@ -46,7 +47,8 @@ public final class InstanceDtos {
       @Pattern(regexp = VERSION, message = VERSION_MESSAGE) String version,
       @Pattern(regexp = FEDERATION, message = "must be open, platform-only or off")
           String federation,
-      @Min(0) @Max(36500) Integer retentionDays) {}
+      @Min(0) @Max(36500) Integer retentionDays,
+      @Min(0) @Max(36500) Integer mediaRetentionDays) {}
 
   /** A status condition, as in Kubernetes: its time changes only when its status changes. */
   public record Condition(
@@ -86,6 +88,7 @@ public final class InstanceDtos {
       DomainProof domainProof,
       String federation,
       int retentionDays,
+      int mediaRetentionDays,
       String login,
       String state,
       String desiredState,

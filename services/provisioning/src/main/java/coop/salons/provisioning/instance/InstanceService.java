@@ -195,6 +195,7 @@ public class InstanceService implements Creations.Writer {
     }
     i.federation = request.federation() == null ? "platform-only" : request.federation();
     i.retentionDays = request.retentionDays() == null ? 0 : request.retentionDays();
+    i.mediaRetentionDays = request.mediaRetentionDays() == null ? 0 : request.mediaRetentionDays();
     i.loginMode = c.login().id();
     i.desired = "running";
     i.state = InstanceState.REQUESTED.id();
@@ -301,6 +302,9 @@ public class InstanceService implements Creations.Writer {
     checkLogin(flavour, LoginMode.of(i.loginMode).orElseThrow(), i.chatVersion);
     if (request.federation() != null) {
       i.federation = request.federation();
+    }
+    if (request.mediaRetentionDays() != null) {
+      i.mediaRetentionDays = request.mediaRetentionDays();
     }
     if (request.retentionDays() != null) {
       i.retentionDays = request.retentionDays();
@@ -630,6 +634,7 @@ public class InstanceService implements Creations.Writer {
                 i.domainProofRecord(), i.domainProofValue(), i.domainProvenAt),
         i.federation,
         i.retentionDays,
+        i.mediaRetentionDays,
         i.loginMode,
         i.state,
         i.desired,

@@ -19,6 +19,14 @@ public enum Flavour {
     return id;
   }
 
+  /**
+   * The image tag of a version: Synapse's images are tagged {@code v1.163.2}, Mattermost's {@code
+   * 11.1.0}.
+   */
+  public String imageTag(String version) {
+    return this == MATRIX ? "v" + version : version;
+  }
+
   public static Optional<Flavour> of(String id) {
     return Arrays.stream(values()).filter(f -> f.id.equals(id)).findFirst();
   }

@@ -16,6 +16,11 @@ import java.util.UUID;
  *     rooms are published by the platform's account only
  * @param signInGate where a Mattermost instance reads its users when they sign in through the realm
  *     (identity's organisation gate, as chat servers reach it; docs/adr/0030)
+ * @param retentionDays messages older than this many days are removed (0: kept)
+ * @param mediaRetentionDays uploaded files not read for this many days are removed, and copies of
+ *     other servers' files as well (0: kept)
+ * @param purgeEvery how often the server removes what its retention no longer keeps (a duration
+ *     Synapse reads: {@code 12h}, {@code 30s}); the hoster's setting
  * @param routed whether the host enters routing and certificates (an Ingress): always for a name
  *     under the platform's domain, once proven for a custom domain (docs/adr/0028)
  */
@@ -31,6 +36,8 @@ public record InstanceSpec(
     PlanLimits plan,
     Federation federation,
     int retentionDays,
+    int mediaRetentionDays,
+    String purgeEvery,
     List<String> platformServers,
     boolean suspended,
     Database database,
@@ -51,6 +58,11 @@ public record InstanceSpec(
   /** The instance's database and role name: a PostgreSQL identifier derived from its id. */
   public static String databaseName(UUID id) {
     return "chat_" + id.toString().replace("-", "");
+  }
+
+  /** The server's image with its tag (Synapse's tags start with a {@code v}). */
+  public String imageReference() {
+    return image + ":" + flavour.imageTag(version);
   }
 
   public LoginMode login() {

@@ -338,7 +338,7 @@ public final class KubernetesManifests {
     ContainerBuilder server =
         new ContainerBuilder()
             .withName(name)
-            .withImage(spec.image() + ":" + spec.version())
+            .withImage(spec.imageReference())
             .withCommand(rendered.command())
             .withEnv(env)
             .addNewPort()
@@ -454,7 +454,7 @@ public final class KubernetesManifests {
           .editSpec()
           .addNewInitContainer()
           .withName("copy-config")
-          .withImage(spec.image() + ":" + spec.version())
+          .withImage(spec.imageReference())
           .withCommand("cp", CONFIG_DIR + "/config.json", DATA_DIR + "/config.json")
           .withNewSecurityContext()
           .withAllowPrivilegeEscalation(false)

@@ -47,14 +47,13 @@ public final class SynapseRenderer implements ChatRenderer {
     }
     hs.put("limit_usage_by_mau", true);
     hs.put("max_mau_value", spec.plan().maxUsers());
-    if (spec.retentionDays() > 0) {
-      Map<String, Object> policy = new LinkedHashMap<>();
-      policy.put("min_lifetime", "1d");
-      policy.put("max_lifetime", spec.retentionDays() + "d");
-      Map<String, Object> retention = new LinkedHashMap<>();
-      retention.put("enabled", true);
-      retention.put("default_policy", policy);
-      hs.put("retention", retention);
+    hs.put("retention", retention(spec));
+    if (spec.mediaRetentionDays() > 0) {
+      // Synapse checks hourly; a file counts from when it was last read.
+      String lifetime = spec.mediaRetentionDays() + "d";
+      hs.put(
+          "media_retention",
+          map("local_media_lifetime", lifetime, "remote_media_lifetime", lifetime));
     }
     federation(spec, placement, hs);
     hs.put("serve_server_wellknown", true);
@@ -94,6 +93,27 @@ public final class SynapseRenderer implements ChatRenderer {
         991,
         false,
         List.of());
+  }
+
+  /**
+   * Retention is always on, so that a room's own policy ({@code m.room.retention}, set by its
+   * admins) is kept to even where the organisation keeps everything; the instance's lifetime is the
+   * default policy of rooms without one. What no policy keeps any longer is removed by a purge job
+   * as often as the hoster says.
+   */
+  private static Map<String, Object> retention(InstanceSpec spec) {
+    Map<String, Object> retention = new LinkedHashMap<>();
+    retention.put("enabled", true);
+    if (spec.retentionDays() > 0) {
+      Map<String, Object> policy = new LinkedHashMap<>();
+      policy.put("min_lifetime", "1d");
+      policy.put("max_lifetime", spec.retentionDays() + "d");
+      retention.put("default_policy", policy);
+      // A room may keep its messages for less time, never for longer than the organisation wants.
+      retention.put("allowed_lifetime_max", spec.retentionDays() + "d");
+    }
+    retention.put("purge_jobs", List.of(map("interval", spec.purgeEvery())));
+    return retention;
   }
 
   /**

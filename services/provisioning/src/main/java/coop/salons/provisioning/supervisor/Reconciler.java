@@ -172,6 +172,8 @@ public class Reconciler implements coop.salons.provisioning.backup.InstanceSpecs
         plans.require(i.plan),
         federation,
         i.retentionDays,
+        i.mediaRetentionDays,
+        config.retention().purgeEvery(),
         flavour == Flavour.MATRIX && federation == Federation.PLATFORM_ONLY
             ? (CommonsServer.is(i) ? platformServers.live() : platformServers.list())
             : List.of(),

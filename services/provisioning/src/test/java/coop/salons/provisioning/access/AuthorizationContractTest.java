@@ -83,12 +83,20 @@ class AuthorizationContractTest implements coop.salons.testing.AuthorizationCont
         .operation("POST", one + "/domain-check", i, null, ADMIN)
         .operation("DELETE", one, i, null, OWNER)
         .operation("POST", one + "/restore", i, null, OWNER)
+        .operation("GET", one + "/storage", i, null, ADMIN)
         .operation("GET", one + "/backups", i, null, ADMIN)
         .operation("POST", one + "/backups", i, null, ADMIN)
         .operation("GET", one + "/backups/{backup}", withBackup, null, ADMIN)
         .operation(
             "POST", one + "/backups/{backup}/restore", withBackup, Map.of("confirm", "chat"), OWNER)
         .operation("GET", one + "/restores/{restore}", withRestore, null, ADMIN)
+        .operation("POST", one + "/backups/{backup}/exit-link", withBackup, null, OWNER)
+        .operation(
+            "GET",
+            "/api/v1/exit-bundles/{token}",
+            Map.of("token", java.util.UUID.randomUUID() + ".4102444800.forged"),
+            null,
+            PUBLIC)
         .operation(
             "POST",
             "/api/v1/organizations/{org}/webhooks",

@@ -80,6 +80,8 @@ class BackupBenchmark {
             new PlanLimits("small", 50, 10, 500, 1024, LoginMode.ACCOUNTS),
             Federation.OFF,
             0,
+            0,
+            "12h",
             List.of(),
             true,
             new InstanceSpec.Database("localhost", config.tenantDatabase().port(), db, db),

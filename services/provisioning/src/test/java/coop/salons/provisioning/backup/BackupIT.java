@@ -62,7 +62,9 @@ class BackupIT {
           Map.entry("salons.provisioning.runtime", "local"),
           Map.entry("salons.provisioning.supervisor.interval", "0.5s"),
           Map.entry("salons.provisioning.supervisor.readiness-poll", "PT0.5S"),
-          Map.entry("salons.provisioning.local.first-port", "18460"));
+          Map.entry("salons.provisioning.local.first-port", "18460"),
+          // Purges every few seconds, so that a retention test sees one.
+          Map.entry("salons.provisioning.retention.purge-every", "5s"));
     }
   }
 
@@ -220,7 +222,7 @@ class BackupIT {
     backups.verify(Path.of(last.location));
   }
 
-  private static String awaitState(TestUser owner, String instance, String wanted, Duration within)
+  static String awaitState(TestUser owner, String instance, String wanted, Duration within)
       throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     String state = null;
@@ -239,7 +241,7 @@ class BackupIT {
         "instance " + state + " instead of " + wanted + ": " + as(owner).get(instance).asString());
   }
 
-  private static Map<String, Object> awaitDone(TestUser who, String location, Duration within)
+  static Map<String, Object> awaitDone(TestUser who, String location, Duration within)
       throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     Map<String, Object> view = Map.of();

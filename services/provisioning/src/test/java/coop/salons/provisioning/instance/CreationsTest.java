@@ -57,7 +57,7 @@ class CreationsTest {
     return new Creation(
         org,
         UUID.randomUUID(),
-        new CreateInstance(slug, "matrix", displayName, "small", null, null, null, null),
+        new CreateInstance(slug, "matrix", displayName, "small", null, null, null, null, null),
         Flavour.MATRIX,
         "small",
         plans.require("small"),

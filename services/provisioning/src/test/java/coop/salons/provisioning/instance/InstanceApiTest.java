@@ -70,6 +70,7 @@ class InstanceApiTest {
     body.put("displayName", "Le salon des amis");
     body.put("federation", "open");
     body.put("retentionDays", 365);
+    body.put("mediaRetentionDays", 90);
     as(owner)
         .body(body)
         .post(path(org))
@@ -83,6 +84,7 @@ class InstanceApiTest {
         .body("plan", equalTo("small"))
         .body("federation", equalTo("open"))
         .body("retentionDays", equalTo(365))
+        .body("mediaRetentionDays", equalTo(90))
         .body("login", equalTo("openid"))
         .body("conditions.type", hasItem("Ready"));
     as(member)
@@ -218,7 +220,8 @@ class InstanceApiTest {
             new Object[] {"version", "1.99.0"},
             new Object[] {"version", "1.163.2\nimage: evil"},
             new Object[] {"retentionDays", -1},
-            new Object[] {"retentionDays", 99999999});
+            new Object[] {"retentionDays", 99999999},
+            new Object[] {"mediaRetentionDays", -1});
     for (Object[] c : cases) {
       String field = (String) c[0];
       Object value = c[1];

@@ -371,7 +371,7 @@ class SupervisorTest {
     Deployment fixed = deployment(id);
     assertEquals(1, fixed.getSpec().getReplicas());
     assertEquals(
-        "ghcr.io/element-hq/synapse:1.163.2",
+        "ghcr.io/element-hq/synapse:v1.163.2",
         fixed.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
     assertNotNull(
         kube.network().v1().networkPolicies().inNamespace(ns(id)).withName("default-deny").get());

@@ -1,0 +1,216 @@
+package coop.salons.provisioning.backup;
+
+import static coop.salons.provisioning.Fixture.as;
+import static coop.salons.provisioning.Fixture.path;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import coop.salons.provisioning.Fixture;
+import coop.salons.provisioning.ProvisioningConfig;
+import coop.salons.testing.Browser;
+import coop.salons.testing.MatrixUser;
+import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Leaving: an owner's exit bundle, fetched through its signed link, runs outside the platform. A
+ * member writes through a real Synapse of the local runtime after signing in through the realm's
+ * single sign-on; the bundle is downloaded without any token, unpacked, and run as its README's
+ * "Without containers" steps say, on a PostgreSQL server of its own and a Synapse started from the
+ * bundle's configuration, with the same server name: an administrator made as the README says gives
+ * the member a password, and the member reads the same messages and downloads the same file.
+ */
+@QuarkusTest
+@TestProfile(BackupIT.LocalRuntimeProfile.class)
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "provisioning"))
+class ExitBundleIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject ExitBundles exits;
+  @Inject PgTools pg;
+  @Inject ProvisioningConfig config;
+
+  @Test
+  void anExitBundleRunsOutsideThePlatformWithTheSameServerName() throws Exception {
+    TestUser owner = Fixture.user("odile-exit");
+    TestUser admin = Fixture.user("oscar-exit");
+    TestUser outsider = Fixture.user("olga-exit");
+    String org = Fixture.organization(owner);
+    Fixture.addMember(org, owner, admin, "admin");
+    String elsewhere = Fixture.organization(outsider);
+    as(owner)
+        .body(Map.of("slug", "depart", "flavour", "matrix", "federation", "off"))
+        .post(path(org))
+        .then()
+        .statusCode(202);
+    String instance = path(org) + "/depart";
+    String url = BackupIT.awaitState(owner, instance, "ready", Duration.ofMinutes(4));
+
+    MatrixUser member;
+    try (Browser browser = Browser.launch()) {
+      member = MatrixUser.signIn(browser, url, admin, "oidc-salons");
+    }
+    String room = member.createRoom("partir", "Partir", "Ce que nous emportons", false);
+    member.send(room, "Nous partons avec nos messages");
+    byte[] statuts = new byte[120_000];
+    new java.util.Random(11).nextBytes(statuts);
+    String mxc = member.upload(statuts, "application/pdf", "statuts.pdf");
+    member.sendFile(room, mxc, "statuts.pdf");
+
+    String taken =
+        as(admin).post(instance + "/backups").then().statusCode(202).extract().header("Location");
+    Map<String, Object> backup = BackupIT.awaitDone(admin, taken, Duration.ofMinutes(3));
+    assertEquals("done", backup.get("state"), backup.toString());
+    String linkPath = instance + "/backups/" + backup.get("id") + "/exit-link";
+
+    // Only owners get a link; another organisation's owner is not told the backup exists.
+    as(admin).post(linkPath).then().statusCode(403).contentType("application/problem+json");
+    as(outsider).post(linkPath.replace(org, elsewhere)).then().statusCode(404);
+    as(outsider).post(linkPath).then().statusCode(404).contentType("application/problem+json");
+    var link = as(owner).post(linkPath).then().statusCode(200).extract();
+    String bundleUrl = link.path("url");
+    assertTrue(bundleUrl.startsWith("/api/v1/exit-bundles/"), bundleUrl);
+    assertTrue(
+        java.time.OffsetDateTime.parse(link.path("expiresAt"))
+            .isAfter(java.time.OffsetDateTime.now().plusHours(23)),
+        link.asString());
+
+    // A link changed in any way is unknown; an expired one says so. Nothing is sent.
+    String token = bundleUrl.substring(bundleUrl.lastIndexOf('/') + 1);
+    String forged = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+    given()
+        .get(bundleUrl.replace(token, forged))
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    String otherBackup = UUID.randomUUID() + token.substring(token.indexOf('.'));
+    given().get("/api/v1/exit-bundles/" + otherBackup).then().statusCode(404);
+    InstanceBackup b =
+        QuarkusTransaction.requiringNew()
+            .call(() -> InstanceBackup.findById(UUID.fromString((String) backup.get("id"))));
+    String expired = exits.link(b, Duration.ofSeconds(-5)).token();
+    given()
+        .get("/api/v1/exit-bundles/" + expired)
+        .then()
+        .statusCode(410)
+        .contentType("application/problem+json");
+
+    // The bundle, fetched with the link alone, as whoever installs the server would.
+    Path outside = Files.createTempDirectory("salons-exit-it");
+    Path tar = outside.resolve("bundle.tar");
+    var download = given().get(bundleUrl).then().statusCode(200).extract();
+    assertTrue(
+        download.header("Content-Disposition").contains(".tar"),
+        download.header("Content-Disposition"));
+    try (InputStream in = download.asInputStream()) {
+      Files.copy(in, tar);
+    }
+    run(outside, "tar", "-xf", tar.toString());
+    Path folder;
+    try (var list = Files.list(outside)) {
+      folder = list.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    JsonNode manifest = JSON.readTree(folder.resolve("manifest.json").toFile());
+    assertEquals("salons-exit/1", manifest.path("format").asText());
+    String serverName = manifest.path("serverName").asText();
+    assertEquals(member.userId().substring(member.userId().indexOf(':') + 1), serverName);
+    for (JsonNode f : manifest.path("files")) {
+      Path file = folder.resolve(f.path("name").asText());
+      assertEquals(
+          f.path("sha256").asText(),
+          ExitBundles.sha256(Files.readAllBytes(file)),
+          "checksum of " + file.getFileName());
+    }
+    String readme = Files.readString(folder.resolve("README.md"));
+    assertTrue(readme.contains("register_new_matrix_user"), readme);
+    assertTrue(readme.contains(serverName), readme);
+    String compose = Files.readString(folder.resolve("compose.yaml"));
+    assertTrue(compose.contains("ghcr.io/element-hq/synapse:v"), compose);
+    // The platform's own secrets stay behind: no sign-in client, no platform database password.
+    String homeserver = Files.readString(folder.resolve("homeserver.yaml"));
+    assertTrue(
+        !homeserver.contains("oidc_providers") && !homeserver.contains("passfile"), homeserver);
+    Matcher password = Pattern.compile("POSTGRES_PASSWORD: \"?([0-9a-f]+)\"?").matcher(compose);
+    assertTrue(password.find(), compose);
+
+    // Run outside the platform, as the README says, with the same server name.
+    try (SelfHosted server = SelfHosted.postgres(folder, pg.bin())) {
+      server.restore("synapse", password.group(1));
+      Path venv = Path.of(config.local().synapseVenv());
+      String base = server.startSynapse(venv, password.group(1));
+      MatrixUser.awaitHealthy(base);
+      String health = health(base);
+      assertEquals("OK", health, server.synapseLog());
+      server.registerAdmin(venv, "admin", "un-mot-de-passe-admin");
+      MatrixUser administrator = MatrixUser.withPassword(base, "admin", "un-mot-de-passe-admin");
+      assertEquals("@admin:" + serverName, administrator.userId());
+      var set =
+          administrator.call(
+              "PUT",
+              "/_synapse/admin/v2/users/" + enc(member.userId()),
+              JSON.createObjectNode()
+                  .put("password", "le-mot-de-passe-de-oscar")
+                  .put("logout_devices", false));
+      assertEquals(200, set.status(), set.toString());
+
+      MatrixUser again =
+          MatrixUser.withPassword(base, localpart(member.userId()), "le-mot-de-passe-de-oscar");
+      assertEquals(member.userId(), again.userId(), "the same account, the same server name");
+      List<String> bodies = again.messages(room).stream().map(MatrixUser.Message::body).toList();
+      assertTrue(bodies.contains("Nous partons avec nos messages"), bodies.toString());
+      assertTrue(bodies.contains("statuts.pdf"), bodies.toString());
+      MatrixUser.Download file = again.download(mxc);
+      assertEquals(200, file.status(), server.synapseLog());
+      assertArrayEquals(statuts, file.bytes());
+    } finally {
+      InstanceBackups.deleteQuietly(outside);
+    }
+  }
+
+  private static String health(String base) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    return http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static String localpart(String userId) {
+    return userId.substring(1, userId.indexOf(':'));
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
+  }
+
+  private static void run(Path dir, String... command) throws Exception {
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+  }
+}
