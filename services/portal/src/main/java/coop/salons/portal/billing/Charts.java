@@ -57,6 +57,17 @@ public final class Charts {
 
   /** A horizontal bar split into parts in proportion to amounts of cents. */
   public static List<Segment> stacked(List<String> labels, List<Long> cents, List<String> css) {
+    return stacked(labels, cents, css, Charts::money);
+  }
+
+  /**
+   * A horizontal bar split into parts in proportion to amounts, each shown as {@code format} says.
+   */
+  public static List<Segment> stacked(
+      List<String> labels,
+      List<Long> cents,
+      List<String> css,
+      java.util.function.LongFunction<String> format) {
     long total = cents.stream().mapToLong(Long::longValue).sum();
     List<Segment> segments = new ArrayList<>();
     int x = 0;
@@ -65,7 +76,7 @@ public final class Charts {
       if (i == cents.size() - 1) {
         w = total == 0 ? 0 : WIDTH - x;
       }
-      segments.add(new Segment(x, w, labels.get(i), money(cents.get(i)), css.get(i)));
+      segments.add(new Segment(x, w, labels.get(i), format.apply(cents.get(i)), css.get(i)));
       x += w;
     }
     return segments;

@@ -113,4 +113,40 @@ public interface BackupMessages {
       "Links to exit bundles work for a day. An owner of the organisation makes a new one from"
           + " the instance's Backups page.")
   String exit_expired();
+
+  @Message("Storage and retention")
+  String storage_title();
+
+  @Message("Storage used")
+  String storage_chart();
+
+  @Message("Database")
+  String storage_database();
+
+  @Message("Uploaded files")
+  String storage_media();
+
+  @Message("Copies of other servers' files")
+  String storage_remote();
+
+  @Message("{messages} messages, {files} files.")
+  String storage_counts(long messages, long files);
+
+  @Message("Keep messages for (days; 0: always)")
+  String retention_messages_label();
+
+  @Message("Keep a file nobody reads for (days; 0: always)")
+  String retention_media_label();
+
+  @Message("Save the retention")
+  String retention_save();
+
+  @Message(
+      "At its next pass the retention will remove {messages} messages and {files} files ({size}).")
+  String retention_next(long messages, long files, String size);
+
+  @Message(
+      "Mattermost's free edition does not remove old messages or files: the retention set here is"
+          + " recorded, not enforced (that is a feature of its paid editions).")
+  String retention_not_enforced();
 }

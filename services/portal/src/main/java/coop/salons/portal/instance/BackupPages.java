@@ -51,7 +51,8 @@ public class BackupPages {
         boolean running,
         List<String> errors,
         String unavailable,
-        ExitLine exit);
+        ExitLine exit,
+        StorageLine storage);
 
     static native TemplateInstance restore(
         String lang,
@@ -67,14 +68,7 @@ public class BackupPages {
   public record BackupLine(String id, String state, String taken, String size, String error) {
 
     static BackupLine of(ProvisioningClient.Backup b) {
-      String size = "";
-      if (b.sizeBytes() != null) {
-        long bytes = b.sizeBytes();
-        size =
-            bytes >= 1 << 20
-                ? String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0)
-                : String.format(Locale.ROOT, "%d KiB", Math.max(1, bytes / 1024));
-      }
+      String size = b.sizeBytes() == null ? "" : bytes(b.sizeBytes());
       String taken =
           b.startedAt() == null
               ? ""
@@ -86,6 +80,41 @@ public class BackupPages {
                       .replace('T', ' ')
                   + " UTC";
       return new BackupLine(b.id(), b.state(), taken, size, b.error() == null ? "" : b.error());
+    }
+  }
+
+  /** A size as people read it. */
+  static String bytes(long bytes) {
+    return bytes >= 1 << 20
+        ? String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0)
+        : String.format(Locale.ROOT, "%d KiB", Math.max(bytes == 0 ? 0 : 1, bytes / 1024));
+  }
+
+  /** What the instance stores, as a chart and figures, and what its retention will remove. */
+  public record StorageLine(
+      ProvisioningClient.Storage view,
+      List<coop.salons.portal.billing.Charts.Segment> chart,
+      String database,
+      String media,
+      String remote,
+      String mediaToRemove) {
+
+    static StorageLine of(ProvisioningClient.Storage s) {
+      return new StorageLine(
+          s,
+          coop.salons.portal.billing.Charts.stacked(
+              List.of("database", "media", "remote"),
+              List.of(s.databaseBytes(), s.mediaBytes(), s.remoteMediaBytes()),
+              List.of("c1", "c2", "c3"),
+              BackupPages::bytes),
+          bytes(s.databaseBytes()),
+          bytes(s.mediaBytes()),
+          bytes(s.remoteMediaBytes()),
+          bytes(s.retention().mediaBytesToRemove()));
+    }
+
+    public int chartWidth() {
+      return coop.salons.portal.billing.Charts.WIDTH;
     }
   }
 
@@ -194,6 +223,51 @@ public class BackupPages {
     }
   }
 
+  /** The instance's retention (admins): days messages are kept, days an unread file is kept. */
+  @POST
+  @Path("/retention")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(hidden = true)
+  public Response retention(
+      @PathParam("org") String org,
+      @PathParam("slug") String slug,
+      @FormParam("retentionDays") String retentionDays,
+      @FormParam("mediaRetentionDays") String mediaRetentionDays,
+      @Context HttpHeaders headers) {
+    IdentityClient.Organization organization = pages.organizationOr404(org);
+    List<String> wrong = new java.util.ArrayList<>();
+    Integer messages = days(retentionDays, "retentionDays", wrong);
+    Integer media = days(mediaRetentionDays, "mediaRetentionDays", wrong);
+    if (!wrong.isEmpty()) {
+      return Response.status(400)
+          .entity(render(organization, slug, null, headers, wrong, null))
+          .build();
+    }
+    try {
+      provisioning.changeRetention(
+          org, slug, new ProvisioningClient.RetentionChange(messages, media));
+    } catch (WebApplicationException e) {
+      return Problems.shownAgain(
+          e, errors -> render(organization, slug, null, headers, errors, null));
+    }
+    return Response.seeOther(backupsUri(org, slug)).build();
+  }
+
+  /**
+   * A number of days typed in a form: digits only (else a line in {@code wrong}); blank: unchanged.
+   */
+  private static Integer days(String value, String field, List<String> wrong) {
+    String v = Problems.trim(value);
+    if (v.isEmpty()) {
+      return null;
+    }
+    if (!v.matches("[0-9]{1,5}") || Integer.parseInt(v) > 36500) {
+      wrong.add(field + ": must be a number of days, 0 to 36500");
+      return null;
+    }
+    return Integer.valueOf(v);
+  }
+
   @GET
   @Path("/restores/{restore}")
   @Operation(hidden = true)
@@ -252,6 +326,12 @@ public class BackupPages {
       }
       unavailable = "provisioning";
     }
+    StorageLine storage = null;
+    try {
+      storage = StorageLine.of(provisioning.storage(org, slug));
+    } catch (WebApplicationException e) {
+      // no database yet, or not readable now: the page shows the backups without it
+    }
     String language = pages.language(lang, headers);
     boolean running = backups.stream().anyMatch(b -> "running".equals(b.state()));
     return Templates.backups(
@@ -263,7 +343,8 @@ public class BackupPages {
             running,
             errors,
             unavailable,
-            exit)
+            exit,
+            storage)
         .setLocale(Locale.forLanguageTag(language));
   }
 

@@ -213,4 +213,34 @@ public interface ProvisioningClient {
       @PathParam("org") String org,
       @PathParam("instance") String instance,
       @PathParam("backup") String backup);
+
+  /** What an instance stores and what its retention will remove. */
+  record Storage(
+      long databaseBytes,
+      long mediaBytes,
+      long mediaFiles,
+      long remoteMediaBytes,
+      long messages,
+      Retention retention) {}
+
+  record Retention(
+      int messageDays,
+      int mediaDays,
+      boolean enforced,
+      long messagesToRemove,
+      long mediaFilesToRemove,
+      long mediaBytesToRemove,
+      String note) {}
+
+  @GET
+  @Path("/{instance}/storage")
+  Storage storage(@PathParam("org") String org, @PathParam("instance") String instance);
+
+  /** A change of retention; absent fields stay as they are. */
+  record RetentionChange(Integer retentionDays, Integer mediaRetentionDays) {}
+
+  @jakarta.ws.rs.PATCH
+  @Path("/{instance}")
+  Instance changeRetention(
+      @PathParam("org") String org, @PathParam("instance") String instance, RetentionChange change);
 }

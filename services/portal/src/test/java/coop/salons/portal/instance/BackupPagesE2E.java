@@ -111,6 +111,25 @@ class BackupPagesE2E {
           .hasText(Pattern.compile("\\d+(\\.\\d)? (KiB|MiB)"));
       Browser.assertAccessible(page, "backups-listed-fr");
 
+      // Storage and retention: the figures as a chart and a table; the owner sets the retention.
+      assertThat(page.locator("#chart-storage")).isVisible();
+      assertThat(page.locator("#retention-next")).isVisible();
+      page.locator("#retention-days").fill("30");
+      page.locator("#media-retention-days").fill("7");
+      page.locator("#retention-save").click();
+      assertThat(page.locator("#retention-days")).hasValue("30");
+      assertThat(page.locator("#media-retention-days")).hasValue("7");
+      Browser.assertAccessible(page, "backups-storage-fr");
+      assertEquals(
+          30,
+          (int)
+              Fixtures.as(owner)
+                  .baseUri(provisioning)
+                  .get(api + "/salon")
+                  .then()
+                  .extract()
+                  .path("retentionDays"));
+
       // Leaving: the owner asks for an exit bundle and downloads it through the portal's link.
       String form = "#backups tr[data-state=done] ";
       page.locator(form + "button[data-exit]").click();
