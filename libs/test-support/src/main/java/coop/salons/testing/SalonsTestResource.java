@@ -77,6 +77,7 @@ public class SalonsTestResource implements QuarkusTestResourceLifecycleManager {
       config.put("salons.provisioning.domains.check-every", "off");
       // Billing's quota events are read by the tests that say so (WebhookTest), not on a timer.
       config.put("salons.provisioning.quota-events-every", "off");
+      config.put("salons.provisioning.backups.check-every", "off");
     }
     if (service == Service.COMMONS) {
       config.put("quarkus.rest-client.identity.url", servers.identityUrl());

@@ -310,6 +310,18 @@ public interface ProvisioningConfig {
     @WithDefault("PT30M")
     java.time.Duration timeout();
 
+    /**
+     * How often instances due a backup are looked for ({@code off}: never; the tests): an instance
+     * whose newest backup is older than {@link #interval()} gets one, and its backups beyond its
+     * plan's number are removed.
+     */
+    @WithDefault("1h")
+    String checkEvery();
+
+    /** How old an instance's newest backup may be before a scheduled one is taken (daily). */
+    @WithDefault("PT24H")
+    java.time.Duration interval();
+
     /** How long a link to download an exit bundle works (docs/adr/0033). */
     @WithDefault("PT24H")
     java.time.Duration exitLinkLifetime();
@@ -360,6 +372,13 @@ public interface ProvisioningConfig {
     /** How Mattermost instances sign users in: {@code accounts}, {@code openid}, {@code gitlab}. */
     @WithDefault("accounts")
     String mattermostLogin();
+
+    /**
+     * How many of an instance's backups are kept (scheduled and on demand; the newest ones): the
+     * plan's share of the backup costs follows from it.
+     */
+    @WithDefault("7")
+    int backupsKept();
   }
 
   /** Kubernetes settings. */

@@ -61,9 +61,97 @@ public class InstanceBackups {
   private final ExecutorService workers =
       Executors.newFixedThreadPool(2, DaemonThreads.named("instance-backup"));
 
-  /** The instance's backups, newest first. */
+  @Inject coop.salons.common.db.SingleReplica singleReplica;
+
+  /** The instance's backups, newest first (not those removed past the plan's number). */
   public List<InstanceBackup> list(UUID instanceId) {
-    return InstanceBackup.list("instanceId = ?1 order by startedAt desc", instanceId);
+    return InstanceBackup.list(
+        "instanceId = ?1 and state <> 'removed' order by startedAt desc", instanceId);
+  }
+
+  @io.quarkus.scheduler.Scheduled(
+      every = "${salons.provisioning.backups.check-every:1h}",
+      delayed = "5m",
+      concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
+  void scheduled() {
+    if (!available()) {
+      return;
+    }
+    try {
+      singleReplica.run("instance-backups", this::runSchedule);
+    } catch (RuntimeException e) {
+      Log.warnf("Scheduled backups: %s", e.getMessage());
+    }
+  }
+
+  /**
+   * One pass of the schedule: every instance whose newest backup is older than the interval (or
+   * that has none) gets one, and each instance's finished backups beyond its plan's number (the
+   * oldest) are removed from storage. Answers how many backups were started.
+   */
+  public int runSchedule() {
+    OffsetDateTime due = OffsetDateTime.now().minus(config.backups().interval());
+    List<Instance> live =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    Instance.<Instance>list(
+                        "state in ('ready', 'suspended') and localPort is not null"));
+    int started = 0;
+    for (Instance i : live) {
+      prune(i);
+      boolean fresh =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () ->
+                      InstanceBackup.count(
+                              "instanceId = ?1 and kind <> 'final' and state in ('running',"
+                                  + " 'done') and startedAt > ?2",
+                              i.id,
+                              due)
+                          > 0);
+      if (fresh) {
+        continue;
+      }
+      try {
+        QuarkusTransaction.requiringNew().run(() -> start(i, "scheduled"));
+        started++;
+      } catch (RuntimeException e) {
+        Log.warnf(
+            "Scheduled backup of %s/%s not started: %s",
+            i.organizationSlug, i.slug, e.getMessage());
+      }
+    }
+    return started;
+  }
+
+  /** Removes an instance's finished backups beyond its plan's number, oldest first. */
+  void prune(Instance i) {
+    int kept = config.plans().containsKey(i.plan) ? config.plans().get(i.plan).backupsKept() : 7;
+    List<InstanceBackup> done =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    InstanceBackup.<InstanceBackup>list(
+                        "instanceId = ?1 and kind <> 'final' and state = 'done'"
+                            + " order by startedAt desc",
+                        i.id));
+    for (InstanceBackup old : done.subList(Math.min(kept, done.size()), done.size())) {
+      if (old.location != null) {
+        deleteQuietly(Path.of(old.location));
+      }
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                InstanceBackup b = InstanceBackup.findById(old.id);
+                b.state = "removed";
+                b.location = null;
+              });
+      Log.infof(
+          "Instance %s/%s: backup %s removed (the plan keeps %d)",
+          i.organizationSlug, i.slug, old.id, kept);
+    }
   }
 
   /** Starts a backup; answers its row at once (state {@code running}). */

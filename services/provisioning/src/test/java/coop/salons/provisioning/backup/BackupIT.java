@@ -64,7 +64,9 @@ class BackupIT {
           Map.entry("salons.provisioning.supervisor.readiness-poll", "PT0.5S"),
           Map.entry("salons.provisioning.local.first-port", "18460"),
           // Purges every few seconds, so that a retention test sees one.
-          Map.entry("salons.provisioning.retention.purge-every", "5s"));
+          Map.entry("salons.provisioning.retention.purge-every", "5s"),
+          // Two backups kept, so that the schedule's removal of older ones shows.
+          Map.entry("salons.provisioning.plans.small.backups-kept", "2"));
     }
   }
 
@@ -220,6 +222,77 @@ class BackupIT {
     assertEquals("done", last.state, String.valueOf(last.error));
     assertFalse(databases.exists(spec.database().name()));
     backups.verify(Path.of(last.location));
+  }
+
+  @Test
+  void theScheduleBacksUpDailyAndKeepsThePlansNumber() throws Exception {
+    TestUser owner = Fixture.user("colette-cadence");
+    String org = Fixture.organization(owner);
+    as(owner)
+        .body(Map.of("slug", "cadence", "flavour", "matrix", "federation", "off"))
+        .post(path(org))
+        .then()
+        .statusCode(202);
+    String instance = path(org) + "/cadence";
+    awaitState(owner, instance, "ready", Duration.ofMinutes(4));
+    java.util.UUID id =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    Instance.<Instance>find("organizationSlug = ?1 and slug = 'cadence'", org)
+                        .firstResult()
+                        .id);
+
+    List<String> locations = new java.util.ArrayList<>();
+    for (int day = 0; day < 3; day++) {
+      // Due (none yet, or the newest a day old): one is taken, listed as scheduled.
+      backups.runSchedule();
+      InstanceBackup taken = awaitScheduled(id, day + 1);
+      assertEquals("done", taken.state, String.valueOf(taken.error));
+      locations.add(taken.location);
+      // Not due again while the newest is fresh.
+      backups.runSchedule();
+      assertEquals(
+          day + 1,
+          (long)
+              QuarkusTransaction.requiringNew()
+                  .call(() -> InstanceBackup.count("instanceId = ?1 and kind = 'scheduled'", id)));
+      // A day passes.
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                for (InstanceBackup b :
+                    InstanceBackup.<InstanceBackup>list("instanceId = ?1", id)) {
+                  b.startedAt = b.startedAt.minusDays(1);
+                  b.finishedAt = b.finishedAt == null ? null : b.finishedAt.minusDays(1);
+                }
+              });
+    }
+    // The plan keeps two: the next pass removes the oldest, from storage and from the list.
+    backups.prune(QuarkusTransaction.requiringNew().call(() -> (Instance) Instance.findById(id)));
+    List<Object> listed = as(owner).get(instance + "/backups").then().extract().path("items.kind");
+    assertEquals(List.of("scheduled", "scheduled"), listed);
+    assertFalse(Files.exists(Path.of(locations.get(0))), "the oldest backup is still stored");
+    assertTrue(Files.exists(Path.of(locations.get(2))));
+  }
+
+  /** Waits for the instance's n-th scheduled backup to finish; answers it. */
+  private static InstanceBackup awaitScheduled(java.util.UUID id, int n)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<InstanceBackup> all =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () ->
+                      InstanceBackup.<InstanceBackup>list(
+                          "instanceId = ?1 and kind = 'scheduled' order by startedAt desc", id));
+      if (all.size() >= n && !"running".equals(all.get(0).state)) {
+        return all.get(0);
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no scheduled backup " + n);
   }
 
   static String awaitState(TestUser owner, String instance, String wanted, Duration within)
