@@ -179,14 +179,7 @@ public class InstanceBackups {
   }
 
   private void take(UUID backupId, UUID instanceId) {
-    // Wait for the row to be committed by the request that made it.
-    for (int n = 0;
-        n < 50
-            && QuarkusTransaction.requiringNew()
-                .call(() -> InstanceBackup.findById(backupId) == null);
-        n++) {
-      sleep(100);
-    }
+    awaitCommitted(() -> InstanceBackup.findById(backupId) != null);
     try {
       InstanceSpec spec = spec(instanceId);
       Written w = write(backupId, spec, placement(instanceId, spec));
@@ -411,13 +404,7 @@ public class InstanceBackups {
 
   private void restore(
       UUID restoreId, String org, String slug, UUID instanceId, Path location, boolean wasRunning) {
-    for (int n = 0;
-        n < 50
-            && QuarkusTransaction.requiringNew()
-                .call(() -> InstanceRestore.findById(restoreId) == null);
-        n++) {
-      sleep(100);
-    }
+    awaitCommitted(() -> InstanceRestore.findById(restoreId) != null);
     Path work = null;
     try {
       // 1. Every file as the manifest says, before anything is touched.
@@ -428,33 +415,22 @@ public class InstanceBackups {
       step(restoreId, "stopping");
       instances.suspend(org, slug);
       awaitState(instanceId, "suspended", Duration.ofMinutes(5));
-      // 3. The secrets (the database role's password with them), then the database.
-      step(restoreId, "secrets");
+      // 3. The secrets (the database role's password with them), the database, the files.
       Map<String, String> secrets =
           JSON.readValue(
               Files.readString(work.resolve("secrets.json")),
               new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
-      for (Map.Entry<String, String> s : secrets.entrySet()) {
-        runtime.putSecret(spec, s.getKey(), s.getValue());
-      }
-      step(restoreId, "database");
-      String db = spec.database().name();
-      databases.drop(db);
-      databases.ensure(db, secrets.get(InstanceSecrets.DB_PASSWORD), true);
-      pg.restore(db, work.resolve("database.dump"));
-      // 4. Media or files: the backup's in place of what is there.
-      step(restoreId, "media");
-      Placement placement = placement(instanceId, spec);
-      Path data = Path.of(placement.dataDir());
       String folder = manifest.path("filesFolder").asText(filesFolder(spec));
-      Path current = data.resolve(folder);
-      Path aside = data.resolve(folder + ".before-restore-" + restoreId);
-      Files.createDirectories(data);
-      if (Files.exists(current)) {
-        Files.move(current, aside);
-      }
-      tar(List.of("tar", "-C", data.toString(), "-xf", work.resolve("files.tar").toString()));
-      deleteQuietly(aside);
+      UUID id = restoreId;
+      replace(
+          instanceId,
+          spec,
+          secrets,
+          secrets.get(InstanceSecrets.DB_PASSWORD),
+          work.resolve("database.dump"),
+          work.resolve("files.tar"),
+          folder,
+          s -> step(id, s));
       // 5. Started again, as it was asked to run before.
       step(restoreId, "starting");
       if (wasRunning) {
@@ -483,6 +459,42 @@ public class InstanceBackups {
     } finally {
       deleteQuietly(work);
     }
+  }
+
+  /**
+   * Replaces a stopped instance's data: these secrets put back, its database dropped, made again
+   * with this role password and filled from the dump, its files folder replaced by the tar's (the
+   * old one moved aside, removed once the new one is there). Each part is told to {@code step}.
+   */
+  void replace(
+      UUID instanceId,
+      InstanceSpec spec,
+      Map<String, String> secrets,
+      String dbPassword,
+      Path dump,
+      Path tar,
+      String folder,
+      java.util.function.Consumer<String> step)
+      throws IOException {
+    step.accept("secrets");
+    for (Map.Entry<String, String> s : secrets.entrySet()) {
+      runtime.putSecret(spec, s.getKey(), s.getValue());
+    }
+    step.accept("database");
+    String db = spec.database().name();
+    databases.drop(db);
+    databases.ensure(db, dbPassword, true);
+    pg.restore(db, dump);
+    step.accept("media");
+    Path data = Path.of(placement(instanceId, spec).dataDir());
+    Path current = data.resolve(folder);
+    Path aside = data.resolve(folder + ".before-" + UUID.randomUUID());
+    Files.createDirectories(data);
+    if (Files.exists(current)) {
+      Files.move(current, aside);
+    }
+    tar(List.of("tar", "-C", data.toString(), "-xf", tar.toString()));
+    deleteQuietly(aside);
   }
 
   /**
@@ -556,7 +568,7 @@ public class InstanceBackups {
     return spec.flavour() == Flavour.MATRIX ? "media" : "files";
   }
 
-  private void requireLocal() {
+  void requireLocal() {
     if (!"local".equals(config.runtime())) {
       throw new ProblemException(
           409,
@@ -619,6 +631,16 @@ public class InstanceBackups {
       all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       Log.warnf("Could not remove %s: %s", dir, e.getMessage());
+    }
+  }
+
+  /**
+   * Waits (5 s at most) for the row a request made to be committed: work started by a request runs
+   * beside it and may look before the request's transaction ends.
+   */
+  static void awaitCommitted(java.util.function.Supplier<Boolean> exists) {
+    for (int n = 0; n < 50 && !QuarkusTransaction.requiringNew().call(exists::get); n++) {
+      sleep(100);
     }
   }
 

@@ -199,6 +199,12 @@ public class TenantDatabases {
     return c;
   }
 
+  /** A connection to an instance's database as the tenants' administrator (an import's mapping). */
+  public Connection open(String name) throws SQLException {
+    requireName(name);
+    return admin(name);
+  }
+
   private Connection admin(String database) throws SQLException {
     ProvisioningConfig.TenantDatabase t = config.tenantDatabase();
     return connect(

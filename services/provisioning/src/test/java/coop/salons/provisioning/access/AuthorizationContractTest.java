@@ -84,6 +84,18 @@ class AuthorizationContractTest implements coop.salons.testing.AuthorizationCont
         .operation("DELETE", one, i, null, OWNER)
         .operation("POST", one + "/restore", i, null, OWNER)
         .operation("GET", one + "/storage", i, null, ADMIN)
+        .operation(
+            "POST",
+            "/api/v1/organizations/{org}/instance-imports",
+            o,
+            Map.of("slug", "imported", "bundleUrl", "https://bundles.example.org/b.tar"),
+            OWNER)
+        .operation(
+            "GET",
+            "/api/v1/organizations/{org}/instance-imports/{import}",
+            Map.of("org", org, "import", java.util.UUID.randomUUID().toString()),
+            null,
+            ADMIN)
         .operation("GET", one + "/backups", i, null, ADMIN)
         .operation("POST", one + "/backups", i, null, ADMIN)
         .operation("GET", one + "/backups/{backup}", withBackup, null, ADMIN)

@@ -66,7 +66,9 @@ class BackupIT {
           // Purges every few seconds, so that a retention test sees one.
           Map.entry("salons.provisioning.retention.purge-every", "5s"),
           // Two backups kept, so that the schedule's removal of older ones shows.
-          Map.entry("salons.provisioning.plans.small.backups-kept", "2"));
+          Map.entry("salons.provisioning.plans.small.backups-kept", "2"),
+          // A tampered bundle is served by the test on loopback.
+          Map.entry("salons.provisioning.allow-local-webhooks", "true"));
     }
   }
 

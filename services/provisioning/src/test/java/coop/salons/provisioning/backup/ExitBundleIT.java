@@ -185,9 +185,129 @@ class ExitBundleIT {
       MatrixUser.Download file = again.download(mxc);
       assertEquals(200, file.status(), server.synapseLog());
       assertArrayEquals(statuts, file.bytes());
+    }
+
+    // Arriving: a tampered bundle is refused before anything is made.
+    Path tampered = outside.resolve("tampered");
+    Files.createDirectories(tampered);
+    run(outside, "cp", "-r", folder.toString(), tampered.toString());
+    Path copy = tampered.resolve(folder.getFileName());
+    byte[] dump = Files.readAllBytes(copy.resolve("database.dump"));
+    dump[dump.length / 2] ^= 1;
+    Files.write(copy.resolve("database.dump"), dump);
+    run(tampered, "tar", "-cf", "bad.tar", folder.getFileName().toString());
+    com.sun.net.httpserver.HttpServer serving =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    serving.createContext(
+        "/bad.tar",
+        exchange -> {
+          byte[] body = Files.readAllBytes(tampered.resolve("bad.tar"));
+          exchange.sendResponseHeaders(200, body.length);
+          try (var out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    serving.start();
+    try {
+      String refused =
+          as(owner)
+              .body(
+                  Map.of(
+                      "slug",
+                      "abime",
+                      "bundleUrl",
+                      "http://127.0.0.1:" + serving.getAddress().getPort() + "/bad.tar"))
+              .post("/api/v1/organizations/" + org + "/instance-imports")
+              .then()
+              .statusCode(202)
+              .extract()
+              .header("Location");
+      Map<String, Object> failed = BackupIT.awaitDone(owner, refused, Duration.ofMinutes(2));
+      assertEquals("failed", failed.get("state"), failed.toString());
+      assertEquals("checking", failed.get("step"), failed.toString());
+      assertTrue(String.valueOf(failed.get("error")).contains("checksum"), failed.toString());
+      as(owner).get(path(org) + "/abime").then().statusCode(404);
     } finally {
+      serving.stop(0);
       InstanceBackups.deleteQuietly(outside);
     }
+    // Only owners bring a server in; a link that is not one gets a clear refusal.
+    as(admin)
+        .body(Map.of("slug", "retour", "bundleUrl", "https://salons.example.org" + bundleUrl))
+        .post("/api/v1/organizations/" + org + "/instance-imports")
+        .then()
+        .statusCode(403);
+    as(owner)
+        .body(Map.of("slug", "retour", "bundleUrl", "ftp://example.org/bundle.tar"))
+        .post("/api/v1/organizations/" + org + "/instance-imports")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+
+    // The round trip: the association leaves (the instance deleted and purged), then comes back
+    // with its bundle, as a new instance with the same server name.
+    as(owner).delete(instance).then().statusCode(202);
+    UUID departed =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    coop.salons.provisioning.instance.Instance
+                        .<coop.salons.provisioning.instance.Instance>find(
+                            "organizationSlug = ?1 and slug = 'depart'", org)
+                        .firstResult()
+                        .id);
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                coop.salons.provisioning.instance.Instance.update(
+                    "deletionDueAt = ?1, nextAttemptAt = ?1 where id = ?2",
+                    java.time.OffsetDateTime.now().minusSeconds(1),
+                    departed));
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    String state = "";
+    while (System.nanoTime() < deadline && !"deleted".equals(state)) {
+      Thread.sleep(500);
+      state =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () ->
+                      ((coop.salons.provisioning.instance.Instance)
+                              coop.salons.provisioning.instance.Instance.findById(departed))
+                          .state);
+    }
+    assertEquals("deleted", state);
+    String importing =
+        as(owner)
+            .body(
+                Map.of(
+                    "slug",
+                    "retour",
+                    "displayName",
+                    "De retour",
+                    "bundleUrl",
+                    "https://salons.example.org" + bundleUrl))
+            .post("/api/v1/organizations/" + org + "/instance-imports")
+            .then()
+            .statusCode(202)
+            .extract()
+            .header("Location");
+    Map<String, Object> imported = BackupIT.awaitDone(owner, importing, Duration.ofMinutes(8));
+    assertEquals("done", imported.get("state"), imported.toString());
+    assertEquals(serverName, imported.get("serverName"));
+    String back = BackupIT.awaitState(owner, path(org) + "/retour", "ready", Duration.ofMinutes(2));
+
+    // The member signs in through the realm's single sign-on, as the same account, and reads.
+    MatrixUser returned;
+    try (Browser browser = Browser.launch()) {
+      returned = MatrixUser.signIn(browser, back, admin, "oidc-salons");
+    }
+    assertEquals(member.userId(), returned.userId());
+    List<String> after = returned.messages(room).stream().map(MatrixUser.Message::body).toList();
+    assertTrue(after.contains("Nous partons avec nos messages"), after.toString());
+    MatrixUser.Download again = returned.download(mxc);
+    assertEquals(200, again.status());
+    assertArrayEquals(statuts, again.bytes());
   }
 
   private static String health(String base) throws Exception {
