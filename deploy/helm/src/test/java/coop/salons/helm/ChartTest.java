@@ -278,6 +278,51 @@ class ChartTest {
   }
 
   @Test
+  void instancesBackupsAreNeverOnAScratchFolder() throws Exception {
+    // By default the chart makes a claim of its own, kept when the chart is uninstalled.
+    List<JsonNode> objects = render(t -> t);
+    JsonNode claim =
+        kind(objects, "PersistentVolumeClaim").stream()
+            .filter(c -> c.path("metadata").path("name").asText().equals("salons-instance-backups"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("keep", claim.at("/metadata/annotations/helm.sh~1resource-policy").asText());
+    assertEquals("20Gi", claim.at("/spec/resources/requests/storage").asText());
+    assertEquals(
+        "salons-instance-backups",
+        backupsVolume(objects).at("/persistentVolumeClaim/claimName").asText());
+    // A claim the hoster names is used instead, and the chart makes none.
+    List<JsonNode> named = render(t -> t.set("instances.backupClaim", "nfs-backups"));
+    assertEquals(
+        "nfs-backups", backupsVolume(named).at("/persistentVolumeClaim/claimName").asText());
+    assertTrue(
+        kind(named, "PersistentVolumeClaim").stream()
+            .noneMatch(c -> c.path("metadata").path("name").asText().endsWith("instance-backups")));
+    // No other kind of volume is accepted for them.
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () -> render(t -> t.set("instances.backupVolume.accessMode", "ReadOnlyMany")));
+    assertTrue(e.getMessage().contains("accessMode"), e.getMessage());
+  }
+
+  /** The provisioning pod's volume named backups. */
+  private static JsonNode backupsVolume(List<JsonNode> objects) {
+    JsonNode d =
+        kind(objects, "Deployment").stream()
+            .filter(o -> o.path("metadata").path("name").asText().equals("salons-provisioning"))
+            .findFirst()
+            .orElseThrow();
+    for (JsonNode v : d.at("/spec/template/spec/volumes")) {
+      if (v.path("name").asText().equals("backups")) {
+        assertTrue(v.path("emptyDir").isMissingNode(), "backups on a scratch folder");
+        return v;
+      }
+    }
+    throw new AssertionError("no backups volume");
+  }
+
+  @Test
   void provisioningRunsInstancesOnKubernetesWithTheTenantsServer() throws IOException {
     Map<String, JsonNode> env =
         env(render(t -> t.set("instances.baseDomain", "chat.salons.example.org")), "provisioning");

@@ -149,4 +149,47 @@ public interface BackupMessages {
       "Mattermost's free edition does not remove old messages or files: the retention set here is"
           + " recorded, not enforced (that is a feature of its paid editions).")
   String retention_not_enforced();
+
+  @Message("Bring an existing Matrix server in")
+  String import_title();
+
+  @Message(
+      "Give the link to your server's exit bundle (one made by this platform or another hosting"
+          + " Salons). Every file is checked before anything is made; the new instance keeps your"
+          + " server's name, keys, rooms, messages and files, and members whose email is on an"
+          + " account of the server sign in to that account.")
+  String import_intro();
+
+  @Message("Link to the exit bundle (https://…)")
+  String import_url_label();
+
+  @Message("It is used once and not kept.")
+  String import_url_help();
+
+  @Message("Bring it in")
+  String import_start();
+
+  @Message("Only the organisation's owners bring a server in.")
+  String import_owners_only();
+
+  @Message("Bringing a server in")
+  String import_progress_title();
+
+  @Message("Done: the server {server} runs here.")
+  String import_done(String server);
+
+  @Message("The import stopped:")
+  String import_failed();
+
+  @Message("Fetching the bundle")
+  String import_fetching();
+
+  @Message("Making the instance")
+  String import_creating();
+
+  @Message("Linking accounts to members by email")
+  String import_mapping();
+
+  @Message("Open the instance")
+  String import_open();
 }

@@ -121,8 +121,26 @@ public class BackupPages {
   /** An exit bundle's link as the page gives it: the portal's own, and until when it works. */
   public record ExitLine(String href, String until) {}
 
-  /** One step of a restore: done, the current one, or still to come. */
-  public record StepLine(String name, boolean done, boolean current) {}
+  /** One step of long work (a restore, an import): done, the current one, or still to come. */
+  public record StepLine(String name, boolean done, boolean current) {
+
+    /** Every step but the last ({@code done}), as far as the work is. */
+    static List<StepLine> of(List<String> all, String step, String state) {
+      int at = Math.max(0, all.indexOf(step));
+      return all.subList(0, all.size() - 1).stream()
+          .map(
+              s -> {
+                int n = all.indexOf(s);
+                return new StepLine(
+                    s, n < at || "done".equals(state), n == at && !"done".equals(state));
+              })
+          .toList();
+    }
+
+    static int percent(List<String> all, String step, String state) {
+      return "done".equals(state) ? 100 : 100 * Math.max(0, all.indexOf(step)) / (all.size() - 1);
+    }
+  }
 
   @Inject PortalConfig config;
   @Inject PageContext pages;
@@ -285,19 +303,8 @@ public class BackupPages {
     } catch (WebApplicationException e) {
       throw new WebApplicationException(e.getResponse().getStatus() == 404 ? 404 : 502);
     }
-    int at = Math.max(0, STEPS.indexOf(r.step()));
-    List<StepLine> steps =
-        STEPS.subList(0, STEPS.size() - 1).stream()
-            .map(
-                s -> {
-                  int n = STEPS.indexOf(s);
-                  return new StepLine(
-                      s,
-                      n < at || "done".equals(r.state()),
-                      n == at && "running".equals(r.state()));
-                })
-            .toList();
-    int percent = "done".equals(r.state()) ? 100 : 100 * at / (STEPS.size() - 1);
+    List<StepLine> steps = StepLine.of(STEPS, r.step(), r.state());
+    int percent = StepLine.percent(STEPS, r.step(), r.state());
     String language = pages.language(lang, headers);
     return Response.ok(
             Templates.restore(

@@ -182,6 +182,27 @@ class BackupPagesE2E {
           new Page.ScreenshotOptions()
               .setPath(Path.of("target/screenshots/restore-done-en.png"))
               .setFullPage(true));
+
+      // Arriving: the owner gives a bundle's link; the import is followed and its failure said.
+      page.navigate(SERVERS.portalUrl() + "/app/organizations/" + org + "?lang=en");
+      page.locator("#import-link").click();
+      assertThat(page.locator("#import-title")).hasText("Bring an existing Matrix server in");
+      Browser.assertAccessible(page, "import-form-en");
+      page.locator("#import-url").fill("https://bundles.example.invalid/salon.tar");
+      page.locator("#import-slug").fill("arrivee");
+      page.locator("#import-start").click();
+      assertThat(page.locator("#import-progress-title")).isVisible();
+      refreshUntil(page, "#import-state[data-state=failed]", 120_000);
+      assertThat(page.locator("#import-steps li[data-step=fetching]")).hasClass("current");
+      Browser.assertAccessible(page, "import-failed-en");
+      assertEquals(
+          404,
+          Fixtures.as(owner)
+              .baseUri(provisioning)
+              .get(api + "/arrivee")
+              .then()
+              .extract()
+              .statusCode());
     }
   }
 

@@ -1,5 +1,6 @@
 package coop.salons.provisioning.accounts;
 
+import coop.salons.provisioning.identity.MemberDirectory;
 import coop.salons.provisioning.instance.Instance;
 import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.InstanceSecrets;

@@ -414,7 +414,7 @@ public class InstanceBackups {
       // 2. The server stopped.
       step(restoreId, "stopping");
       instances.suspend(org, slug);
-      awaitState(instanceId, "suspended", Duration.ofMinutes(5));
+      awaitState(instanceId, List.of("suspended"), Duration.ofMinutes(5));
       // 3. The secrets (the database role's password with them), the database, the files.
       Map<String, String> secrets =
           JSON.readValue(
@@ -542,18 +542,27 @@ public class InstanceBackups {
         .run(() -> ((InstanceRestore) InstanceRestore.findById(restoreId)).step = step);
   }
 
-  private void awaitState(UUID instanceId, String state, Duration within) throws IOException {
+  /** Waits until the instance is in one of these states; throws after {@code within}. */
+  static void awaitState(UUID instanceId, List<String> states, Duration within) throws IOException {
     long until = System.nanoTime() + within.toNanos();
+    String now = null;
     while (System.nanoTime() < until) {
-      String now =
+      now =
           QuarkusTransaction.requiringNew()
               .call(() -> ((Instance) Instance.findById(instanceId)).state);
-      if (state.equals(now)) {
+      if (states.contains(now)) {
         return;
       }
       sleep(500);
     }
-    throw new IOException("the server did not stop within " + within.toMinutes() + " minutes");
+    throw new IOException(
+        "the instance is "
+            + now
+            + ", not "
+            + String.join(" or ", states)
+            + ", after "
+            + within.toMinutes()
+            + " minutes");
   }
 
   private InstanceSpec spec(UUID instanceId) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import coop.salons.common.api.ProblemException;
 import coop.salons.common.concurrent.DaemonThreads;
 import coop.salons.provisioning.ProvisioningConfig;
-import coop.salons.provisioning.accounts.MemberDirectory;
 import coop.salons.provisioning.database.TenantDatabases;
+import coop.salons.provisioning.identity.MemberDirectory;
 import coop.salons.provisioning.instance.Instance;
 import coop.salons.provisioning.instance.InstanceDtos.CreateInstance;
 import coop.salons.provisioning.instance.InstanceService;
@@ -155,9 +155,9 @@ public class InstanceImports {
                           .id);
       QuarkusTransaction.requiringNew()
           .run(() -> ((InstanceImport) InstanceImport.findById(id)).instanceId = instanceId);
-      awaitState(instanceId, List.of("ready", "failed"), Duration.ofMinutes(5));
+      InstanceBackups.awaitState(instanceId, List.of("ready", "failed"), Duration.ofMinutes(5));
       instances.suspend(org, slug);
-      awaitState(instanceId, List.of("suspended"), Duration.ofMinutes(5));
+      InstanceBackups.awaitState(instanceId, List.of("suspended"), Duration.ofMinutes(5));
       QuarkusTransaction.requiringNew()
           .run(() -> ((Instance) Instance.findById(instanceId)).localPort = port);
       // 4. Its signing key, database and media.
@@ -180,7 +180,7 @@ public class InstanceImports {
       // 6. Started, with the bundle's server name.
       step(id, "starting");
       instances.resume(org, slug);
-      awaitState(instanceId, List.of("ready"), Duration.ofMinutes(5));
+      InstanceBackups.awaitState(instanceId, List.of("ready"), Duration.ofMinutes(5));
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
@@ -195,6 +195,17 @@ public class InstanceImports {
     } catch (Exception e) {
       Log.warnf("Import %s into %s/%s failed: %s", id, org, slug, e.getMessage());
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      UUID made =
+          QuarkusTransaction.requiringNew()
+              .call(() -> ((InstanceImport) InstanceImport.findById(id)).instanceId);
+      if (made != null) {
+        // Half made: deleted as any instance is (its grace period, a final backup), not left.
+        try {
+          instances.scheduleDeletion(org, slug, null);
+        } catch (RuntimeException again) {
+          Log.warnf("Import %s: the half-made instance %s/%s stays: %s", id, org, slug, again);
+        }
+      }
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
@@ -381,21 +392,5 @@ public class InstanceImports {
   private void step(UUID id, String step) {
     QuarkusTransaction.requiringNew()
         .run(() -> ((InstanceImport) InstanceImport.findById(id)).step = step);
-  }
-
-  private static void awaitState(UUID instanceId, List<String> states, Duration within)
-      throws IOException, InterruptedException {
-    long until = System.nanoTime() + within.toNanos();
-    String now = null;
-    while (System.nanoTime() < until) {
-      now =
-          QuarkusTransaction.requiringNew()
-              .call(() -> ((Instance) Instance.findById(instanceId)).state);
-      if (states.contains(now)) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new IOException("the new instance is " + now + ", not " + states);
   }
 }

@@ -70,7 +70,7 @@ public final class ExitBundle {
     files.put(RESTORE_SCRIPT, restoreScript());
     if (s.flavour() == Flavour.MATRIX) {
       files.put("homeserver.yaml", Serializers.yaml(homeserver(s)));
-      files.put("log.config", Serializers.yaml(logConfig()));
+      files.put("log.config", Serializers.yaml(SynapseRenderer.logConfig()));
       files.put("signing.key", s.secrets().get(InstanceSecrets.SIGNING_KEY).strip() + "\n");
     }
     return files;
@@ -140,19 +140,6 @@ public final class ExitBundle {
     hs.put("suppress_key_server_warning", true);
     hs.put("serve_server_wellknown", true);
     return hs;
-  }
-
-  private static Map<String, Object> logConfig() {
-    Map<String, Object> log = new LinkedHashMap<>();
-    log.put("version", 1);
-    log.put(
-        "formatters",
-        map("precise", map("format", "%(asctime)s %(levelname)s %(name)s %(message)s")));
-    log.put(
-        "handlers", map("console", map("class", "logging.StreamHandler", "formatter", "precise")));
-    log.put("root", map("level", "INFO", "handlers", List.of("console")));
-    log.put("disable_existing_loggers", false);
-    return log;
   }
 
   /**

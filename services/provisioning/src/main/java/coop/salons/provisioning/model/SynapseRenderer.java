@@ -330,7 +330,8 @@ public final class SynapseRenderer implements ChatRenderer {
     hs.put("rc_login", map("address", generous, "account", generous));
   }
 
-  private static Map<String, Object> logConfig() {
+  /** Synapse's logging: to the console, one line per record. */
+  static Map<String, Object> logConfig() {
     Map<String, Object> log = new LinkedHashMap<>();
     log.put("version", 1);
     log.put(

@@ -1,4 +1,4 @@
-package coop.salons.provisioning.accounts;
+package coop.salons.provisioning.identity;
 
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import jakarta.ws.rs.GET;
