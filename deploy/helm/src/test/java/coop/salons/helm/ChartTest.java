@@ -243,6 +243,10 @@ class ChartTest {
     assertEquals(
         "https://salons.example.org/services/identity",
         env(objects, "identity").get("SALONS_IDENTITY_PUBLIC_URL").path("value").asText());
+    // Exit bundles' links are given on that route too (ADR 33).
+    assertEquals(
+        "https://salons.example.org/services/provisioning",
+        env(objects, "provisioning").get("SALONS_PROVISIONING_PUBLIC_URL").path("value").asText());
     List<JsonNode> off = render(t -> t.set("ingress.apis", "false"));
     assertTrue(
         kind(off, "Ingress").stream()
