@@ -352,7 +352,7 @@ public class InstanceImports {
    * Links the server's users to the organisation's members by their email (a user of the server
    * whose email is a member's signs in through the realm as that member); answers how many.
    */
-  private int mapByEmail(InstanceSpec spec, String org) throws java.sql.SQLException {
+  int mapByEmail(InstanceSpec spec, String org) throws java.sql.SQLException {
     int linked = 0;
     try (Connection c = databases.open(spec.database().name());
         PreparedStatement st =

@@ -52,6 +52,9 @@ class ExitBundleIT {
   @Inject ExitBundles exits;
   @Inject PgTools pg;
   @Inject ProvisioningConfig config;
+  @Inject InstanceImports imports;
+  @Inject InstanceSpecs specs;
+  @Inject coop.salons.provisioning.database.TenantDatabases databases;
 
   @Test
   void anExitBundleRunsOutsideThePlatformWithTheSameServerName() throws Exception {
@@ -297,6 +300,32 @@ class ExitBundleIT {
     assertEquals(serverName, imported.get("serverName"));
     String back = BackupIT.awaitState(owner, path(org) + "/retour", "ready", Duration.ofMinutes(2));
 
+    // Users are linked to the organisation's members by email: the member's link taken away (as
+    // on a server that never knew the platform), the mapping puts it back from their address.
+    coop.salons.provisioning.model.InstanceSpec retour =
+        specs.specOf(
+            QuarkusTransaction.requiringNew()
+                .call(
+                    () ->
+                        coop.salons.provisioning.instance.Instance
+                            .<coop.salons.provisioning.instance.Instance>find(
+                                "organizationSlug = ?1 and slug = 'retour' and state <> 'deleted'",
+                                org)
+                            .firstResult()
+                            .id));
+    String linkedTo;
+    try (java.sql.Connection c = databases.open(retour.database().name())) {
+      linkedTo = externalId(c, member.userId());
+      assertTrue(linkedTo != null, "the member's account has no link to the realm");
+      try (var st = c.prepareStatement("DELETE FROM user_external_ids WHERE user_id = ?")) {
+        st.setString(1, member.userId());
+        assertEquals(1, st.executeUpdate());
+      }
+      assertEquals(1, imports.mapByEmail(retour, org), "one account linked by its email");
+      assertEquals(linkedTo, externalId(c, member.userId()));
+      assertEquals(0, imports.mapByEmail(retour, org), "never linked twice");
+    }
+
     // The member signs in through the realm's single sign-on, as the same account, and reads.
     MatrixUser returned;
     try (Browser browser = Browser.launch()) {
@@ -308,6 +337,19 @@ class ExitBundleIT {
     MatrixUser.Download again = returned.download(mxc);
     assertEquals(200, again.status());
     assertArrayEquals(statuts, again.bytes());
+  }
+
+  /** The realm account a server's user is linked to, or null. */
+  private static String externalId(java.sql.Connection c, String userId) throws Exception {
+    try (var st =
+        c.prepareStatement(
+            "SELECT external_id FROM user_external_ids WHERE user_id = ?"
+                + " AND auth_provider = 'oidc-salons'")) {
+      st.setString(1, userId);
+      try (var rs = st.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
   }
 
   private static String health(String base) throws Exception {
