@@ -28,9 +28,10 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 /**
  * Sends billing an hourly sample of each instance that holds resources: the CPU and memory its plan
  * reserves (none while suspended), the storage it takes (its database's size, plus its files where
- * the runtime can measure them, or its volume's size where it cannot) and its organisation's
- * members. An hour begun is an hour counted. Each run sends the current hour and the one before:
- * billing keeps the first sample of an hour, so a run missed while billing was away is made up.
+ * the runtime can measure them, or its volume's size where it cannot, plus its stored backups) and
+ * its organisation's members. An hour begun is an hour counted. Each run sends the current hour and
+ * the one before: billing keeps the first sample of an hour, so a run missed while billing was away
+ * is made up.
  */
 @ApplicationScoped
 public class UsageReporter {
@@ -82,6 +83,16 @@ public class UsageReporter {
             "state not in ?1 and organizationSlug <> ?2", HOLDS_NOTHING, Commons.ORGANIZATION);
     Map<String, Long> databaseMib =
         databases.sizesMib(holding.stream().map(i -> InstanceSpec.databaseName(i.id)).toList());
+    // The instance's backups as stored (scheduled, on demand and final; not those removed): their
+    // storage is charged as the instance's own.
+    Map<java.util.UUID, Long> backupMib = new HashMap<>();
+    @SuppressWarnings("unchecked")
+    List<Object[]> backups =
+        em.createNativeQuery(
+                "SELECT instance_id, (sum(size_bytes) + 1048575) / 1048576 FROM instance_backup"
+                    + " WHERE state = 'done' AND size_bytes IS NOT NULL GROUP BY 1")
+            .getResultList();
+    backups.forEach(r -> backupMib.put((java.util.UUID) r[0], ((Number) r[1]).longValue()));
     Map<String, Integer> members = new HashMap<>();
     @SuppressWarnings("unchecked")
     List<Object[]> counts =
@@ -95,7 +106,8 @@ public class UsageReporter {
       boolean running = !NOT_RUNNING.contains(i.state);
       long storage =
           databaseMib.getOrDefault(InstanceSpec.databaseName(i.id), 0L)
-              + runtime.filesMib(i.id, plan.storageGb());
+              + runtime.filesMib(i.id, plan.storageGb())
+              + backupMib.getOrDefault(i.id, 0L);
       for (OffsetDateTime h : List.of(previous, hour)) {
         if (i.createdAt.isAfter(h.plusHours(1))) {
           continue; // it did not exist yet in that hour

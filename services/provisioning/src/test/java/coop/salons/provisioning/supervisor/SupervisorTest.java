@@ -65,6 +65,7 @@ class SupervisorTest {
   @Inject KubernetesClient kube;
   @Inject TenantDatabases databases;
   @Inject UsageReporter usage;
+  @Inject jakarta.persistence.EntityManager em;
   @Inject SupervisorMetrics metrics;
   @Inject io.agroal.api.AgroalDataSource dataSource;
   @Inject Reconciler reconciler;
@@ -427,6 +428,30 @@ class SupervisorTest {
     assertEquals(0, suspended.cpuMillicores(), "a suspended server reserves no processor");
     assertEquals(0, suspended.memoryMib());
     assertTrue(suspended.storageMib() > 50 * 1024, "its data is still held");
+
+    // Its stored backups count as its storage (removed ones do not): 3 GiB more.
+    UUID backup = UUID.randomUUID();
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                em.createNativeQuery(
+                        "INSERT INTO instance_backup (id, instance_id, organization_slug, kind,"
+                            + " state, location, size_bytes, started_at, finished_at) VALUES (?1,"
+                            + " ?2, ?3, 'scheduled', 'done', '/backups/x', ?4, now(), now())")
+                    .setParameter(1, backup)
+                    .setParameter(2, id)
+                    .setParameter(3, org)
+                    .setParameter(4, 3L << 30)
+                    .executeUpdate());
+    Sample withBackup = samplesOf(id).get(samplesOf(id).size() - 1);
+    assertEquals(suspended.storageMib() + 3072, withBackup.storageMib());
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                em.createNativeQuery("UPDATE instance_backup SET state = 'removed' WHERE id = ?1")
+                    .setParameter(1, backup)
+                    .executeUpdate());
+    assertEquals(suspended.storageMib(), samplesOf(id).get(samplesOf(id).size() - 1).storageMib());
   }
 
   private List<Sample> samplesOf(UUID id) {
