@@ -176,8 +176,7 @@ public class BackupPages {
     try {
       link = provisioning.exitLink(org, slug, backup);
     } catch (WebApplicationException e) {
-      return Problems.shownAgain(
-          e, errors -> render(organization, slug, null, headers, errors, null));
+      return shownAgain(e, organization, slug, headers);
     }
     String token = link.url().substring(link.url().lastIndexOf('/') + 1);
     String until =
@@ -210,8 +209,7 @@ public class BackupPages {
     try {
       provisioning.takeBackup(org, slug);
     } catch (WebApplicationException e) {
-      return Problems.shownAgain(
-          e, errors -> render(organization, slug, null, headers, errors, null));
+      return shownAgain(e, organization, slug, headers);
     }
     return Response.seeOther(backupsUri(org, slug)).build();
   }
@@ -236,8 +234,7 @@ public class BackupPages {
                   "/app/organizations/" + org + "/instances/" + slug + "/restores/" + r.id()))
           .build();
     } catch (WebApplicationException e) {
-      return Problems.shownAgain(
-          e, errors -> render(organization, slug, null, headers, errors, null));
+      return shownAgain(e, organization, slug, headers);
     }
   }
 
@@ -265,8 +262,7 @@ public class BackupPages {
       provisioning.changeRetention(
           org, slug, new ProvisioningClient.RetentionChange(messages, media));
     } catch (WebApplicationException e) {
-      return Problems.shownAgain(
-          e, errors -> render(organization, slug, null, headers, errors, null));
+      return shownAgain(e, organization, slug, headers);
     }
     return Response.seeOther(backupsUri(org, slug)).build();
   }
@@ -311,6 +307,16 @@ public class BackupPages {
                     language, config.hosterName(), organization, instance, r, steps, percent)
                 .setLocale(Locale.forLanguageTag(language)))
         .build();
+  }
+
+  /** The Backups page again, with a service's refusal as lines. */
+  private Response shownAgain(
+      WebApplicationException e,
+      IdentityClient.Organization organization,
+      String slug,
+      HttpHeaders headers) {
+    return Problems.shownAgain(
+        e, errors -> render(organization, slug, null, headers, errors, null));
   }
 
   private TemplateInstance render(
