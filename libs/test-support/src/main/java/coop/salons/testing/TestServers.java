@@ -31,6 +31,13 @@ public final class TestServers {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestServers shared;
 
+  /**
+   * Where the services this JVM started are named. Quarkus restarts the application under test,
+   * with a new class loader and so new static fields, for each test profile: without a record the
+   * whole JVM shares, a second provisioning would supervise the first one's schema and ports.
+   */
+  private static final String STARTED_KEY = "salons.test-servers.started.";
+
   private final Properties state;
 
   private TestServers(Properties state) {
@@ -46,7 +53,12 @@ public final class TestServers {
 
   private static Properties load() {
     try {
+      // Quarkus loads the tests' classes again for each test profile: what was started by an
+      // earlier class loader of this JVM is found through the JVM's own properties.
       String file = System.getenv("SALONS_TEST_SERVERS");
+      if (file == null || file.isBlank()) {
+        file = System.getProperty(STARTED_KEY + "servers");
+      }
       Path path;
       if (file != null && !file.isBlank()) {
         path = Path.of(file);
@@ -67,6 +79,7 @@ public final class TestServers {
                     }));
         path = workDir.resolve("servers.properties");
         servers.describe(path);
+        System.setProperty(STARTED_KEY + "servers", path.toString());
       }
       Properties p = new Properties();
       try (InputStream in = Files.newInputStream(path)) {
@@ -308,11 +321,14 @@ public final class TestServers {
     }
   }
 
-  private final Map<Service, ServiceProcess> started = new java.util.EnumMap<>(Service.class);
-
   private String started(Service service, Map<String, String> extra) {
-    ServiceProcess running = started.get(service);
-    if (running == null) {
+    String key = STARTED_KEY + service.id();
+    // An interned string is the one lock every class loader of the JVM sees.
+    synchronized (key.intern()) {
+      String url = System.getProperty(key);
+      if (url != null) {
+        return url;
+      }
       try {
         int port = freePort();
         Map<String, String> env = new java.util.HashMap<>();
@@ -324,14 +340,15 @@ public final class TestServers {
         // The tests and benchmarks ask for many things at once.
         env.put("SALONS_RATE_LIMITS_ENABLED", "false");
         env.putAll(extra);
-        running =
+        ServiceProcess running =
             ServiceProcess.start(
                 service,
                 port,
                 env,
                 LocalLayout.projectRoot().resolve("target/test-" + service.id() + "-" + port));
         Runtime.getRuntime().addShutdownHook(new Thread(running::close));
-        started.put(service, running);
+        System.setProperty(key, running.url());
+        return running.url();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
@@ -339,7 +356,6 @@ public final class TestServers {
         throw new IllegalStateException(e);
       }
     }
-    return running.url();
   }
 
   public String secret(String name) {

@@ -123,15 +123,16 @@ public class ExitBundles {
     Path work = Files.createTempDirectory(location.getParent(), ".exit-");
     try {
       Path opened = Files.createDirectory(work.resolve("opened"));
-      JsonNode manifest = backups.opened(location, opened);
+      Map<String, String> digests = new LinkedHashMap<>();
+      JsonNode manifest = backups.opened(location, opened, digests);
       String name = name(b, slug);
       Path folder = Files.createDirectory(work.resolve(name));
       ExitBundle.Source source = source(b, manifest, opened);
       Map<String, String> sums = new LinkedHashMap<>();
       Files.move(opened.resolve("database.dump"), folder.resolve(ExitBundle.DUMP));
-      sums.put(ExitBundle.DUMP, sha256Of(manifest, "database.dump"));
+      sums.put(ExitBundle.DUMP, digests.get("database.dump"));
       Files.move(opened.resolve("files.tar"), folder.resolve(source.filesArchive()));
-      sums.put(source.filesArchive(), sha256Of(manifest, "files.tar"));
+      sums.put(source.filesArchive(), digests.get("files.tar"));
       for (Map.Entry<String, String> f : ExitBundle.render(source).entrySet()) {
         Path file = folder.resolve(f.getKey());
         Files.writeString(file, f.getValue());
@@ -219,15 +220,6 @@ public class ExitBundles {
         retentionDays,
         kept,
         HexFormat.of().formatHex(password));
-  }
-
-  private static String sha256Of(JsonNode manifest, String file) throws IOException {
-    for (JsonNode f : manifest.path("files")) {
-      if (file.equals(f.path("name").asText())) {
-        return f.path("sha256").asText();
-      }
-    }
-    throw new IOException("the backup's manifest names no " + file);
   }
 
   static String sha256(byte[] bytes) {

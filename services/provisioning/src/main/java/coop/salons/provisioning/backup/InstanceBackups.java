@@ -20,6 +20,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class InstanceBackups {
 
-  static final String FORMAT = "salons-backup/1";
+  static final String FORMAT = "salons-backup/2";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject ProvisioningConfig config;
@@ -302,7 +303,6 @@ public class InstanceBackups {
     ObjectNode f = list.addObject();
     f.put("name", name);
     f.put("bytes", s.bytes());
-    f.put("sha256", s.sha256());
     f.put("encryptedBytes", s.encryptedBytes());
     f.put("hmac", s.hmac());
   }
@@ -406,11 +406,15 @@ public class InstanceBackups {
       UUID restoreId, String org, String slug, UUID instanceId, Path location, boolean wasRunning) {
     awaitCommitted(() -> InstanceRestore.findById(restoreId) != null);
     Path work = null;
+    Path unpacked = null;
     try {
       // 1. Every file as the manifest says, before anything is touched.
       work = Files.createTempDirectory(location.getParent(), ".restoring-");
-      JsonNode manifest = opened(location, work);
       InstanceSpec spec = spec(instanceId);
+      // The files are unpacked beside the instance's own (the same disk: moved into place later).
+      Path data = Path.of(placement(instanceId, spec).dataDir());
+      unpacked = data.resolve(".restoring-" + restoreId);
+      JsonNode manifest = opened(location, work, null, unpacked);
       // 2. The server stopped.
       step(restoreId, "stopping");
       instances.suspend(org, slug);
@@ -428,7 +432,7 @@ public class InstanceBackups {
           secrets,
           secrets.get(InstanceSecrets.DB_PASSWORD),
           work.resolve("database.dump"),
-          work.resolve("files.tar"),
+          unpacked,
           folder,
           s -> step(id, s));
       // 5. Started again, as it was asked to run before.
@@ -458,13 +462,16 @@ public class InstanceBackups {
               });
     } finally {
       deleteQuietly(work);
+      deleteQuietly(unpacked);
     }
   }
 
   /**
    * Replaces a stopped instance's data: these secrets put back, its database dropped, made again
    * with this role password and filled from the dump, its files folder replaced by the tar's (the
-   * old one moved aside, removed once the new one is there). Each part is told to {@code step}.
+   * old one moved aside, removed once the new one is there). {@code files} is a tar, or a folder
+   * where one was unpacked already (on the same disk as the instance's data). Each part is told to
+   * {@code step}.
    */
   void replace(
       UUID instanceId,
@@ -472,7 +479,7 @@ public class InstanceBackups {
       Map<String, String> secrets,
       String dbPassword,
       Path dump,
-      Path tar,
+      Path files,
       String folder,
       java.util.function.Consumer<String> step)
       throws IOException {
@@ -493,7 +500,16 @@ public class InstanceBackups {
     if (Files.exists(current)) {
       Files.move(current, aside);
     }
-    tar(List.of("tar", "-C", data.toString(), "-xf", tar.toString()));
+    if (Files.isDirectory(files)) {
+      Path made = files.resolve(folder);
+      if (Files.exists(made)) {
+        Files.move(made, current);
+      } else {
+        Files.createDirectories(current);
+      }
+    } else {
+      tar(List.of("tar", "-C", data.toString(), "-xf", files.toString()));
+    }
     deleteQuietly(aside);
   }
 
@@ -502,6 +518,27 @@ public class InstanceBackups {
    * throws {@link Damaged} on the first difference.
    */
   JsonNode opened(Path location, Path work) throws IOException {
+    return opened(location, work, null);
+  }
+
+  /**
+   * As {@link #opened(Path, Path)}, and the SHA-256 of each file's plain bytes put in {@code
+   * digests} (an exit bundle lists them) when it is given.
+   */
+  JsonNode opened(Path location, Path work, Map<String, String> digests) throws IOException {
+    return opened(location, work, digests, null);
+  }
+
+  /**
+   * As {@link #opened(Path, Path, Map)}; when {@code unpackInto} is given, the files archive is not
+   * written as a tar but unpacked there as it is decrypted (a restore then moves the folder into
+   * place instead of writing every file twice). Counter mode lets whoever can change the stored
+   * bytes change the plain ones at will, so nothing is given to tar before the sealed archive
+   * matched its HMAC; it is computed again as it is decrypted. What is unpacked is the caller's to
+   * remove if this throws.
+   */
+  JsonNode opened(Path location, Path work, Map<String, String> digests, Path unpackInto)
+      throws IOException {
     BackupCipher cipher = cipher();
     String text = Files.readString(location.resolve("manifest.json"));
     String hmac = Files.readString(location.resolve("manifest.json.hmac")).trim();
@@ -517,17 +554,100 @@ public class InstanceBackups {
       if (!Files.exists(sealed)) {
         throw new Damaged(name + " is missing");
       }
-      // One pass: decrypted into the work folder, its HMAC and digest computed on the way;
-      // nothing of it is used unless both match.
-      BackupCipher.Opened o = cipher.decrypt(sealed, work.resolve(name));
+      // One pass: decrypted, its HMAC computed on the way; nothing of it is used unless it
+      // matches. Backups made before the HMAC stood alone also name the plain bytes' SHA-256:
+      // checked as well.
+      String expected = f.path("sha256").asText(null);
+      boolean digest = digests != null || expected != null;
+      BackupCipher.Opened o;
+      Unpacking unpacking = null;
+      if (unpackInto != null && "files.tar".equals(name)) {
+        if (!cipher.hmacOf(sealed).equals(f.path("hmac").asText())) {
+          throw new Damaged(name + " is not what was written");
+        }
+        unpacking = new Unpacking(unpackInto, work.resolve("unpack.log"));
+        try (OutputStream out = unpacking.input()) {
+          o = cipher.decrypt(sealed, out, digest);
+        }
+      } else {
+        o = cipher.decrypt(sealed, work.resolve(name), digest);
+      }
       if (!o.hmac().equals(f.path("hmac").asText())) {
         throw new Damaged(name + " is not what was written");
       }
-      if (!o.sha256().equals(f.path("sha256").asText())) {
+      if (expected != null && !o.sha256().equals(expected)) {
         throw new Damaged(name + " does not decrypt to what was backed up");
+      }
+      if (unpacking != null) {
+        unpacking.finish();
+      }
+      if (digests != null) {
+        digests.put(name, o.sha256());
       }
     }
     return manifest;
+  }
+
+  /**
+   * A {@code tar -x} fed through its input. Writes go on after tar stops (the rest is dropped), so
+   * that the whole archive is still authenticated and a damaged one is named as such, not as a
+   * broken pipe.
+   */
+  private static final class Unpacking {
+    private final Process tar;
+    private final Path log;
+    private boolean broken;
+
+    Unpacking(Path into, Path log) throws IOException {
+      Files.createDirectories(into);
+      this.log = log;
+      this.tar =
+          new ProcessBuilder("tar", "-C", into.toString(), "-xf", "-")
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+    }
+
+    OutputStream input() {
+      OutputStream in = tar.getOutputStream();
+      return new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          if (!broken) {
+            try {
+              in.write(b, off, len);
+            } catch (IOException e) {
+              broken = true;
+            }
+          }
+        }
+
+        @Override
+        public void close() {
+          try {
+            in.close();
+          } catch (IOException e) {
+            broken = true;
+          }
+        }
+      };
+    }
+
+    void finish() throws IOException {
+      try {
+        if (tar.waitFor() != 0 || broken) {
+          throw new IOException("the files could not be unpacked: " + Files.readString(log).trim());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
   }
 
   /** A backup whose files do not match its manifest. */
