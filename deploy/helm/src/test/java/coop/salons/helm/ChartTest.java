@@ -310,6 +310,51 @@ class ChartTest {
     assertTrue(e.getMessage().contains("accessMode"), e.getMessage());
   }
 
+  @Test
+  void backupsGoToABucketWithKeysFromTheHostersSecret() throws Exception {
+    List<JsonNode> objects =
+        render(
+            t ->
+                t.set("instances.backupTarget", "s3")
+                    .set("instances.backupBucket.endpoint", "https://s3.example.org")
+                    .set("instances.backupBucket.bucket", "asso-backups")
+                    .set("instances.backupBucket.existingSecret", "asso-s3"));
+    Map<String, JsonNode> env = env(objects, "provisioning");
+    assertEquals("s3", env.get("SALONS_PROVISIONING_BACKUPS_TARGET").path("value").asText());
+    assertEquals(
+        "https://s3.example.org",
+        env.get("SALONS_PROVISIONING_BACKUPS_S3_ENDPOINT").path("value").asText());
+    assertEquals(
+        "asso-backups", env.get("SALONS_PROVISIONING_BACKUPS_S3_BUCKET").path("value").asText());
+    assertEquals(
+        "us-east-1", env.get("SALONS_PROVISIONING_BACKUPS_S3_REGION").path("value").asText());
+    for (String k : List.of("ACCESS_KEY", "SECRET_KEY")) {
+      JsonNode ref = env.get("SALONS_PROVISIONING_BACKUPS_S3_" + k).at("/valueFrom/secretKeyRef");
+      assertEquals("asso-s3", ref.path("name").asText(), k);
+      assertTrue(env.get("SALONS_PROVISIONING_BACKUPS_S3_" + k).path("value").isMissingNode(), k);
+    }
+    // Still written on a claim first, never a scratch folder.
+    backupsVolume(objects);
+    // The volume by default: none of it rendered.
+    assertFalse(
+        env(render(t -> t), "provisioning").containsKey("SALONS_PROVISIONING_BACKUPS_TARGET"));
+    // A bucket without its name or its keys is refused by name.
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                render(
+                    t ->
+                        t.set("instances.backupTarget", "s3")
+                            .set("instances.backupBucket.bucket", "asso-backups")));
+    assertTrue(e.getMessage().contains("existingSecret"), e.getMessage());
+    e =
+        assertThrows(
+            Exception.class,
+            () -> render(t -> t.set("instances.backupBucket.endpoint", "ftp://s3.example.org")));
+    assertTrue(e.getMessage().contains("endpoint"), e.getMessage());
+  }
+
   /** The provisioning pod's volume named backups. */
   private static JsonNode backupsVolume(List<JsonNode> objects) {
     JsonNode d =

@@ -285,9 +285,51 @@ public interface ProvisioningConfig {
   }
 
   interface Backups {
-    /** Where backups are written: a durable volume (the chart refuses an emptyDir for it). */
+    /**
+     * Where backups are written: a durable volume (the chart refuses an emptyDir for it). With an
+     * S3 target, where they are written before they are uploaded and downloaded to be read.
+     */
     @WithDefault("backups")
     String dir();
+
+    /**
+     * Where finished backups are kept: {@code volume} (in {@link #dir()}) or {@code s3} (the bucket
+     * of {@link #s3()}; docs/adr/0036).
+     */
+    @WithDefault("volume")
+    @Pattern(regexp = "volume|s3", message = "must be volume or s3")
+    String target();
+
+    /** The S3-compatible bucket of the {@code s3} target (bucket and keys required there). */
+    S3 s3();
+
+    interface S3 {
+      /** The endpoint of an S3-compatible service; unset: AWS's own for the region. */
+      java.util.Optional<String> endpoint();
+
+      java.util.Optional<String> bucket();
+
+      @WithDefault("us-east-1")
+      String region();
+
+      /** Where in the bucket: each backup under {@code <prefix><org>/<instance>/<backup>/}. */
+      @WithDefault("instances/")
+      String prefix();
+
+      /**
+       * Path-style addresses ({@code endpoint/bucket/key}), which most S3-compatible servers take.
+       */
+      @WithDefault("true")
+      boolean pathStyle();
+
+      /** Files larger than this are uploaded in parts of this size (5 MiB at least). */
+      @WithDefault("16777216")
+      long partSize();
+
+      java.util.Optional<String> accessKey();
+
+      java.util.Optional<String> secretKey();
+    }
 
     /**
      * The hoster's key that encrypts backups at rest, 32 bytes in base64 or a generated text of 32

@@ -45,6 +45,7 @@ public class ExitBundles {
   @Inject ProvisioningConfig config;
   @Inject InstanceBackups backups;
   @Inject InstanceSpecs specs;
+  @Inject BackupStore store;
 
   /** A link to download a backup's exit bundle, and until when it works. */
   public record Link(String token, OffsetDateTime expiresAt) {}
@@ -119,8 +120,9 @@ public class ExitBundles {
    * steps and a manifest of every file's SHA-256.
    */
   public void write(InstanceBackup b, String slug, OutputStream out) throws IOException {
-    Path location = Path.of(b.location);
-    Path work = Files.createTempDirectory(location.getParent(), ".exit-");
+    BackupStore.Opened kept = store.open(b.location);
+    Path location = kept.folder();
+    Path work = Files.createTempDirectory(store.folder(), ".exit-");
     try {
       Path opened = Files.createDirectory(work.resolve("opened"));
       Map<String, String> digests = new LinkedHashMap<>();
@@ -170,6 +172,7 @@ public class ExitBundles {
       throw new IOException("interrupted", e);
     } finally {
       InstanceBackups.deleteQuietly(work);
+      kept.close();
     }
   }
 

@@ -58,6 +58,7 @@ public class InstanceBackups {
   @Inject InstanceSpecs specs;
   @Inject TenantDatabases databases;
   @Inject InstanceService instances;
+  @Inject BackupStore store;
 
   private final ExecutorService workers =
       Executors.newFixedThreadPool(2, DaemonThreads.named("instance-backup"));
@@ -140,7 +141,7 @@ public class InstanceBackups {
                         i.id));
     for (InstanceBackup old : done.subList(Math.min(kept, done.size()), done.size())) {
       if (old.location != null) {
-        deleteQuietly(Path.of(old.location));
+        store.remove(old.location);
       }
       QuarkusTransaction.requiringNew()
           .run(
@@ -184,12 +185,13 @@ public class InstanceBackups {
     try {
       InstanceSpec spec = spec(instanceId);
       Written w = write(backupId, spec, placement(instanceId, spec));
+      String kept = store.keep(w.location(), name(spec, backupId));
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
                 InstanceBackup b = InstanceBackup.findById(backupId);
                 b.state = "done";
-                b.location = w.location().toString();
+                b.location = kept;
                 b.sizeBytes = w.bytes();
                 b.finishedAt = OffsetDateTime.now();
               });
@@ -213,16 +215,16 @@ public class InstanceBackups {
   /** Where a backup was written and its size. */
   record Written(Path location, long bytes) {}
 
+  /** A backup's name in storage: {@code <organization>/<instance>/<backup>}. */
+  private static String name(InstanceSpec spec, UUID backupId) {
+    return spec.organization() + "/" + spec.id() + "/" + backupId;
+  }
+
   /** Writes a backup of the instance: dump, files, secrets, each sealed, and the manifest. */
   Written write(UUID backupId, InstanceSpec spec, Placement placement) throws IOException {
     Path work = null;
     try {
-      Path target =
-          Path.of(config.backups().dir())
-              .toAbsolutePath()
-              .resolve(spec.organization())
-              .resolve(spec.id().toString())
-              .resolve(backupId.toString());
+      Path target = store.folder().resolve(name(spec, backupId));
       Files.createDirectories(target);
       work = Files.createTempDirectory(target.getParent(), ".taking-");
       BackupCipher cipher = cipher();
@@ -312,7 +314,7 @@ public class InstanceBackups {
    * manifest and decrypted, and the dump read whole by {@code pg_restore --list}. Throws if any of
    * it fails: the purge does not go on without it.
    */
-  public Path takeFinal(InstanceSpec spec, Placement placement) throws IOException {
+  public String takeFinal(InstanceSpec spec, Placement placement) throws IOException {
     cipher();
     UUID id = UUID.randomUUID();
     QuarkusTransaction.requiringNew()
@@ -329,17 +331,18 @@ public class InstanceBackups {
             });
     try {
       Written w = write(id, spec, placement);
-      verify(w.location());
+      verifyFolder(w.location());
+      String kept = store.keep(w.location(), name(spec, id));
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
                 InstanceBackup b = InstanceBackup.findById(id);
                 b.state = "done";
-                b.location = w.location().toString();
+                b.location = kept;
                 b.sizeBytes = w.bytes();
                 b.finishedAt = OffsetDateTime.now();
               });
-      return w.location();
+      return kept;
     } catch (IOException | RuntimeException e) {
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       QuarkusTransaction.requiringNew()
@@ -354,8 +357,17 @@ public class InstanceBackups {
     }
   }
 
-  /** A backup read back whole: manifest, every file, and the dump listed by pg_restore. */
-  void verify(Path location) throws IOException {
+  /**
+   * A kept backup (its location) read back whole: manifest, every file, and the dump listed by
+   * pg_restore.
+   */
+  void verify(String location) throws IOException {
+    try (BackupStore.Opened o = store.open(location)) {
+      verifyFolder(o.folder());
+    }
+  }
+
+  private void verifyFolder(Path location) throws IOException {
     Path work = Files.createTempDirectory(location.getParent(), ".verifying-");
     try {
       opened(location, work);
@@ -396,20 +408,21 @@ public class InstanceBackups {
     String org = i.organizationSlug;
     String slug = i.slug;
     boolean wasRunning = "running".equals(i.desired);
-    Path location = Path.of(b.location);
+    String location = b.location;
     UUID instance = i.id;
     workers.submit(() -> restore(id, org, slug, instance, location, wasRunning));
     return r;
   }
 
   private void restore(
-      UUID restoreId, String org, String slug, UUID instanceId, Path location, boolean wasRunning) {
+      UUID restoreId, String org, String slug, UUID instanceId, String kept, boolean wasRunning) {
     awaitCommitted(() -> InstanceRestore.findById(restoreId) != null);
     Path work = null;
     Path unpacked = null;
-    try {
+    try (BackupStore.Opened opened = store.open(kept)) {
+      Path location = opened.folder();
       // 1. Every file as the manifest says, before anything is touched.
-      work = Files.createTempDirectory(location.getParent(), ".restoring-");
+      work = Files.createTempDirectory(store.folder(), ".restoring-");
       InstanceSpec spec = spec(instanceId);
       // The files are unpacked beside the instance's own (the same disk: moved into place later).
       Path data = Path.of(placement(instanceId, spec).dataDir());
@@ -448,7 +461,7 @@ public class InstanceBackups {
                 r.state = "done";
                 r.finishedAt = OffsetDateTime.now();
               });
-      Log.infof("Instance %s/%s restored from %s", org, slug, location.getFileName());
+      Log.infof("Instance %s/%s restored from %s", org, slug, kept);
     } catch (Exception e) {
       Log.warnf("Restore %s of %s/%s failed: %s", restoreId, org, slug, e.getMessage());
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -379,7 +379,7 @@ public class Reconciler implements coop.salons.provisioning.backup.InstanceSpecs
         return new Result<>(null, false, "no database");
       }
       try {
-        Path kept = backups.takeFinal(spec, runtime.placement(spec, localPort));
+        String kept = backups.takeFinal(spec, runtime.placement(spec, localPort));
         return new Result<>(null, true, "verified " + kept);
       } catch (java.io.IOException e) {
         throw new IllegalStateException(

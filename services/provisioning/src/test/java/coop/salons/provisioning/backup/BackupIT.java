@@ -33,13 +33,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real Synapse of the local runtime, a member signed in through the realm's single sign-on: a
  * room, messages and a file written through the client API; a backup; the instance's database
  * dropped and its media removed; a restore; the same messages and file read back with the same
  * session. A tampered backup is refused before anything is touched. Deleted, the instance is purged
- * only after a final backup that is taken and read back whole.
+ * only after a final backup that is taken and read back whole. These tests keep backups in a bucket
+ * of a real S3-compatible server (S3Proxy, {@link S3ProxyResource}); the portal's keep them on a
+ * volume.
  */
 @QuarkusTest
 @TestProfile(BackupIT.LocalRuntimeProfile.class)
@@ -70,12 +73,19 @@ class BackupIT {
           // A tampered bundle is served by the test on loopback.
           Map.entry("salons.provisioning.allow-local-webhooks", "true"));
     }
+
+    /** Backups kept in a bucket of a real S3-compatible server (the volume: the portal's tests). */
+    @Override
+    public List<TestResourceEntry> testResources() {
+      return List.of(new TestResourceEntry(S3ProxyResource.class));
+    }
   }
 
   @Inject TenantDatabases databases;
   @Inject ChatRuntime runtime;
   @Inject Reconciler reconciler;
   @Inject InstanceBackups backups;
+  @Inject coop.salons.provisioning.ProvisioningConfig config;
 
   @Test
   void aBackupBringsBackMessagesAndFilesAfterTheDatabaseAndMediaAreLost() throws Exception {
@@ -101,6 +111,13 @@ class BackupIT {
     new java.util.Random(7).nextBytes(agenda);
     String mxc = ada.upload(agenda, "application/pdf", "ordre-du-jour.pdf");
     ada.sendFile(room, mxc, "ordre-du-jour.pdf");
+    // Six more megabytes in the media folder, so that the archive goes to the bucket in parts.
+    InstanceSpec spec = specOf(org);
+    Integer port = portOf(org);
+    Path media = Path.of(runtime.placement(spec, port).dataDir()).resolve("media");
+    byte[] filler = new byte[6 * 1024 * 1024];
+    new java.util.Random(8).nextBytes(filler);
+    Files.write(media.resolve("salons-filler.bin"), filler);
 
     // A backup, taken while the server runs.
     String taken =
@@ -115,6 +132,42 @@ class BackupIT {
         .body("items[0].id", equalTo(backup.get("id")));
     String restorePath = instance + "/backups/" + backup.get("id") + "/restore";
 
+    // Kept in the bucket, sealed (no plain text of the room in any file), nothing left on disk.
+    String prefix = "instances/" + org + "/" + spec.id() + "/" + backup.get("id") + "/";
+    Path local =
+        Path.of("target/instance-backups")
+            .toAbsolutePath()
+            .resolve(org)
+            .resolve(spec.id().toString())
+            .resolve(String.valueOf(backup.get("id")));
+    assertFalse(Files.exists(local), "a backup kept in a bucket is not kept on the disk too");
+    try (S3Client s3 = bucket()) {
+      List<String> keys =
+          s3.listObjectsV2(r -> r.bucket(S3ProxyResource.BUCKET).prefix(prefix)).contents().stream()
+              .map(o -> o.key().substring(prefix.length()))
+              .sorted()
+              .toList();
+      assertEquals(
+          List.of(
+              "database.dump.enc",
+              "files.tar.enc",
+              "manifest.json",
+              "manifest.json.hmac",
+              "secrets.json.enc"),
+          keys);
+      byte[] archive =
+          s3.getObjectAsBytes(r -> r.bucket(S3ProxyResource.BUCKET).key(prefix + "files.tar.enc"))
+              .asByteArray();
+      assertTrue(archive.length > filler.length, "the archive holds the media");
+      for (String k : List.of("database.dump.enc", "secrets.json.enc")) {
+        String text =
+            s3.getObjectAsBytes(r -> r.bucket(S3ProxyResource.BUCKET).key(prefix + k))
+                .asString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains("Assembl"), k + " holds the message in plain text");
+        assertFalse(text.contains("ed25519"), k + " holds the signing key in plain text");
+      }
+    }
+
     // Refused without the instance's name, and to an admin: nothing changes.
     as(owner)
         .body(Map.of("confirm", "bureau"))
@@ -128,36 +181,22 @@ class BackupIT {
     // Everything lost: the server stopped, its database dropped, its media removed.
     as(owner).post(instance + "/suspend").then().statusCode(202);
     awaitState(owner, instance, "suspended", Duration.ofMinutes(2));
-    InstanceSpec spec =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    reconciler.spec(
-                        Instance.<Instance>find("organizationSlug = ?1 and slug = 'salon'", org)
-                            .firstResult()));
-    Integer port =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    Instance.<Instance>find("organizationSlug = ?1 and slug = 'salon'", org)
-                        .firstResult()
-                        .localPort);
-    Path media = Path.of(runtime.placement(spec, port).dataDir()).resolve("media");
     assertTrue(databases.drop(spec.database().name()));
     deleteAll(media);
     assertFalse(Files.exists(media));
 
-    // A tampered backup is refused before anything is touched.
-    Path location =
-        Path.of("target/instance-backups")
-            .toAbsolutePath()
-            .resolve(org)
-            .resolve(spec.id().toString())
-            .resolve(String.valueOf(backup.get("id")));
-    Path files = location.resolve("files.tar.enc");
-    byte[] sealed = Files.readAllBytes(files);
-    sealed[sealed.length / 2] ^= 1;
-    Files.write(files, sealed);
+    // A tampered backup (one bit of the archive changed in the bucket) is refused before
+    // anything is touched.
+    String archiveKey = prefix + "files.tar.enc";
+    byte[] sealed;
+    try (S3Client s3 = bucket()) {
+      sealed =
+          s3.getObjectAsBytes(r -> r.bucket(S3ProxyResource.BUCKET).key(archiveKey)).asByteArray();
+      sealed[sealed.length / 2] ^= 1;
+      s3.putObject(
+          r -> r.bucket(S3ProxyResource.BUCKET).key(archiveKey),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(sealed));
+    }
     String refused =
         as(owner)
             .body(Map.of("confirm", "salon"))
@@ -170,8 +209,13 @@ class BackupIT {
     assertEquals("failed", failed.get("state"), failed.toString());
     assertTrue(String.valueOf(failed.get("error")).contains("damaged"), failed.toString());
     assertEquals("checking", failed.get("step"));
+    assertFalse(Files.exists(media), "a refused restore leaves the instance as it was");
     sealed[sealed.length / 2] ^= 1;
-    Files.write(files, sealed);
+    try (S3Client s3 = bucket()) {
+      s3.putObject(
+          r -> r.bucket(S3ProxyResource.BUCKET).key(archiveKey),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(sealed));
+    }
 
     // The restore, followed step by step: the server runs again as it was asked to before.
     String restoring =
@@ -195,6 +239,7 @@ class BackupIT {
     MatrixUser.Download file = ada.download(mxc);
     assertEquals(200, file.status());
     assertArrayEquals(agenda, file.bytes());
+    assertArrayEquals(filler, Files.readAllBytes(media.resolve("salons-filler.bin")));
 
     // Deleted, its grace period over: a whole final backup is taken and verified before the
     // purge removes anything, and it reads back whole.
@@ -223,7 +268,7 @@ class BackupIT {
                         .firstResult());
     assertEquals("done", last.state, String.valueOf(last.error));
     assertFalse(databases.exists(spec.database().name()));
-    backups.verify(Path.of(last.location));
+    backups.verify(last.location);
   }
 
   @Test
@@ -274,8 +319,8 @@ class BackupIT {
     backups.prune(QuarkusTransaction.requiringNew().call(() -> (Instance) Instance.findById(id)));
     List<Object> listed = as(owner).get(instance + "/backups").then().extract().path("items.kind");
     assertEquals(List.of("scheduled", "scheduled"), listed);
-    assertFalse(Files.exists(Path.of(locations.get(0))), "the oldest backup is still stored");
-    assertTrue(Files.exists(Path.of(locations.get(2))));
+    assertEquals(List.of(), objectsAt(locations.get(0)), "the oldest backup is still stored");
+    assertEquals(5, objectsAt(locations.get(2)).size(), locations.get(2));
   }
 
   /** Waits for the instance's n-th scheduled backup to finish; answers it. */
@@ -337,5 +382,44 @@ class BackupIT {
     try (Stream<Path> all = Files.walk(dir)) {
       all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+  }
+
+  private InstanceSpec specOf(String org) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                reconciler.spec(
+                    Instance.<Instance>find("organizationSlug = ?1 and slug = 'salon'", org)
+                        .firstResult()));
+  }
+
+  private Integer portOf(String org) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                Instance.<Instance>find("organizationSlug = ?1 and slug = 'salon'", org)
+                    .firstResult()
+                    .localPort);
+  }
+
+  /** The objects of a backup kept in the bucket ({@code s3://<bucket>/<prefix>}). */
+  private List<String> objectsAt(String location) {
+    String prefix = location.substring(("s3://" + S3ProxyResource.BUCKET + "/").length());
+    assertTrue(location.startsWith("s3://" + S3ProxyResource.BUCKET + "/"), location);
+    try (S3Client s3 = bucket()) {
+      return s3
+          .listObjectsV2(r -> r.bucket(S3ProxyResource.BUCKET).prefix(prefix))
+          .contents()
+          .stream()
+          .map(o -> o.key())
+          .toList();
+    }
+  }
+
+  /** The bucket the backups are kept in, read as the platform reads it. */
+  private S3Client bucket() {
+    var s3 = config.backups().s3();
+    return S3ProxyResource.client(
+        s3.endpoint().orElseThrow(), s3.accessKey().orElseThrow(), s3.secretKey().orElseThrow());
   }
 }
