@@ -479,6 +479,13 @@ public interface ProvisioningConfig {
     @WithDefault("${user.home}/.cache/salons/synapse-1.163.2")
     String synapseVenv();
 
+    /**
+     * How often this machine's Synapses apply their media retention. Unset: Synapse's own hour
+     * (first run an hour after the start). Set for tests and demonstrations only: Synapse has no
+     * setting for it, so the server is started with its module's period changed before it runs.
+     */
+    java.util.Optional<java.time.Duration> mediaRetentionCheck();
+
     /** The Python that creates the virtualenv. */
     @WithDefault("python3")
     String python();

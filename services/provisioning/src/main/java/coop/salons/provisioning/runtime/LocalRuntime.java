@@ -340,11 +340,30 @@ public class LocalRuntime implements ChatRuntime {
     }
   }
 
+  /**
+   * Makes {@code python -m synapse.app.homeserver …} apply media retention every {@code every}
+   * instead of hourly (tests and demonstrations; see {@code local.media-retention-check}).
+   */
+  static void mediaRetentionEvery(List<String> command, java.time.Duration every) {
+    int m = command.indexOf("-m");
+    if (m < 0 || !"synapse.app.homeserver".equals(command.get(m + 1))) {
+      return;
+    }
+    String script =
+        "import runpy, synapse.media.media_repository as r; "
+            + "r.MEDIA_RETENTION_CHECK_PERIOD = type(r.MEDIA_RETENTION_CHECK_PERIOD)(seconds="
+            + Math.max(1, every.toSeconds())
+            + "); runpy.run_module('synapse.app.homeserver', run_name='__main__', alter_sys=True)";
+    command.set(m, "-c");
+    command.set(m + 1, script);
+  }
+
   private void start(InstanceSpec spec, Rendered rendered, Path dataDir, String fingerprint)
       throws IOException {
     List<String> command = new ArrayList<>(rendered.command());
     if (spec.flavour() == Flavour.MATRIX) {
       command.set(0, synapsePython().toString());
+      config.local().mediaRetentionCheck().ifPresent(every -> mediaRetentionEvery(command, every));
     } else {
       Optional<String> binary = config.local().mattermostBinary();
       if (binary.isEmpty() || !Files.isExecutable(Path.of(binary.get()))) {

@@ -66,8 +66,9 @@ class BackupIT {
           Map.entry("salons.provisioning.supervisor.interval", "0.5s"),
           Map.entry("salons.provisioning.supervisor.readiness-poll", "PT0.5S"),
           Map.entry("salons.provisioning.local.first-port", "18460"),
-          // Purges every few seconds, so that a retention test sees one.
+          // Purges every few seconds, so that a retention test sees one (messages, then files).
           Map.entry("salons.provisioning.retention.purge-every", "5s"),
+          Map.entry("salons.provisioning.local.media-retention-check", "5s"),
           // Two backups kept, so that the schedule's removal of older ones shows.
           Map.entry("salons.provisioning.plans.small.backups-kept", "2"),
           // A tampered bundle is served by the test on loopback.

@@ -3,6 +3,7 @@ package coop.salons.provisioning.backup;
 import static coop.salons.provisioning.Fixture.as;
 import static coop.salons.provisioning.Fixture.path;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +23,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,6 +51,7 @@ class RetentionIT {
 
   @Inject TenantDatabases databases;
   @Inject InstanceSpecs specs;
+  @Inject coop.salons.provisioning.runtime.ChatRuntime runtime;
 
   @Test
   void aShortRetentionRemovesOldMessagesFromTheDatabaseAndKeepsNewerOnes() throws Exception {
@@ -90,7 +94,10 @@ class RetentionIT {
     member.send(room, "Un autre vieux message");
     byte[] photo = new byte[50_000];
     new java.util.Random(3).nextBytes(photo);
-    member.upload(photo, "image/png", "photo.png");
+    String oldPhoto = member.upload(photo, "image/png", "photo.png");
+    byte[] recent = new byte[40_000];
+    new java.util.Random(4).nextBytes(recent);
+    String newPhoto = member.upload(recent, "image/png", "recent.png");
 
     InstanceSpec spec =
         specs.specOf(
@@ -127,6 +134,62 @@ class RetentionIT {
     List<String> bodies = member.messages(room).stream().map(MatrixUser.Message::body).toList();
     assertTrue(bodies.contains("Un nouveau message"), bodies.toString());
     assertFalse(bodies.contains("Un vieux message"), bodies.toString());
+
+    // Media: the instance keeps files 7 days after they were last read. Eight days pass for one
+    // photo (its timestamps moved back in Synapse's own database, as time would); Synapse's
+    // media retention (every 5 s here instead of hourly: local.media-retention-check) removes it,
+    // file and row, and keeps the other.
+    String oldId = oldPhoto.substring(oldPhoto.lastIndexOf('/') + 1);
+    String newId = newPhoto.substring(newPhoto.lastIndexOf('/') + 1);
+    long eightDaysAgo = System.currentTimeMillis() - Duration.ofDays(8).toMillis();
+    try (Connection c = databases.open(spec.database().name());
+        PreparedStatement st =
+            c.prepareStatement(
+                "UPDATE local_media_repository SET created_ts = ?, last_access_ts = ?"
+                    + " WHERE media_id = ?")) {
+      st.setLong(1, eightDaysAgo);
+      st.setLong(2, eightDaysAgo);
+      st.setString(3, oldId);
+      assertEquals(1, st.executeUpdate());
+    }
+    Path store = mediaFile(spec, oldId);
+    assertTrue(Files.exists(store), store.toString());
+    deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (mediaRows(spec, oldId) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+    }
+    assertEquals(0, mediaRows(spec, oldId), "the old photo is still in the database");
+    assertFalse(Files.exists(store), "the old photo's file is still on the disk");
+    assertEquals(404, member.download(oldPhoto).status());
+    assertEquals(1, mediaRows(spec, newId));
+    MatrixUser.Download kept = member.download(newPhoto);
+    assertEquals(200, kept.status());
+    assertArrayEquals(recent, kept.bytes());
+  }
+
+  /** Rows of a local file in the server's own database. */
+  private long mediaRows(InstanceSpec spec, String mediaId) throws Exception {
+    try (Connection c = databases.readOnly(spec.database().name());
+        PreparedStatement st =
+            c.prepareStatement("SELECT count(*) FROM local_media_repository WHERE media_id = ?")) {
+      st.setString(1, mediaId);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Where Synapse keeps a local file: {@code media/local_content/ab/cd/efgh…}. */
+  private Path mediaFile(InstanceSpec spec, String mediaId) {
+    Integer port =
+        QuarkusTransaction.requiringNew()
+            .call(() -> ((Instance) Instance.findById(spec.id())).localPort);
+    return Path.of(runtime.placement(spec, port).dataDir())
+        .resolve("media/local_content")
+        .resolve(mediaId.substring(0, 2))
+        .resolve(mediaId.substring(2, 4))
+        .resolve(mediaId.substring(4));
   }
 
   /** Messages of a room whose text contains this, in the server's own database. */
