@@ -46,66 +46,161 @@ final class BackupCipher {
   /** What encrypting a file gave: its plain size, its encrypted size and HMAC. */
   record Sealed(long bytes, long encryptedBytes, String hmac) {}
 
-  Sealed encrypt(Path plain, Path sealed) throws IOException {
+  Sealed encrypt(Path plain, Path sealed, String context) throws IOException {
     try (InputStream in = Files.newInputStream(plain)) {
-      return encrypt(in, sealed);
+      return encrypt(in, sealed, context);
     }
   }
 
   /**
-   * Encrypts what a stream gives (a dump or an archive as it is made) into a sealed file. Two
-   * threads share the work (docs/benchmarks.md): this one reads and encrypts, the other computes
-   * the HMAC of the ciphertext and writes it.
+   * Encrypts what a stream gives (a dump or an archive as it is made) into a sealed file of format
+   * 3: {@code IV}, then chunks of {@value #CHUNK} bytes of ciphertext each followed by its own HMAC
+   * (of the file's {@code context}, the IV, the chunk's number, whether it is the last, and the
+   * ciphertext), the last chunk shorter (possibly empty). A reader can thus check each chunk before
+   * it uses its plain bytes, in one pass. The HMAC answered (the manifest's) is that of the IV and
+   * every chunk's HMAC in order. Two threads share the work (docs/benchmarks.md): this one reads
+   * and encrypts, the other computes the HMACs and writes.
+   *
+   * @param context what the file is ({@code <backup>/<name>}): a chunk of another file or backup
+   *     does not pass as one of this one
    */
-  Sealed encrypt(InputStream in, Path sealed) throws IOException {
+  Sealed encrypt(InputStream in, Path sealed, String context) throws IOException {
     try {
       byte[] iv = new byte[16];
       RANDOM.nextBytes(iv);
       Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
       aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(encryption, "AES"), new IvParameterSpec(iv));
-      Mac mac = mac();
+      Mac file = mac();
+      file.update(iv);
+      Mac chunks = mac();
+      byte[] header = header(context, iv);
       long bytes = 0;
+      long written = iv.length;
       try (OutputStream out = Files.newOutputStream(sealed)) {
         out.write(iv);
-        mac.update(iv);
-        long written = iv.length;
         try (Pipeline writer =
             new Pipeline(
                 (slot, read, made) -> {
-                  mac.update(slot.made, 0, made);
+                  byte[] tag = tag(chunks, header, slot.index, slot.last, slot.made, made);
                   out.write(slot.made, 0, made);
+                  out.write(tag);
+                  file.update(tag);
                 })) {
-          for (; ; ) {
+          for (long index = 0; ; index++) {
             Slot slot = writer.slot();
-            int n = in.read(slot.read);
-            if (n <= 0) {
-              byte[] last = aes.doFinal();
-              System.arraycopy(last, 0, slot.made, 0, last.length);
-              writer.submit(slot, 0, last.length);
-              written += last.length;
+            int n = in.readNBytes(slot.read, 0, CHUNK);
+            int m = aes.update(slot.read, 0, n, slot.made);
+            slot.index = index;
+            slot.last = n < CHUNK;
+            bytes += n;
+            written += m + TAG;
+            writer.submit(slot, n, m);
+            if (slot.last) {
               break;
             }
-            bytes += n;
-            int m = aes.update(slot.read, 0, n, slot.made);
-            writer.submit(slot, n, m);
-            written += m;
           }
         }
-        return new Sealed(bytes, written, HexFormat.of().formatHex(mac.doFinal()));
       }
+      return new Sealed(bytes, written, HexFormat.of().formatHex(file.doFinal()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Decrypts a sealed file of format 3 in one pass, each chunk's HMAC checked before its plain
+   * bytes are given to {@code out}: a changed, moved, missing or added chunk throws {@link Forged}
+   * before anything of it is written. Answers the file's HMAC (to compare with the manifest's,
+   * which also proves no whole file was swapped) and, when {@code digest}, the SHA-256 of the plain
+   * bytes.
+   */
+  Opened decryptChunked(Path sealed, OutputStream out, boolean digest, String context)
+      throws IOException {
+    try (InputStream in = Files.newInputStream(sealed)) {
+      byte[] iv = in.readNBytes(16);
+      if (iv.length != 16) {
+        throw new Forged(sealed.getFileName() + " is too short");
+      }
+      Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
+      aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(encryption, "AES"), new IvParameterSpec(iv));
+      Mac file = mac();
+      file.update(iv);
+      Mac chunks = mac();
+      byte[] header = header(context, iv);
+      MessageDigest sha = digest ? MessageDigest.getInstance("SHA-256") : null;
+      try (Pipeline writer =
+          new Pipeline(
+              (slot, read, made) -> {
+                if (sha != null) {
+                  sha.update(slot.made, 0, made);
+                }
+                out.write(slot.made, 0, made);
+              })) {
+        for (long index = 0; ; index++) {
+          Slot slot = writer.slot();
+          int n = in.readNBytes(slot.read, 0, CHUNK + TAG);
+          if (n < TAG) {
+            throw new Forged(sealed.getFileName() + " is cut short");
+          }
+          int c = n - TAG;
+          boolean last = n < CHUNK + TAG;
+          byte[] tag = tag(chunks, header, index, last, slot.read, c);
+          if (!MessageDigest.isEqual(tag, java.util.Arrays.copyOfRange(slot.read, c, n))) {
+            throw new Forged(sealed.getFileName() + " was changed (chunk " + index + ")");
+          }
+          file.update(tag);
+          writer.submit(slot, c, aes.update(slot.read, 0, c, slot.made));
+          if (last) {
+            if (in.read() != -1) {
+              throw new Forged(sealed.getFileName() + " goes on after its last chunk");
+            }
+            break;
+          }
+        }
+      }
+      return new Opened(
+          HexFormat.of().formatHex(file.doFinal()),
+          sha == null ? null : HexFormat.of().formatHex(sha.digest()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A sealed file whose chunks are not the ones written for it. */
+  static final class Forged extends IOException {
+    Forged(String why) {
+      super(why);
+    }
+  }
+
+  private static final int CHUNK = BUFFER;
+  private static final int TAG = 32;
+
+  private static byte[] header(String context, byte[] iv) {
+    byte[] c = context.getBytes(StandardCharsets.UTF_8);
+    return java.nio.ByteBuffer.allocate(4 + c.length + iv.length)
+        .putInt(c.length)
+        .put(c)
+        .put(iv)
+        .array();
+  }
+
+  private static byte[] tag(
+      Mac mac, byte[] header, long index, boolean last, byte[] ciphertext, int length) {
+    mac.update(header);
+    mac.update(java.nio.ByteBuffer.allocate(9).putLong(index).put((byte) (last ? 1 : 0)).array());
+    mac.update(ciphertext, 0, length);
+    return mac.doFinal();
   }
 
   /** What decrypting gave: the HMAC of the sealed bytes, the SHA-256 of the plain ones if asked. */
   record Opened(String hmac, String sha256) {}
 
   /**
-   * Decrypts a sealed file in one pass, computing the HMAC of what it read as well (and the SHA-256
-   * of the plain bytes when {@code digest}, for an exit bundle's manifest): the caller compares the
-   * HMAC with the manifest before it uses what was written. This thread reads, authenticates and
-   * decrypts; another writes.
+   * Decrypts a sealed file of formats 1 and 2 (one HMAC for the whole file) in one pass, computing
+   * the HMAC of what it read as well (and the SHA-256 of the plain bytes when {@code digest}, for
+   * an exit bundle's manifest): the caller compares the HMAC with the manifest before it uses what
+   * was written. This thread reads, authenticates and decrypts; another writes.
    */
   Opened decrypt(Path sealed, Path plain, boolean digest) throws IOException {
     try (OutputStream out = Files.newOutputStream(plain)) {
@@ -156,8 +251,10 @@ final class BackupCipher {
 
   /** A chunk as read, and as encrypted or decrypted. */
   private static final class Slot {
-    final byte[] read = new byte[BUFFER];
-    final byte[] made = new byte[BUFFER + 16];
+    final byte[] read = new byte[BUFFER + 32];
+    final byte[] made = new byte[BUFFER + 48];
+    long index;
+    boolean last;
   }
 
   /** What the second thread does with each chunk, in order. */

@@ -39,8 +39,8 @@ import java.util.stream.Stream;
 /**
  * Takes and restores an instance's backups (docs/adr/0032): its database as {@code pg_dump}'s
  * custom format, its media (Synapse) or files (Mattermost) as a tar, its secrets (signing key
- * included), each file encrypted with the hoster's key, and a manifest of their sizes, SHA-256 and
- * HMACs, itself authenticated. A restore checks every file against the manifest before it touches
+ * included), each file encrypted with the hoster's key, and a manifest of their sizes and HMACs,
+ * itself authenticated. A restore checks every file against the manifest before it touches
  * anything, then stops the server, replaces database, media and secrets, and starts it again.
  *
  * <p>On this machine's runtime only for now: on Kubernetes the same work needs a Job beside the
@@ -49,7 +49,7 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class InstanceBackups {
 
-  static final String FORMAT = "salons-backup/2";
+  static final String FORMAT = "salons-backup/3";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject ProvisioningConfig config;
@@ -248,7 +248,7 @@ public class InstanceBackups {
       size +=
           sealed(
               list,
-              "database.dump",
+              backupId + "/database.dump",
               cipher,
               target,
               pg.dump(spec.database().name(), work.resolve("pg_dump.log")));
@@ -258,7 +258,7 @@ public class InstanceBackups {
       size +=
           sealed(
               list,
-              "files.tar",
+              backupId + "/files.tar",
               cipher,
               target,
               new ProcessBuilder("tar", "-C", data.toString(), "-cf", "-", folder)
@@ -268,7 +268,8 @@ public class InstanceBackups {
       Path secrets = work.resolve("secrets.json");
       Map<String, String> values = new TreeMap<>(runtime.secrets(spec, Map.of()).values());
       Files.writeString(secrets, JSON.writeValueAsString(values));
-      BackupCipher.Sealed s = cipher.encrypt(secrets, target.resolve("secrets.json.enc"));
+      BackupCipher.Sealed s =
+          cipher.encrypt(secrets, target.resolve("secrets.json.enc"), backupId + "/secrets.json");
       Files.delete(secrets);
       entry(list, "secrets.json", s);
       size += s.encryptedBytes();
@@ -281,13 +282,17 @@ public class InstanceBackups {
     }
   }
 
-  /** Encrypts what a process writes to its output; fails if the process does. */
+  /**
+   * Encrypts what a process writes to its output as the file {@code <backup>/<name>}; fails if the
+   * process does.
+   */
   private static long sealed(
-      ArrayNode list, String name, BackupCipher cipher, Path target, Process process)
+      ArrayNode list, String context, BackupCipher cipher, Path target, Process process)
       throws IOException {
+    String name = context.substring(context.indexOf('/') + 1);
     BackupCipher.Sealed s;
     try (var out = process.getInputStream()) {
-      s = cipher.encrypt(out, target.resolve(name + ".enc"));
+      s = cipher.encrypt(out, target.resolve(name + ".enc"), context);
     }
     try {
       if (process.waitFor() != 0) {
@@ -546,9 +551,9 @@ public class InstanceBackups {
    * As {@link #opened(Path, Path, Map)}; when {@code unpackInto} is given, the files archive is not
    * written as a tar but unpacked there as it is decrypted (a restore then moves the folder into
    * place instead of writing every file twice). Counter mode lets whoever can change the stored
-   * bytes change the plain ones at will, so nothing is given to tar before the sealed archive
-   * matched its HMAC; it is computed again as it is decrypted. What is unpacked is the caller's to
-   * remove if this throws.
+   * bytes change the plain ones at will, so nothing is given to tar before it was authenticated:
+   * chunk by chunk in format 3, by a first pass over the whole archive in formats 1 and 2. What is
+   * unpacked is the caller's to remove if this throws.
    */
   JsonNode opened(Path location, Path work, Map<String, String> digests, Path unpackInto)
       throws IOException {
@@ -561,20 +566,33 @@ public class InstanceBackups {
       throw new Damaged("its manifest was changed");
     }
     JsonNode manifest = JSON.readTree(text);
+    boolean chunked = FORMAT.equals(manifest.path("format").asText());
     for (JsonNode f : manifest.path("files")) {
       String name = f.path("name").asText();
       Path sealed = location.resolve(name + ".enc");
       if (!Files.exists(sealed)) {
         throw new Damaged(name + " is missing");
       }
-      // One pass: decrypted, its HMAC computed on the way; nothing of it is used unless it
-      // matches. Backups made before the HMAC stood alone also name the plain bytes' SHA-256:
-      // checked as well.
       String expected = f.path("sha256").asText(null);
       boolean digest = digests != null || expected != null;
       BackupCipher.Opened o;
       Unpacking unpacking = null;
-      if (unpackInto != null && "files.tar".equals(name)) {
+      boolean unpack = unpackInto != null && "files.tar".equals(name);
+      if (chunked) {
+        // Format 3: each chunk checked before its bytes are written or given to tar.
+        String context = manifest.path("backup").asText() + "/" + name;
+        if (unpack) {
+          unpacking = new Unpacking(unpackInto, work.resolve("unpack.log"));
+        }
+        try (OutputStream out =
+            unpack ? unpacking.input() : Files.newOutputStream(work.resolve(name))) {
+          o = cipher.decryptChunked(sealed, out, digest, context);
+        } catch (BackupCipher.Forged e) {
+          throw new Damaged(name + " is not what was written (" + e.getMessage() + ")");
+        }
+      } else if (unpack) {
+        // Formats 1 and 2 authenticate the whole file only: checked in a first pass, since
+        // nothing unauthenticated is given to tar.
         if (!cipher.hmacOf(sealed).equals(f.path("hmac").asText())) {
           throw new Damaged(name + " is not what was written");
         }

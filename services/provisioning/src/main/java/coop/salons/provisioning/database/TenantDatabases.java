@@ -180,11 +180,28 @@ public class TenantDatabases {
       boolean existed =
           exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", name)
               || exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", name);
-      s.execute(format(c, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name));
+      String drop = format(c, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name);
+      // FORCE ends the database's sessions, but an autovacuum worker's only with the
+      // pg_signal_backend role the tenants' administrator need not have (42501): it finishes
+      // within seconds on its own, so the drop is tried again a few times.
+      for (int attempt = 1; ; attempt++) {
+        try {
+          s.execute(drop);
+          break;
+        } catch (SQLException e) {
+          if (!"42501".equals(e.getSQLState()) || attempt == 10) {
+            throw e;
+          }
+          Thread.sleep(1000);
+        }
+      }
       s.execute(format(c, "DROP ROLE IF EXISTS %I", name));
       return existed;
     } catch (SQLException e) {
       throw new IllegalStateException("the drop failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("the drop was interrupted", e);
     }
   }
 
