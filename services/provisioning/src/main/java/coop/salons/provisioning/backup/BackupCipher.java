@@ -68,8 +68,7 @@ final class BackupCipher {
     try {
       byte[] iv = new byte[16];
       RANDOM.nextBytes(iv);
-      Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
-      aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(encryption, "AES"), new IvParameterSpec(iv));
+      Cipher aes = aes(Cipher.ENCRYPT_MODE, iv);
       Mac file = mac();
       file.update(iv);
       Mac chunks = mac();
@@ -121,8 +120,7 @@ final class BackupCipher {
       if (iv.length != 16) {
         throw new Forged(sealed.getFileName() + " is too short");
       }
-      Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
-      aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(encryption, "AES"), new IvParameterSpec(iv));
+      Cipher aes = aes(Cipher.DECRYPT_MODE, iv);
       Mac file = mac();
       file.update(iv);
       Mac chunks = mac();
@@ -215,8 +213,7 @@ final class BackupCipher {
       if (iv.length != 16) {
         throw new IOException("a backup file is too short: " + sealed.getFileName());
       }
-      Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
-      aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(encryption, "AES"), new IvParameterSpec(iv));
+      Cipher aes = aes(Cipher.DECRYPT_MODE, iv);
       Mac mac = mac();
       mac.update(iv);
       MessageDigest sha = digest ? MessageDigest.getInstance("SHA-256") : null;
@@ -370,6 +367,13 @@ final class BackupCipher {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** AES-256 in counter mode from this IV, with the encryption key. */
+  private Cipher aes(int mode, byte[] iv) throws GeneralSecurityException {
+    Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
+    aes.init(mode, new SecretKeySpec(encryption, "AES"), new IvParameterSpec(iv));
+    return aes;
   }
 
   private Mac mac() {

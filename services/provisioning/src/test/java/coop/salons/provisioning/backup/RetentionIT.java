@@ -169,15 +169,7 @@ class RetentionIT {
 
   /** Rows of a local file in the server's own database. */
   private long mediaRows(InstanceSpec spec, String mediaId) throws Exception {
-    try (Connection c = databases.readOnly(spec.database().name());
-        PreparedStatement st =
-            c.prepareStatement("SELECT count(*) FROM local_media_repository WHERE media_id = ?")) {
-      st.setString(1, mediaId);
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return count(spec, "SELECT count(*) FROM local_media_repository WHERE media_id = ?", mediaId);
   }
 
   /** Where Synapse keeps a local file: {@code media/local_content/ab/cd/efgh…}. */
@@ -194,13 +186,21 @@ class RetentionIT {
 
   /** Messages of a room whose text contains this, in the server's own database. */
   private long messages(InstanceSpec spec, String room, String text) throws Exception {
+    return count(
+        spec,
+        "SELECT count(*) FROM events e JOIN event_json j ON j.event_id = e.event_id"
+            + " WHERE e.room_id = ? AND e.type = 'm.room.message' AND j.json LIKE ?",
+        room,
+        "%" + text + "%");
+  }
+
+  /** A count read from the server's own database, read-only. */
+  private long count(InstanceSpec spec, String sql, String... parameters) throws Exception {
     try (Connection c = databases.readOnly(spec.database().name());
-        PreparedStatement st =
-            c.prepareStatement(
-                "SELECT count(*) FROM events e JOIN event_json j ON j.event_id = e.event_id"
-                    + " WHERE e.room_id = ? AND e.type = 'm.room.message' AND j.json LIKE ?")) {
-      st.setString(1, room);
-      st.setString(2, "%" + text + "%");
+        PreparedStatement st = c.prepareStatement(sql)) {
+      for (int n = 0; n < parameters.length; n++) {
+        st.setString(n + 1, parameters[n]);
+      }
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
         return rs.getLong(1);
