@@ -197,16 +197,10 @@ final class BackupCipher {
   /**
    * Decrypts a sealed file of formats 1 and 2 (one HMAC for the whole file) in one pass, computing
    * the HMAC of what it read as well (and the SHA-256 of the plain bytes when {@code digest}, for
-   * an exit bundle's manifest): the caller compares the HMAC with the manifest before it uses what
-   * was written. This thread reads, authenticates and decrypts; another writes.
+   * an exit bundle's manifest), the plain bytes written to {@code out} (left open): the caller
+   * compares the HMAC with the manifest before it uses what was written. This thread reads and
+   * decrypts; another computes the HMAC and writes.
    */
-  Opened decrypt(Path sealed, Path plain, boolean digest) throws IOException {
-    try (OutputStream out = Files.newOutputStream(plain)) {
-      return decrypt(sealed, out, digest);
-    }
-  }
-
-  /** As {@link #decrypt(Path, Path, boolean)}, the plain bytes written to a stream (left open). */
   Opened decrypt(Path sealed, OutputStream out, boolean digest) throws IOException {
     try (InputStream in = Files.newInputStream(sealed)) {
       byte[] iv = in.readNBytes(16);
@@ -248,8 +242,9 @@ final class BackupCipher {
 
   /** A chunk as read, and as encrypted or decrypted. */
   private static final class Slot {
-    final byte[] read = new byte[BUFFER + 32];
-    final byte[] made = new byte[BUFFER + 48];
+    // A chunk and its HMAC as read (format 3), and what AES makes of as many bytes.
+    final byte[] read = new byte[CHUNK + TAG];
+    final byte[] made = new byte[CHUNK + TAG + 16];
     long index;
     boolean last;
   }

@@ -575,33 +575,24 @@ public class InstanceBackups {
       }
       String expected = f.path("sha256").asText(null);
       boolean digest = digests != null || expected != null;
-      BackupCipher.Opened o;
-      Unpacking unpacking = null;
       boolean unpack = unpackInto != null && "files.tar".equals(name);
-      if (chunked) {
-        // Format 3: each chunk checked before its bytes are written or given to tar.
-        String context = manifest.path("backup").asText() + "/" + name;
-        if (unpack) {
-          unpacking = new Unpacking(unpackInto, work.resolve("unpack.log"));
-        }
-        try (OutputStream out =
-            unpack ? unpacking.input() : Files.newOutputStream(work.resolve(name))) {
-          o = cipher.decryptChunked(sealed, out, digest, context);
-        } catch (BackupCipher.Forged e) {
-          throw new Damaged(name + " is not what was written (" + e.getMessage() + ")");
-        }
-      } else if (unpack) {
-        // Formats 1 and 2 authenticate the whole file only: checked in a first pass, since
-        // nothing unauthenticated is given to tar.
-        if (!cipher.hmacOf(sealed).equals(f.path("hmac").asText())) {
-          throw new Damaged(name + " is not what was written");
-        }
-        unpacking = new Unpacking(unpackInto, work.resolve("unpack.log"));
-        try (OutputStream out = unpacking.input()) {
-          o = cipher.decrypt(sealed, out, digest);
-        }
-      } else {
-        o = cipher.decrypt(sealed, work.resolve(name), digest);
+      // Format 3 checks each chunk before its bytes are written or given to tar. Formats 1 and 2
+      // authenticate the whole file only: an archive to unpack is checked in a first pass, since
+      // nothing unauthenticated is given to tar.
+      if (unpack && !chunked && !cipher.hmacOf(sealed).equals(f.path("hmac").asText())) {
+        throw new Damaged(name + " is not what was written");
+      }
+      Unpacking unpacking = unpack ? new Unpacking(unpackInto, work.resolve("unpack.log")) : null;
+      BackupCipher.Opened o;
+      try (OutputStream out =
+          unpack ? unpacking.input() : Files.newOutputStream(work.resolve(name))) {
+        o =
+            chunked
+                ? cipher.decryptChunked(
+                    sealed, out, digest, manifest.path("backup").asText() + "/" + name)
+                : cipher.decrypt(sealed, out, digest);
+      } catch (BackupCipher.Forged e) {
+        throw new Damaged(name + " is not what was written (" + e.getMessage() + ")");
       }
       if (!o.hmac().equals(f.path("hmac").asText())) {
         throw new Damaged(name + " is not what was written");
