@@ -355,6 +355,33 @@ class ChartTest {
     assertTrue(e.getMessage().contains("endpoint"), e.getMessage());
   }
 
+  /** The image of the backup pod on Kubernetes (ADR 37): pinned in one place, checked. */
+  @Test
+  void theBackupPodsImageIsTheHostersChoiceAndAnImageReference() throws Exception {
+    assertEquals(
+        "docker.io/library/postgres:17",
+        env(render(t -> t), "provisioning")
+            .get("SALONS_PROVISIONING_BACKUPS_IMAGE")
+            .path("value")
+            .asText());
+    assertEquals(
+        "registry.example.org/mirror/postgres:17.11",
+        env(
+                render(
+                    t ->
+                        t.set(
+                            "instances.backupImage", "registry.example.org/mirror/postgres:17.11")),
+                "provisioning")
+            .get("SALONS_PROVISIONING_BACKUPS_IMAGE")
+            .path("value")
+            .asText());
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () -> render(t -> t.set("instances.backupImage", "postgres:17 --privileged")));
+    assertTrue(e.getMessage().contains("backupImage"), e.getMessage());
+  }
+
   /** The provisioning pod's volume named backups. */
   private static JsonNode backupsVolume(List<JsonNode> objects) {
     JsonNode d =

@@ -310,6 +310,42 @@ class InstalledChartTest {
    * refused, by RBAC (kinds it has no right to) or by the chart's admission policy (kinds it may
    * write, elsewhere).
    */
+  /** KWOK's node runs what is exec'd in this pod on this machine, in a scratch folder. */
+  private static void execHere(String namespace, String pod) throws Exception {
+    Path dir = Files.createTempDirectory("salons-exec-");
+    admin
+        .genericKubernetesResources("kwok.x-k8s.io/v1alpha1", "Exec")
+        .inNamespace(namespace)
+        .resource(
+            new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("kwok.x-k8s.io/v1alpha1")
+                .withKind("Exec")
+                .withNewMetadata()
+                .withName(pod)
+                .withNamespace(namespace)
+                .endMetadata()
+                .addToAdditionalProperties(
+                    "spec",
+                    Map.of("execs", List.of(Map.of("local", Map.of("workDir", dir.toString())))))
+                .build())
+        .create();
+    Thread.sleep(1000); // KWOK sees it through a watch
+  }
+
+  /** The exit code of {@code true} run in the pod's container by this client. */
+  private static int exitOf(KubernetesClient client, String namespace, String pod)
+      throws Exception {
+    try (var watch =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withName(pod)
+            .writingOutput(java.io.OutputStream.nullOutputStream())
+            .exec("true")) {
+      return watch.exitCode().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void theProvisioningAccountWritesOnlyInThePlatformsNamespaces() throws Exception {
     String release = "rbac";
@@ -359,6 +395,85 @@ class InstalledChartTest {
               60,
               TimeUnit.SECONDS);
 
+      // The backup pod (docs/adr/0037) beside the running server: admitted (Pod Security
+      // "restricted", the namespace's quota with room for it), and the account may run its tools
+      // in it. KWOK runs what is exec'd here on this machine (an Exec object says where).
+      String pods =
+          Files.readString(
+                  Path.of(
+                      "../../services/provisioning/src/test/resources/golden/"
+                          + "kubernetes-backup-pods.yaml"))
+              .replace("6f1c2b8e-4d0a-4c3e-9a57-0b8e2f4d1c9a", instance);
+      HasMetadata backupPod =
+          provisioning
+              .load(new ByteArrayInputStream(pods.getBytes(StandardCharsets.UTF_8)))
+              .items()
+              .get(0);
+      provisioning.resource(backupPod).create();
+      provisioning
+          .pods()
+          .inNamespace(ns)
+          .withName("backup")
+          .waitUntilCondition(
+              p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()),
+              60,
+              TimeUnit.SECONDS);
+      execHere(ns, "backup");
+      assertEquals(0, exitOf(provisioning, ns, "backup"), "its tools run in the backup pod");
+      // A pod of someone else's: the account may not run anything in it.
+      admin
+          .resource(
+              new io.fabric8.kubernetes.api.model.PodBuilder()
+                  .withNewMetadata()
+                  .withName("theirs")
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("app")
+                  .withImage("registry.example.org/app:1")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+      admin
+          .pods()
+          .inNamespace(namespace)
+          .withName("theirs")
+          .waitUntilCondition(
+              p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()),
+              60,
+              TimeUnit.SECONDS);
+      execHere(namespace, "theirs");
+      assertEquals(0, exitOf(admin, namespace, "theirs"), "the cluster's administrator may");
+      Exception theirs =
+          assertThrows(Exception.class, () -> exitOf(provisioning, namespace, "theirs"));
+      StringBuilder why = new StringBuilder();
+      for (Throwable t = theirs; t != null; t = t.getCause()) {
+        why.append(t.getMessage()).append(" / ");
+      }
+      assertTrue(why.toString().contains("403"), why.toString());
+      // RBAC would let it (its role is cluster-wide): the refusal is the admission policy's.
+      assertTrue(
+          provisioning
+              .authorization()
+              .v1()
+              .selfSubjectAccessReview()
+              .create(
+                  new io.fabric8.kubernetes.api.model.authorization.v1
+                          .SelfSubjectAccessReviewBuilder()
+                      .withNewSpec()
+                      .withNewResourceAttributes()
+                      .withNamespace(namespace)
+                      .withVerb("create")
+                      .withResource("pods")
+                      .withSubresource("exec")
+                      .endResourceAttributes()
+                      .endSpec()
+                      .build())
+              .getStatus()
+              .getAllowed());
+
       // Kinds it may write, outside the platform's namespaces: refused by the admission policy.
       ConfigMap elsewhere =
           new ConfigMapBuilder()
@@ -402,10 +517,20 @@ class InstalledChartTest {
           assertThrows(
               KubernetesClientException.class, () -> provisioning.rbac().clusterRoles().list());
       assertEquals(403, noRight.getCode());
-      KubernetesClientException noPods =
+      KubernetesClientException noPodsElsewhere =
           assertThrows(
-              KubernetesClientException.class, () -> provisioning.pods().inNamespace(ns).list());
-      assertEquals(403, noPods.getCode());
+              KubernetesClientException.class,
+              () ->
+                  provisioning
+                      .resource(
+                          new io.fabric8.kubernetes.api.model.PodBuilder(
+                                  (io.fabric8.kubernetes.api.model.Pod) backupPod)
+                              .editMetadata()
+                              .withNamespace("kube-system")
+                              .endMetadata()
+                              .build())
+                      .create());
+      assertEquals(403, noPodsElsewhere.getCode(), noPodsElsewhere.getMessage());
 
       // And it deletes what it made.
       provisioning.namespaces().withName(ns).delete();

@@ -157,8 +157,11 @@ public final class ControlPlane implements AutoCloseable {
               "--allow-privileged=true",
               // The loopback address may not be the "kubernetes" Service's endpoint: none then.
               "--endpoint-reconciler-type=none",
+              // KWOK's node answers exec on 127.0.0.1 (its name resolves nowhere).
+              "--kubelet-preferred-address-types=InternalIP",
               "--v=0"));
       waitUntil(url, caCertTrust(pki.resolve("ca.crt")), token, "/readyz", "the API server");
+      execKind(new Api(url, caCertTrust(pki.resolve("ca.crt")), token));
       started.add(
           spawn(
               logs,
@@ -196,6 +199,7 @@ public final class ControlPlane implements AutoCloseable {
       try (InputStream in = ControlPlane.class.getResourceAsStream("/kwok/stages.yaml")) {
         Files.write(stages, in.readAllBytes());
       }
+      int nodePort = LocalPlatform.freePort();
       started.add(
           spawn(
               logs,
@@ -205,7 +209,12 @@ public final class ControlPlane implements AutoCloseable {
               "--manage-all-nodes=false",
               "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
               "--node-lease-duration-seconds=40",
-              "--server-address=127.0.0.1:" + LocalPlatform.freePort(),
+              // The node's "kubelet" endpoint: exec into a pod runs, on this machine, what the
+              // pod's Exec object (kwok.x-k8s.io) says: a folder and an environment of its own.
+              "--node-ip=127.0.0.1",
+              "--node-port=" + nodePort,
+              "--server-address=127.0.0.1:" + nodePort,
+              "--enable-crds=Exec",
               "--cidr=10.0.0.1/16"));
       ControlPlane plane =
           new ControlPlane(List.copyOf(started), url, pki.resolve("ca.crt"), token, kubeconfig);
@@ -214,6 +223,35 @@ public final class ControlPlane implements AutoCloseable {
     } catch (Exception e) {
       started.forEach(p -> Processes.stop(p, Duration.ofSeconds(5)));
       throw e;
+    }
+  }
+
+  /**
+   * The kind KWOK reads to simulate exec into one pod ({@code Exec}, group {@code kwok.x-k8s.io}):
+   * the folder and environment on this machine in which what is run "in" the pod runs. KWOK watches
+   * the kind but does not declare it; declared before KWOK starts so its first watch finds it.
+   */
+  private static void execKind(Api api) throws IOException, InterruptedException {
+    api.create(
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+        """
+        {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+         "metadata": {"name": "execs.kwok.x-k8s.io"},
+         "spec": {"group": "kwok.x-k8s.io", "scope": "Namespaced",
+           "names": {"kind": "Exec", "listKind": "ExecList", "plural": "execs",
+                     "singular": "exec"},
+           "versions": [{"name": "v1alpha1", "served": true, "storage": true,
+             "subresources": {"status": {}},
+             "schema": {"openAPIV3Schema": {"type": "object",
+               "x-kubernetes-preserve-unknown-fields": true}}}]}}
+        """);
+    Instant giveUp = Instant.now().plus(START_TIMEOUT);
+    while (!api.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/execs.kwok.x-k8s.io")
+        .contains("\"type\":\"Established\",\"status\":\"True\"")) {
+      if (Instant.now().isAfter(giveUp)) {
+        throw new IllegalStateException("the API server did not establish the Exec kind");
+      }
+      Thread.sleep(100);
     }
   }
 

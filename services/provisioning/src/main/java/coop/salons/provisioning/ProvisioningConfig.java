@@ -348,6 +348,14 @@ public interface ProvisioningConfig {
     @WithDefault("${user.home}/.cache/salons/postgres-client-17.10.0")
     String pgClientVenv();
 
+    /**
+     * On Kubernetes, the image of the pod that backs an instance up beside its volume: PostgreSQL's
+     * client tools of the tenants' server's major version or newer, with {@code sh}, {@code head}
+     * and {@code tar} (the official PostgreSQL image; docs/adr/0037).
+     */
+    @WithDefault("docker.io/library/postgres:17")
+    String image();
+
     /** How long {@code pg_dump} or {@code pg_restore} may run. */
     @WithDefault("PT30M")
     java.time.Duration timeout();

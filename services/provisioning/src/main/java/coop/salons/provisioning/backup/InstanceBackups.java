@@ -43,8 +43,8 @@ import java.util.stream.Stream;
  * itself authenticated. A restore checks every file against the manifest before it touches
  * anything, then stops the server, replaces database, media and secrets, and starts it again.
  *
- * <p>On this machine's runtime only for now: on Kubernetes the same work needs a Job beside the
- * instance's volume, not written yet (the API says so with a 409).
+ * <p>The database and files are read and written through {@link InstanceData}: on this machine
+ * directly, on Kubernetes through a pod beside the instance's volume (docs/adr/0037).
  */
 @ApplicationScoped
 public class InstanceBackups {
@@ -59,6 +59,20 @@ public class InstanceBackups {
   @Inject TenantDatabases databases;
   @Inject InstanceService instances;
   @Inject BackupStore store;
+  @Inject jakarta.enterprise.inject.Instance<io.fabric8.kubernetes.client.KubernetesClient> kube;
+
+  private volatile InstanceData data;
+
+  /** Where the instance's data is read and written: this machine, or a pod on Kubernetes. */
+  InstanceData data() {
+    if (data == null) {
+      data =
+          "kubernetes".equals(config.runtime())
+              ? new PodData(kube.get(), config.backups().image(), config.backups().timeout())
+              : new LocalData(pg);
+    }
+    return data;
+  }
 
   private final ExecutorService workers =
       Executors.newFixedThreadPool(2, DaemonThreads.named("instance-backup"));
@@ -99,7 +113,9 @@ public class InstanceBackups {
             .call(
                 () ->
                     Instance.<Instance>list(
-                        "state in ('ready', 'suspended') and localPort is not null"));
+                        runtime.usesLocalPorts()
+                            ? "state in ('ready', 'suspended') and localPort is not null"
+                            : "state in ('ready', 'suspended')"));
     int started = 0;
     for (Instance i : live) {
       prune(i);
@@ -158,9 +174,8 @@ public class InstanceBackups {
 
   /** Starts a backup; answers its row at once (state {@code running}). */
   public InstanceBackup start(Instance i, String kind) {
-    requireLocal();
     cipher(); // no key: refused before anything is written
-    if ("deleted".equals(i.state) || i.localPort == null) {
+    if ("deleted".equals(i.state) || (runtime.usesLocalPorts() && i.localPort == null)) {
       throw ProblemException.conflict("The instance has no server to back up yet.");
     }
     if (InstanceBackup.count("instanceId = ?1 and state = 'running'", i.id) > 0) {
@@ -184,7 +199,7 @@ public class InstanceBackups {
     awaitCommitted(() -> InstanceBackup.findById(backupId) != null);
     try {
       InstanceSpec spec = spec(instanceId);
-      Written w = write(backupId, spec, placement(instanceId, spec));
+      Written w = write(backupId, spec, placement(instanceId, spec), false);
       String kept = store.keep(w.location(), name(spec, backupId));
       QuarkusTransaction.requiringNew()
           .run(
@@ -221,7 +236,8 @@ public class InstanceBackups {
   }
 
   /** Writes a backup of the instance: dump, files, secrets, each sealed, and the manifest. */
-  Written write(UUID backupId, InstanceSpec spec, Placement placement) throws IOException {
+  Written write(UUID backupId, InstanceSpec spec, Placement placement, boolean verify)
+      throws IOException {
     Path work = null;
     try {
       Path target = store.folder().resolve(name(spec, backupId));
@@ -243,64 +259,75 @@ public class InstanceBackups {
       manifest.put("takenAt", OffsetDateTime.now().toString());
       ArrayNode list = manifest.putArray("files");
       long size = 0;
-      // The database, as pg_dump's custom format (pg_restore reads it; tables, sequences,
-      // constraints and indexes included), encrypted as pg_dump writes it.
-      size +=
-          sealed(
-              list,
-              backupId + "/database.dump",
-              cipher,
-              target,
-              pg.dump(spec.database().name(), work.resolve("pg_dump.log")));
-      // Media (Synapse) or files (Mattermost), encrypted as tar writes them.
-      Path data = Path.of(placement.dataDir());
-      Files.createDirectories(data.resolve(folder));
-      size +=
-          sealed(
-              list,
-              backupId + "/files.tar",
-              cipher,
-              target,
-              new ProcessBuilder("tar", "-C", data.toString(), "-cf", "-", folder)
-                  .redirectError(work.resolve("tar.log").toFile())
-                  .start());
-      // The secrets the server needs (its signing key above all).
-      Path secrets = work.resolve("secrets.json");
-      Map<String, String> values = new TreeMap<>(runtime.secrets(spec, Map.of()).values());
-      Files.writeString(secrets, JSON.writeValueAsString(values));
-      BackupCipher.Sealed s =
-          cipher.encrypt(secrets, target.resolve("secrets.json.enc"), backupId + "/secrets.json");
-      Files.delete(secrets);
-      entry(list, "secrets.json", s);
-      size += s.encryptedBytes();
-      String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
-      Files.writeString(target.resolve("manifest.json"), text);
-      Files.writeString(target.resolve("manifest.json.hmac"), cipher.hmacOf(text));
+      try (InstanceData.Access access = data().open(spec, placement)) {
+        // The database, as pg_dump's custom format (pg_restore reads it; tables, sequences,
+        // constraints and indexes included), encrypted as pg_dump writes it.
+        size +=
+            sealed(
+                list,
+                backupId + "/database.dump",
+                cipher,
+                target,
+                access.dump(work.resolve("pg_dump.log")));
+        // Media (Synapse) or files (Mattermost), encrypted as tar writes them.
+        size +=
+            sealed(
+                list,
+                backupId + "/files.tar",
+                cipher,
+                target,
+                access.files(folder, work.resolve("tar.log")));
+        size += sealSecretsAndManifest(backupId, spec, manifest, list, cipher, target, work);
+        if (verify) {
+          verifyFolder(target, access::listDump);
+        }
+      }
       return new Written(target, size);
     } finally {
       deleteQuietly(work);
     }
   }
 
+  /** The secrets, sealed, then the manifest and its HMAC; answers the secrets' sealed size. */
+  private long sealSecretsAndManifest(
+      UUID backupId,
+      InstanceSpec spec,
+      ObjectNode manifest,
+      ArrayNode list,
+      BackupCipher cipher,
+      Path target,
+      Path work)
+      throws IOException {
+    // The secrets the server needs (its signing key above all).
+    Path secrets = work.resolve("secrets.json");
+    Map<String, String> values = new TreeMap<>(runtime.secrets(spec, Map.of()).values());
+    Files.writeString(secrets, JSON.writeValueAsString(values));
+    BackupCipher.Sealed s =
+        cipher.encrypt(secrets, target.resolve("secrets.json.enc"), backupId + "/secrets.json");
+    Files.delete(secrets);
+    entry(list, "secrets.json", s);
+    String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
+    Files.writeString(target.resolve("manifest.json"), text);
+    Files.writeString(target.resolve("manifest.json.hmac"), cipher.hmacOf(text));
+    return s.encryptedBytes();
+  }
+
   /**
-   * Encrypts what a process writes to its output as the file {@code <backup>/<name>}; fails if the
-   * process does.
+   * Encrypts what a tool writes to its output as the file {@code <backup>/<name>}; fails if the
+   * tool does.
    */
   private static long sealed(
-      ArrayNode list, String context, BackupCipher cipher, Path target, Process process)
+      ArrayNode list, String context, BackupCipher cipher, Path target, InstanceData.Output output)
       throws IOException {
     String name = context.substring(context.indexOf('/') + 1);
     BackupCipher.Sealed s;
-    try (var out = process.getInputStream()) {
+    try (var out = output.stream()) {
       s = cipher.encrypt(out, target.resolve(name + ".enc"), context);
     }
     try {
-      if (process.waitFor() != 0) {
-        throw new IOException(name + " could not be made (exit " + process.exitValue() + ")");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+      output.finish();
+    } catch (IOException e) {
+      throw new IOException(name + " could not be made (" + e.getMessage() + ")", e);
     }
     entry(list, name, s);
     return s.encryptedBytes();
@@ -335,8 +362,7 @@ public class InstanceBackups {
               b.persist();
             });
     try {
-      Written w = write(id, spec, placement);
-      verifyFolder(w.location());
+      Written w = write(id, spec, placement, true);
       String kept = store.keep(w.location(), name(spec, id));
       QuarkusTransaction.requiringNew()
           .run(
@@ -362,29 +388,51 @@ public class InstanceBackups {
     }
   }
 
+  /** Where the instance's final backup taken (and verified) since {@code since} is, if any. */
+  public java.util.Optional<String> finalTakenSince(UUID instanceId, OffsetDateTime since) {
+    if (since == null) {
+      return java.util.Optional.empty();
+    }
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                InstanceBackup.<InstanceBackup>find(
+                        "instanceId = ?1 and kind = 'final' and state = 'done' and startedAt >= ?2"
+                            + " order by startedAt desc",
+                        instanceId,
+                        since)
+                    .firstResultOptional()
+                    .map(b -> b.location));
+  }
+
   /**
    * A kept backup (its location) read back whole: manifest, every file, and the dump listed by
-   * pg_restore.
+   * pg_restore, run on this machine.
    */
   void verify(String location) throws IOException {
     try (BackupStore.Opened o = store.open(location)) {
-      verifyFolder(o.folder());
+      verifyFolder(o.folder(), dump -> pg.run("pg_restore", List.of("--list", dump.toString())));
     }
   }
 
-  private void verifyFolder(Path location) throws IOException {
+  /** What reads a dump's table of contents (pg_restore --list, here or in the backup pod). */
+  private interface DumpLister {
+    void list(Path dump) throws IOException;
+  }
+
+  private void verifyFolder(Path location, DumpLister lister) throws IOException {
     Path work = Files.createTempDirectory(location.getParent(), ".verifying-");
     try {
       opened(location, work);
-      pg.run("pg_restore", List.of("--list", work.resolve("database.dump").toString()));
+      lister.list(work.resolve("database.dump"));
     } finally {
       deleteQuietly(work);
     }
   }
 
-  /** Whether backups are taken on this runtime (the local one, for now). */
+  /** Whether backups are taken: the hoster gave the key that encrypts them. */
   public boolean available() {
-    return "local".equals(config.runtime()) && config.backups().key().isPresent();
+    return config.backups().key().isPresent();
   }
 
   /**
@@ -392,7 +440,6 @@ public class InstanceBackups {
    * checked file by file against its authenticated manifest before the server is stopped.
    */
   public InstanceRestore restore(Instance i, InstanceBackup b) {
-    requireLocal();
     if (!"done".equals(b.state)) {
       throw ProblemException.conflict(
           "The backup is " + b.state + "; only a finished one restores.");
@@ -430,8 +477,10 @@ public class InstanceBackups {
       work = Files.createTempDirectory(store.folder(), ".restoring-");
       InstanceSpec spec = spec(instanceId);
       // The files are unpacked beside the instance's own (the same disk: moved into place later).
-      Path data = Path.of(placement(instanceId, spec).dataDir());
-      unpacked = data.resolve(".restoring-" + restoreId);
+      if (runtime.usesLocalPorts()) {
+        Path data = Path.of(placement(instanceId, spec).dataDir());
+        unpacked = data.resolve(".restoring-" + restoreId);
+      }
       JsonNode manifest = opened(location, work, null, unpacked);
       // 2. The server stopped.
       step(restoreId, "stopping");
@@ -450,7 +499,7 @@ public class InstanceBackups {
           secrets,
           secrets.get(InstanceSecrets.DB_PASSWORD),
           work.resolve("database.dump"),
-          unpacked,
+          unpacked != null ? unpacked : work.resolve("files.tar"),
           folder,
           s -> step(id, s));
       // 5. Started again, as it was asked to run before.
@@ -509,26 +558,11 @@ public class InstanceBackups {
     String db = spec.database().name();
     databases.drop(db);
     databases.ensure(db, dbPassword, true);
-    pg.restore(db, dump);
-    step.accept("media");
-    Path data = Path.of(placement(instanceId, spec).dataDir());
-    Path current = data.resolve(folder);
-    Path aside = data.resolve(folder + ".before-" + UUID.randomUUID());
-    Files.createDirectories(data);
-    if (Files.exists(current)) {
-      Files.move(current, aside);
+    try (InstanceData.Access access = data().open(spec, placement(instanceId, spec))) {
+      access.restoreDump(dump);
+      step.accept("media");
+      access.replaceFiles(files, folder);
     }
-    if (Files.isDirectory(files)) {
-      Path made = files.resolve(folder);
-      if (Files.exists(made)) {
-        Files.move(made, current);
-      } else {
-        Files.createDirectories(current);
-      }
-    } else {
-      tar(List.of("tar", "-C", data.toString(), "-xf", files.toString()));
-    }
-    deleteQuietly(aside);
   }
 
   /**
@@ -719,14 +753,15 @@ public class InstanceBackups {
     return spec.flavour() == Flavour.MATRIX ? "media" : "files";
   }
 
+  /** Imports need a server name this machine can give (docs/adr/0035): the local runtime only. */
   void requireLocal() {
-    if (!"local".equals(config.runtime())) {
+    if (!runtime.usesLocalPorts()) {
       throw new ProblemException(
           409,
-          "backups-unavailable",
-          "Backups unavailable here",
-          "Backups and restores run on the local runtime only so far; on Kubernetes they need a"
-              + " Job beside the instance's volume, which this version does not make.",
+          "imports-unavailable",
+          "Imports unavailable here",
+          "Bringing a server in runs on the local runtime only so far; on Kubernetes its server"
+              + " name must become the instance's host, which this version does not do.",
           List.of());
     }
   }
@@ -759,19 +794,6 @@ public class InstanceBackups {
           List.of());
     }
     return new BackupCipher(raw);
-  }
-
-  private static void tar(List<String> command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (p.waitFor() != 0) {
-        throw new IOException("tar failed: " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
   }
 
   static void deleteQuietly(Path dir) {

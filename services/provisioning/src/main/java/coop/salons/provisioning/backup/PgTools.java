@@ -28,7 +28,7 @@ public class PgTools {
   private Path bin;
 
   /** The folder of the client tools, installed first if need be. */
-  synchronized Path bin() throws IOException {
+  public synchronized Path bin() throws IOException {
     if (bin != null) {
       return bin;
     }

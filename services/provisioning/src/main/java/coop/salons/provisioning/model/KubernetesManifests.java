@@ -134,11 +134,139 @@ public final class KubernetesManifests {
   }
 
   /** The labels that select the instance's pods (they never change over its life). */
-  static Map<String, String> selector(InstanceSpec spec) {
+  public static Map<String, String> selector(InstanceSpec spec) {
     Map<String, String> l = new LinkedHashMap<>();
     l.put(INSTANCE_LABEL, spec.id().toString());
     l.put("app.kubernetes.io/component", "chat");
     return l;
+  }
+
+  /** The labels of the instance's backup pod (not the server's: its Service never routes to it). */
+  static Map<String, String> backupSelector(InstanceSpec spec) {
+    Map<String, String> l = new LinkedHashMap<>();
+    l.put(INSTANCE_LABEL, spec.id().toString());
+    l.put("app.kubernetes.io/component", "backup");
+    return l;
+  }
+
+  /** The backup pod's name in the instance's namespace. */
+  public static final String BACKUP_POD = "backup";
+
+  /** Its container's name. */
+  public static final String BACKUP_CONTAINER = "backup";
+
+  static final int BACKUP_CPU_REQUEST = 50;
+  static final int BACKUP_CPU_LIMIT = 500;
+  static final int BACKUP_MEMORY_REQUEST = 64;
+  static final int BACKUP_MEMORY_LIMIT = 256;
+
+  /**
+   * The pod that backs an instance up and restores it (docs/adr/0037): PostgreSQL's client tools
+   * ({@code image}, of the tenants' server's major version or newer) beside the instance's volume,
+   * signed in to its database as the instance's own role (its password from the instance's Secret,
+   * never on a command line). The platform runs {@code pg_dump}, {@code pg_restore} and {@code tar}
+   * in it and streams their bytes through the API server; it does nothing on its own but wait, and
+   * is gone after {@code deadlineSeconds} if nobody removes it. As the server's user, so that the
+   * files it restores are the server's; {@code besideServer}: on the running server's node, since
+   * its volume may be mounted on one node only.
+   */
+  public static io.fabric8.kubernetes.api.model.Pod backupPod(
+      InstanceSpec spec, String image, long deadlineSeconds, boolean besideServer) {
+    String name = spec.flavour() == Flavour.MATRIX ? "synapse" : "mattermost";
+    long uid =
+        spec.flavour() == Flavour.MATRIX ? SynapseRenderer.RUN_AS : MattermostRenderer.RUN_AS;
+    InstanceSpec.Database db = spec.database();
+    Map<String, String> podLabels = new LinkedHashMap<>(labels(spec));
+    podLabels.putAll(backupSelector(spec));
+    io.fabric8.kubernetes.api.model.PodBuilder pod =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withMetadata(
+                new ObjectMetaBuilder(meta(spec, BACKUP_POD)).withLabels(podLabels).build())
+            .withNewSpec()
+            .withRestartPolicy("Never")
+            .withActiveDeadlineSeconds(deadlineSeconds)
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(uid)
+            .withRunAsGroup(uid)
+            .withFsGroup(uid)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .addNewContainer()
+            .withName(BACKUP_CONTAINER)
+            .withImage(image)
+            .withCommand("sleep", String.valueOf(deadlineSeconds))
+            .withWorkingDir(DATA_DIR)
+            .withEnv(
+                new EnvVarBuilder().withName("PGHOST").withValue(db.host()).build(),
+                new EnvVarBuilder().withName("PGPORT").withValue(String.valueOf(db.port())).build(),
+                new EnvVarBuilder().withName("PGUSER").withValue(db.user()).build(),
+                new EnvVarBuilder().withName("PGDATABASE").withValue(db.name()).build(),
+                new EnvVarBuilder()
+                    .withName("PGPASSWORD")
+                    .withNewValueFrom()
+                    .withNewSecretKeyRef()
+                    .withName(name + "-secrets")
+                    .withKey("salons." + InstanceSecrets.DB_PASSWORD)
+                    .endSecretKeyRef()
+                    .endValueFrom()
+                    .build(),
+                // Where the client tools write what they must (the root is read-only).
+                new EnvVarBuilder().withName("HOME").withValue(RUN_DIR).build())
+            .withNewResources()
+            .addToRequests("cpu", new Quantity(BACKUP_CPU_REQUEST + "m"))
+            .addToRequests("memory", new Quantity(BACKUP_MEMORY_REQUEST + "Mi"))
+            .addToLimits("cpu", new Quantity(BACKUP_CPU_LIMIT + "m"))
+            .addToLimits("memory", new Quantity(BACKUP_MEMORY_LIMIT + "Mi"))
+            .endResources()
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withRunAsNonRoot(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .addNewVolumeMount()
+            .withName("data")
+            .withMountPath(DATA_DIR)
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("tmp")
+            .withMountPath(RUN_DIR)
+            .endVolumeMount()
+            .endContainer()
+            .addNewVolume()
+            .withName("data")
+            .withNewPersistentVolumeClaim()
+            .withClaimName(name + "-data")
+            .endPersistentVolumeClaim()
+            .endVolume()
+            .addNewVolume()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .endSpec();
+    if (besideServer) {
+      pod.editSpec()
+          .withNewAffinity()
+          .withNewPodAffinity()
+          .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+          .withNewLabelSelector()
+          .withMatchLabels(selector(spec))
+          .endLabelSelector()
+          .withTopologyKey("kubernetes.io/hostname")
+          .endRequiredDuringSchedulingIgnoredDuringExecution()
+          .endPodAffinity()
+          .endAffinity()
+          .endSpec();
+    }
+    return pod.build();
   }
 
   /** The instance's namespace, restricted by the pod security admission. */
@@ -166,10 +294,12 @@ public final class KubernetesManifests {
         new ResourceQuotaBuilder()
             .withMetadata(meta(spec, "plan-" + plan.name()))
             .withNewSpec()
-            .addToHard("requests.cpu", new Quantity(plan.cpuMillis() + "m"))
-            .addToHard("limits.cpu", new Quantity(plan.cpuMillis() * 2 + "m"))
-            .addToHard("requests.memory", new Quantity(plan.memoryMib() + "Mi"))
-            .addToHard("limits.memory", new Quantity(plan.memoryMib() + "Mi"))
+            // The plan's, and room for the backup pod beside the server (backupPod).
+            .addToHard("requests.cpu", new Quantity(plan.cpuMillis() + BACKUP_CPU_REQUEST + "m"))
+            .addToHard("limits.cpu", new Quantity(plan.cpuMillis() * 2 + BACKUP_CPU_LIMIT + "m"))
+            .addToHard(
+                "requests.memory", new Quantity(plan.memoryMib() + BACKUP_MEMORY_REQUEST + "Mi"))
+            .addToHard("limits.memory", new Quantity(plan.memoryMib() + BACKUP_MEMORY_LIMIT + "Mi"))
             .addToHard("requests.storage", new Quantity(plan.storageGb() + "Gi"))
             .addToHard("persistentvolumeclaims", new Quantity("2"))
             .addToHard("pods", new Quantity("4"))
@@ -522,6 +652,24 @@ public final class KubernetesManifests {
                 .endIpBlock()
                 .build(),
             List.of(port("TCP", spec.database().port()))));
+    policies.add(
+        new NetworkPolicyBuilder(
+                egressTo(
+                    spec,
+                    "allow-backup-database",
+                    false,
+                    new NetworkPolicyPeerBuilder()
+                        .withNewIpBlock()
+                        .withCidr(cluster.databaseCidr())
+                        .endIpBlock()
+                        .build(),
+                    List.of(port("TCP", spec.database().port()))))
+            .editSpec()
+            .editPodSelector()
+            .withMatchLabels(backupSelector(spec))
+            .endPodSelector()
+            .endSpec()
+            .build());
     // HTTPS out: the Keycloak realm (OIDC), and with open federation the whole Matrix network.
     List<Integer> webPorts = new ArrayList<>(List.of(443));
     if (spec.flavour() == Flavour.MATRIX && spec.federation() == Federation.OPEN) {

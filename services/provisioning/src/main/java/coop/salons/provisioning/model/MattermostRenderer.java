@@ -20,6 +20,9 @@ public final class MattermostRenderer implements ChatRenderer {
 
   static final int PORT = 8065;
 
+  /** The user Mattermost's image runs as (and owns its files as). */
+  static final int RUN_AS = 2000;
+
   /** The platform's own system administrator on an {@code accounts}-mode server. */
   public static final String ADMIN = "salons-admin";
 
@@ -189,7 +192,7 @@ public final class MattermostRenderer implements ChatRenderer {
         List.of("mattermost", "server", "--config", placement.dataDir() + "/config.json"),
         PORT,
         "/api/v4/system/ping",
-        2000,
+        RUN_AS,
         true,
         afterStart);
   }

@@ -16,6 +16,9 @@ public final class SynapseRenderer implements ChatRenderer {
 
   static final int PORT = 8008;
 
+  /** The user Synapse's image runs as (and owns its data as). */
+  static final int RUN_AS = 991;
+
   /** The commons server's registration of the platform's commons service (a secret file). */
   static final String APPSERVICE_FILE = "commons-appservice.yaml";
 
@@ -90,7 +93,7 @@ public final class SynapseRenderer implements ChatRenderer {
             placement.configDir() + "/homeserver.yaml"),
         PORT,
         "/health",
-        991,
+        RUN_AS,
         false,
         List.of());
   }

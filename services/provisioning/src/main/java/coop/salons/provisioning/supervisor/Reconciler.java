@@ -371,10 +371,18 @@ public class Reconciler implements coop.salons.provisioning.backup.InstanceSpecs
   /**
    * Step {@code final-backup}: before anything is removed, a whole backup (database, files,
    * secrets) taken and verified (docs/adr/0032); if it cannot be, the purge stops here and says
-   * why. On Kubernetes, where backups need a Job not written yet, the database's tables as CSV.
+   * why. Without the hoster's backup key (no backup can be taken), the database's tables as CSV.
    */
   private Result<Void> finalBackup(InstanceSpec spec, Integer localPort) {
-    if (backups.available() && localPort != null) {
+    if (backups.available() && (localPort != null || !runtime.usesLocalPorts())) {
+      // Taken by an earlier pass of this purge (one that then waited for the namespace to go).
+      java.time.OffsetDateTime due =
+          QuarkusTransaction.requiringNew()
+              .call(() -> ((Instance) Instance.findById(spec.id())).deletionDueAt);
+      java.util.Optional<String> taken = backups.finalTakenSince(spec.id(), due);
+      if (taken.isPresent()) {
+        return new Result<>(null, false, "verified " + taken.get());
+      }
       if (!databases.exists(spec.database().name())) {
         return new Result<>(null, false, "no database");
       }

@@ -131,7 +131,7 @@ class BackupBenchmark {
         // Ours: the same, plus the secrets, each file sealed, the manifest.
         run("sync");
         long o0 = System.nanoTime();
-        InstanceBackups.Written w = backups.write(UUID.randomUUID(), spec, placement);
+        InstanceBackups.Written w = backups.write(UUID.randomUUID(), spec, placement, false);
         double ourBackup = (System.nanoTime() - o0) / 1e9;
 
         // Restores: the baseline's pg_restore + tar -x; ours as a restore does it: every file

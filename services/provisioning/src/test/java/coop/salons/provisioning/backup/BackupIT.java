@@ -376,7 +376,7 @@ class BackupIT {
     throw new AssertionError("still running: " + view);
   }
 
-  private static void deleteAll(Path dir) throws java.io.IOException {
+  static void deleteAll(Path dir) throws java.io.IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -184,6 +184,23 @@ class RenderersGoldenTest {
     Golden.assertMatches("kubernetes-matrix.yaml", documents(objects));
   }
 
+  /**
+   * The backup pod (docs/adr/0037): beside a running Matrix server (on its node), or alone while a
+   * Mattermost server is stopped; the database's password from the instance's Secret only.
+   */
+  @Test
+  void theBackupPodBesideTheServerOrAlone() {
+    InstanceSpec matrix = Specs.matrix(Federation.PLATFORM_ONLY, 0);
+    InstanceSpec mattermost = Specs.mattermost(LoginMode.ACCOUNTS, "Équipe");
+    Golden.assertMatches(
+        "kubernetes-backup-pods.yaml",
+        documents(
+            List.of(
+                KubernetesManifests.backupPod(matrix, "docker.io/library/postgres:17", 4200, true),
+                KubernetesManifests.backupPod(
+                    mattermost, "docker.io/library/postgres:17", 4200, false))));
+  }
+
   @Test
   void anUnprovenCustomDomainGetsNoIngressNorCertificate() {
     InstanceSpec routed = Specs.matrix(Federation.PLATFORM_ONLY, 0);

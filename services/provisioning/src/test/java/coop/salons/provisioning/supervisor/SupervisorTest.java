@@ -69,6 +69,8 @@ class SupervisorTest {
   @Inject SupervisorMetrics metrics;
   @Inject io.agroal.api.AgroalDataSource dataSource;
   @Inject Reconciler reconciler;
+  @Inject coop.salons.provisioning.backup.PgTools pg;
+  @Inject coop.salons.provisioning.ProvisioningConfig config;
 
   TestUser owner;
   String org;
@@ -642,7 +644,19 @@ class SupervisorTest {
     assertTrue(i.deletionDueAt.isAfter(OffsetDateTime.now().plusDays(6)));
     assertTrue(databases.exists(InstanceSpec.databaseName(id)), "nothing deleted before the end");
 
-    // The grace period ends.
+    // The grace period ends. The final backup is taken in the instance's backup pod (KWOK runs
+    // its commands here, in a folder standing for the volume: see BackupNode).
+    Path volume = Files.createTempDirectory("salons-volume-");
+    Files.createDirectories(volume.resolve("media"));
+    Files.writeString(volume.resolve("media/photo"), "une photo");
+    coop.salons.provisioning.BackupNode.serve(
+        kube,
+        reconciler.specOf(id),
+        volume,
+        pg.bin(),
+        config.tenantDatabase().host(),
+        config.tenantDatabase().port(),
+        Map.of());
     QuarkusTransaction.requiringNew()
         .run(
             () ->
@@ -679,8 +693,12 @@ class SupervisorTest {
                         .stream()
                         .map(s -> Map.<String, Object>of("detail", s.detail))
                         .toList());
-    Path backup = Path.of((String) steps.get(0).get("detail"));
-    assertTrue(Files.size(backup) > 0, "the final backup was written: " + backup);
+    // A whole backup, read back before the purge went on: its manifest and sealed files kept.
+    String detail = (String) steps.get(0).get("detail");
+    assertTrue(detail.startsWith("verified "), detail);
+    Path backup = Path.of(detail.substring("verified ".length()));
+    assertTrue(Files.exists(backup.resolve("manifest.json")), detail);
+    assertTrue(Files.size(backup.resolve("files.tar.enc")) > 0, detail);
     as(owner).get(path(org) + "/chat").then().statusCode(404);
     // The slot it held in the organisation's plan is free again, in the real billing service.
     as(owner)
