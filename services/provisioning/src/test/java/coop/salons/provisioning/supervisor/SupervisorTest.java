@@ -214,6 +214,7 @@ class SupervisorTest {
             "NetworkPolicy/allow-ingress-controller",
             "NetworkPolicy/allow-dns",
             "NetworkPolicy/allow-database",
+            "NetworkPolicy/allow-backup-database",
             "NetworkPolicy/allow-https-out",
             "NetworkPolicy/allow-platform-federation",
             "ResourceQuota/plan-medium",
@@ -753,7 +754,7 @@ class SupervisorTest {
       Instance after = row(uuid);
       // Waiting for its pod, or (KWOK is quick) ready already.
       assertTrue(Set.of("provisioning", "ready").contains(after.state), after.state);
-      assertEquals(14, objects(uuid).size(), "every object once, after a crash after " + step);
+      assertEquals(15, objects(uuid).size(), "every object once, after a crash after " + step);
       assertEquals(1, kube.secrets().inNamespace(ns(uuid)).list().getItems().size());
       assertTrue(databases.exists(InstanceSpec.databaseName(uuid)));
       var clients = Fixture.servers().admin().get("/clients?clientId=instance-" + uuid);
