@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
@@ -240,17 +242,7 @@ public final class KubernetesManifests {
             .withMountPath(RUN_DIR)
             .endVolumeMount()
             .endContainer()
-            .addNewVolume()
-            .withName("data")
-            .withNewPersistentVolumeClaim()
-            .withClaimName(name + "-data")
-            .endPersistentVolumeClaim()
-            .endVolume()
-            .addNewVolume()
-            .withName("tmp")
-            .withNewEmptyDir()
-            .endEmptyDir()
-            .endVolume()
+            .addAllToVolumes(dataAndScratchVolumes(name))
             .endSpec();
     if (besideServer) {
       pod.editSpec()
@@ -563,17 +555,7 @@ public final class KubernetesManifests {
             .withDefaultMode(0400)
             .endSecret()
             .endVolume()
-            .addNewVolume()
-            .withName("data")
-            .withNewPersistentVolumeClaim()
-            .withClaimName(name + "-data")
-            .endPersistentVolumeClaim()
-            .endVolume()
-            .addNewVolume()
-            .withName("tmp")
-            .withNewEmptyDir()
-            .endEmptyDir()
-            .endVolume()
+            .addAllToVolumes(dataAndScratchVolumes(name))
             .endSpec()
             .endTemplate()
             .endSpec();
@@ -770,5 +752,20 @@ public final class KubernetesManifests {
 
   private static String b64(String value) {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The instance's volume and a scratch directory, as both the server and the backup pod mount
+   * them.
+   */
+  private static List<Volume> dataAndScratchVolumes(String name) {
+    return List.of(
+        new VolumeBuilder()
+            .withName("data")
+            .withNewPersistentVolumeClaim()
+            .withClaimName(name + "-data")
+            .endPersistentVolumeClaim()
+            .build(),
+        new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
   }
 }

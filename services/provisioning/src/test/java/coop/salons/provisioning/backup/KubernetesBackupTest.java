@@ -116,14 +116,7 @@ class KubernetesBackupTest {
       s.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL UNIQUE)");
       s.execute("INSERT INTO notes (body) SELECT 'note ' || n FROM generate_series(1, 500) n");
     }
-    BackupNode.serve(
-        kube,
-        spec,
-        volume,
-        pg.bin(),
-        config.tenantDatabase().host(),
-        config.tenantDatabase().port(),
-        Map.of());
+    serveBackups(spec, volume, Map.of());
     List<Pod> made = new CopyOnWriteArrayList<>();
     try (Watch w = watchBackupPods(ns, made)) {
       // A backup, taken while the server runs.
@@ -181,14 +174,7 @@ class KubernetesBackupTest {
 
     // A pod that cannot reach the database (a port nothing listens on): the backup fails and says
     // why, and nothing is kept.
-    BackupNode.serve(
-        kube,
-        spec,
-        volume,
-        pg.bin(),
-        config.tenantDatabase().host(),
-        config.tenantDatabase().port(),
-        Map.of("PGPORT", "1"));
+    serveBackups(spec, volume, Map.of("PGPORT", "1"));
     String failing =
         as(owner).post(instance + "/backups").then().statusCode(202).extract().header("Location");
     Map<String, Object> failed = BackupIT.awaitDone(owner, failing, Duration.ofMinutes(2));
@@ -224,5 +210,18 @@ class KubernetesBackupTest {
         .inNamespace(ns)
         .withName(KubernetesManifests.BACKUP_POD)
         .waitUntilCondition(p -> p == null, 30, TimeUnit.SECONDS);
+  }
+
+  /** KWOK runs the backup pod's commands on this machine, in the folder standing for the volume. */
+  private void serveBackups(InstanceSpec spec, Path volume, Map<String, String> changed)
+      throws Exception {
+    BackupNode.serve(
+        kube,
+        spec,
+        volume,
+        pg.bin(),
+        config.tenantDatabase().host(),
+        config.tenantDatabase().port(),
+        changed);
   }
 }
