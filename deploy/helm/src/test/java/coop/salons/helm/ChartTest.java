@@ -382,6 +382,30 @@ class ChartTest {
     assertTrue(e.getMessage().contains("backupImage"), e.getMessage());
   }
 
+  /**
+   * The Matrix Authentication Service beside new Matrix instances (ADR 38): off unless the hoster
+   * turns it on, its image and version pinned in the values and checked.
+   */
+  @Test
+  void theAuthenticationServiceIsTheHostersChoiceWithAPinnedVersion() throws Exception {
+    Map<String, JsonNode> byDefault = env(render(t -> t), "provisioning");
+    assertEquals("false", byDefault.get("SALONS_PROVISIONING_MAS_ENABLED").path("value").asText());
+    assertEquals(
+        "ghcr.io/element-hq/matrix-authentication-service",
+        byDefault.get("SALONS_PROVISIONING_MAS_IMAGE").path("value").asText());
+    assertEquals("1.22.0", byDefault.get("SALONS_PROVISIONING_MAS_VERSION").path("value").asText());
+    assertEquals(
+        "true",
+        env(render(t -> t.set("instances.authService.enabled", "true")), "provisioning")
+            .get("SALONS_PROVISIONING_MAS_ENABLED")
+            .path("value")
+            .asText());
+    Exception e =
+        assertThrows(
+            Exception.class, () -> render(t -> t.set("instances.authService.version", "latest")));
+    assertTrue(e.getMessage().contains("version"), e.getMessage());
+  }
+
   /** The provisioning pod's volume named backups. */
   private static JsonNode backupsVolume(List<JsonNode> objects) {
     JsonNode d =

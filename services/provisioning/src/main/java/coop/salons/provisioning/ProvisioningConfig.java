@@ -464,17 +464,42 @@ public interface ProvisioningConfig {
                 message = "must be a DNS name, such as salons-element-web.salons.svc.cluster.local")
             String>
         webClient();
+  }
 
-    /** What the rendered objects need to know of the cluster. */
-    default coop.salons.provisioning.model.KubernetesManifests.Cluster cluster() {
-      return new coop.salons.provisioning.model.KubernetesManifests.Cluster(
-          ingressClass(),
-          clusterIssuer(),
-          ingressNamespace(),
-          databaseCidr(),
-          storageClass(),
-          webClient());
-    }
+  /** What the rendered objects need to know of the cluster, and of the images beside servers. */
+  default coop.salons.provisioning.model.KubernetesManifests.Cluster cluster() {
+    Kubernetes k = kubernetes();
+    return new coop.salons.provisioning.model.KubernetesManifests.Cluster(
+        k.ingressClass(),
+        k.clusterIssuer(),
+        k.ingressNamespace(),
+        k.databaseCidr(),
+        k.storageClass(),
+        k.webClient(),
+        mas().image() + ":" + mas().version());
+  }
+
+  /**
+   * The Matrix Authentication Service beside Matrix instances (docs/adr/0038): members sign in
+   * through it (Element X needs it) instead of Synapse's own single sign-on.
+   */
+  Mas mas();
+
+  interface Mas {
+    /**
+     * Whether new Matrix instances get MAS (on Kubernetes). Existing instances keep how they were
+     * made; the local runtime keeps Synapse's own sign-in whatever this says.
+     */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** MAS's official image (tag = version). */
+    @WithDefault("ghcr.io/element-hq/matrix-authentication-service")
+    String image();
+
+    /** The one place MAS's version is pinned. */
+    @WithDefault("1.22.0")
+    String version();
   }
 
   /** Local runtime settings. */

@@ -254,6 +254,12 @@ public interface Messages {
           + " Element (classic) or FluffyChat.")
   String connect_element_x();
 
+  @Message(
+      "Element X, Element's newest app, signs in to this server too, as do Element (classic),"
+          + " Element Web and FluffyChat: give the server address above, then continue with"
+          + " Salons.")
+  String connect_element_x_ready();
+
   @Message("Progress")
   String instance_progress();
 

@@ -44,7 +44,16 @@ public interface ProvisioningClient {
       String customDomain,
       String dnsTarget,
       DomainProof domainProof,
-      List<Condition> conditions) {
+      List<Condition> conditions,
+      String signIn) {
+
+    /**
+     * Whether members sign in through the Matrix Authentication Service (every app, Element X
+     * included) rather than Synapse's own single sign-on.
+     */
+    public boolean elementX() {
+      return "mas".equals(signIn);
+    }
 
     /** Whether the association proved the custom domain is its own (the TXT record was seen). */
     public boolean domainProven() {

@@ -47,7 +47,8 @@ class InstancePageTest {
             status == null
                 ? List.of()
                 : List.of(
-                    new ProvisioningClient.Condition("AccountsSynced", status, "Reason", message)));
+                    new ProvisioningClient.Condition("AccountsSynced", status, "Reason", message)),
+            null);
     return render(lang, talk);
   }
 
@@ -64,6 +65,10 @@ class InstancePageTest {
   }
 
   private static ProvisioningClient.Instance matrix(String url, String webClient) {
+    return matrix(url, webClient, "sso");
+  }
+
+  private static ProvisioningClient.Instance matrix(String url, String webClient, String signIn) {
     return new ProvisioningClient.Instance(
         "salon",
         "Le salon",
@@ -82,7 +87,8 @@ class InstancePageTest {
         null,
         null,
         null,
-        List.of());
+        List.of(),
+        signIn);
   }
 
   /**
@@ -99,6 +105,26 @@ class InstancePageTest {
         page);
     assertFalse(page.contains("id=\"open-web-client\""), "the same client is not linked twice");
     assertTrue(page.contains("Continue with Salons"), page);
+  }
+
+  /**
+   * Which apps members can use, in both sign-in modes (docs/adr/0038): with Synapse's own single
+   * sign-on the page warns that Element X cannot sign in; with the Matrix Authentication Service it
+   * says Element X can, in English and French.
+   */
+  @Test
+  void thePageSaysWhetherElementXCanSignIn() {
+    String url = "https://salon.amis.chat.example.org/";
+    String sso = render("en", matrix(url, url, "sso"));
+    assertTrue(sso.contains("id=\"element-x\""), sso);
+    assertTrue(sso.contains("does not sign in to this server yet"), sso);
+    assertFalse(sso.contains("id=\"element-x-ready\""), sso);
+    String mas = render("en", matrix(url, url, "mas"));
+    assertTrue(mas.contains("id=\"element-x-ready\""), mas);
+    assertTrue(mas.contains("signs in to this server too"), mas);
+    assertFalse(mas.contains("does not sign in to this server yet"), mas);
+    String fr = render("fr", matrix(url, url, "mas"));
+    assertTrue(fr.contains("se connecte aussi à ce serveur"), fr);
   }
 
   /**
@@ -183,6 +209,7 @@ class InstancePageTest {
         "salon.amis.chat.example.org",
         new ProvisioningClient.DomainProof(
             "_salons-proof.chat.amis.org", "salons-proof=abc123", provenAt),
-        List.of());
+        List.of(),
+        null);
   }
 }

@@ -33,6 +33,9 @@ public class TenantDatabases {
 
   private static final Pattern NAME = Pattern.compile("chat_[0-9a-f]{32}");
 
+  /** The suffix of the MAS database beside an instance's own. */
+  public static final String AUTH_SERVICE_SUFFIX = "_mas";
+
   @Inject ProvisioningConfig config;
 
   /**
@@ -180,21 +183,9 @@ public class TenantDatabases {
       boolean existed =
           exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", name)
               || exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", name);
-      String drop = format(c, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name);
-      // FORCE ends the database's sessions, but an autovacuum worker's only with the
-      // pg_signal_backend role the tenants' administrator need not have (42501): it finishes
-      // within seconds on its own, so the drop is tried again a few times.
-      for (int attempt = 1; ; attempt++) {
-        try {
-          s.execute(drop);
-          break;
-        } catch (SQLException e) {
-          if (!"42501".equals(e.getSQLState()) || attempt == 10) {
-            throw e;
-          }
-          Thread.sleep(1000);
-        }
-      }
+      dropDatabase(c, s, name);
+      // MAS's database (docs/adr/0038), owned by the same role.
+      dropDatabase(c, s, name + AUTH_SERVICE_SUFFIX);
       s.execute(format(c, "DROP ROLE IF EXISTS %I", name));
       return existed;
     } catch (SQLException e) {
@@ -202,6 +193,47 @@ public class TenantDatabases {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("the drop was interrupted", e);
+    }
+  }
+
+  private static void dropDatabase(Connection c, Statement s, String name)
+      throws SQLException, InterruptedException {
+    String drop = format(c, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name);
+    // FORCE ends the database's sessions, but an autovacuum worker's only with the
+    // pg_signal_backend role the tenants' administrator need not have (42501): it finishes
+    // within seconds on its own, so the drop is tried again a few times.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        s.execute(drop);
+        return;
+      } catch (SQLException e) {
+        if (!"42501".equals(e.getSQLState()) || attempt == 10) {
+          throw e;
+        }
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  /**
+   * The database of the Matrix Authentication Service beside an instance (docs/adr/0038): {@code
+   * <name>_mas}, owned by the instance's role (made first by {@link #ensure}). Answers whether it
+   * was made now.
+   */
+  public boolean ensureAuthService(String name) {
+    requireName(name);
+    String mas = name + AUTH_SERVICE_SUFFIX;
+    try (Connection c = admin(null);
+        Statement s = c.createStatement()) {
+      if (exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", mas)) {
+        return false;
+      }
+      s.execute(
+          format(c, "CREATE DATABASE %I OWNER %I ENCODING 'UTF8' TEMPLATE template0", mas, name));
+      s.execute(format(c, "REVOKE ALL ON DATABASE %I FROM PUBLIC", mas));
+      return true;
+    } catch (SQLException e) {
+      throw new IllegalStateException("the tenants' database server refused: " + e.getMessage(), e);
     }
   }
 

@@ -48,6 +48,13 @@ public class Instance extends PanacheEntityBase {
   @Column(name = "login_mode", nullable = false, length = 20)
   public String loginMode;
 
+  /**
+   * Matrix: members sign in through the Matrix Authentication Service beside the server, not
+   * Synapse's own single sign-on (docs/adr/0038); set at creation, by the hoster's setting.
+   */
+  @Column(name = "auth_service", nullable = false)
+  public boolean authService;
+
   /** What the owners want: {@code running}, {@code suspended} or {@code deleted}. */
   @Column(nullable = false, length = 20)
   public String desired;

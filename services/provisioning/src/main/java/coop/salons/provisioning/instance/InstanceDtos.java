@@ -75,6 +75,11 @@ public final class InstanceDtos {
    */
   public record DomainProof(String record, String value, OffsetDateTime provenAt) {}
 
+  /**
+   * An instance as its organisation sees it; never a secret. {@code signIn}, Matrix only: {@code
+   * mas} (the Matrix Authentication Service, every app including Element X) or {@code sso}
+   * (Synapse's own single sign-on: Element Web and the older apps; docs/adr/0038).
+   */
   public record InstanceView(
       UUID id,
       String organization,
@@ -90,6 +95,7 @@ public final class InstanceDtos {
       int retentionDays,
       int mediaRetentionDays,
       String login,
+      String signIn,
       String state,
       String desiredState,
       String url,

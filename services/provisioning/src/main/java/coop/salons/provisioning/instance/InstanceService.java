@@ -197,6 +197,9 @@ public class InstanceService implements Creations.Writer {
     i.retentionDays = request.retentionDays() == null ? 0 : request.retentionDays();
     i.mediaRetentionDays = request.mediaRetentionDays() == null ? 0 : request.mediaRetentionDays();
     i.loginMode = c.login().id();
+    // New Matrix instances sign in through MAS where the hoster turned it on (Kubernetes only).
+    i.authService =
+        c.flavour() == Flavour.MATRIX && config.mas().enabled() && !runtime.usesLocalPorts();
     i.desired = "running";
     i.state = InstanceState.REQUESTED.id();
     i.generation = 1;
@@ -636,6 +639,7 @@ public class InstanceService implements Creations.Writer {
         i.retentionDays,
         i.mediaRetentionDays,
         i.loginMode,
+        Flavour.MATRIX.id().equals(i.flavour) ? (i.authService ? "mas" : "sso") : null,
         i.state,
         i.desired,
         i.url,

@@ -1,6 +1,7 @@
 package coop.salons.provisioning.model;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,15 @@ public record DesiredState(Rendered rendered, List<HasMetadata> objects) {
       Map<String, String> secrets,
       KubernetesManifests.Cluster cluster) {
     Rendered rendered = ChatRenderer.of(spec.flavour()).render(spec, placement, secrets);
-    return new DesiredState(rendered, KubernetesManifests.render(spec, rendered, cluster, secrets));
+    List<HasMetadata> objects =
+        new ArrayList<>(KubernetesManifests.render(spec, rendered, cluster, secrets));
+    if (spec.authService()) {
+      // MAS beside the server (docs/adr/0038): on Kubernetes only so far.
+      Rendered mas =
+          MasRenderer.render(
+              spec, placement, "http://" + KubernetesManifests.serverName(spec), secrets);
+      objects.addAll(KubernetesManifests.authService(spec, mas, cluster));
+    }
+    return new DesiredState(rendered, List.copyOf(objects));
   }
 }

@@ -27,6 +27,18 @@ public final class InstanceSecrets {
    */
   public static final String APPSERVICE_TOKEN = "appservice-token";
 
+  /**
+   * Matrix with the Matrix Authentication Service (docs/adr/0038): the secret MAS and Synapse call
+   * each other with.
+   */
+  public static final String MAS_SHARED_SECRET = "mas-shared-secret";
+
+  /** MAS's key for cookies and database fields: 32 bytes in hex; never changed once used. */
+  public static final String MAS_ENCRYPTION = "mas-encryption";
+
+  /** MAS's RSA key (PKCS#8 PEM), which signs its ID tokens. */
+  public static final String MAS_SIGNING_KEY = "mas-signing-key";
+
   /** The commons server only: the token it would present to the application service. */
   public static final String APPSERVICE_HS_TOKEN = "appservice-hs-token";
 
@@ -59,6 +71,35 @@ public final class InstanceSecrets {
       s.put(MATTERMOST_ADMIN_PASSWORD, token(40));
     }
     return s;
+  }
+
+  /**
+   * The secrets of the Matrix Authentication Service, for a Matrix instance that signs in through
+   * it (generated only then: an RSA key takes a moment).
+   */
+  public static Map<String, String> generateForAuthService() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put(MAS_SHARED_SECRET, token(48));
+    byte[] key = new byte[32];
+    RANDOM.nextBytes(key);
+    s.put(MAS_ENCRYPTION, java.util.HexFormat.of().formatHex(key));
+    s.put(MAS_SIGNING_KEY, rsaKey());
+    return s;
+  }
+
+  /** A 2048-bit RSA private key, PKCS#8 in PEM. */
+  static String rsaKey() {
+    try {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048, RANDOM);
+      byte[] der = g.generateKeyPair().getPrivate().getEncoded();
+      return "-----BEGIN PRIVATE KEY-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+              .encodeToString(der)
+          + "\n-----END PRIVATE KEY-----\n";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A random string of letters and digits (safe in every file format and URL). */

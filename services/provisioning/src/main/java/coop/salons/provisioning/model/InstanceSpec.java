@@ -23,6 +23,9 @@ import java.util.UUID;
  *     Synapse reads: {@code 12h}, {@code 30s}); the hoster's setting
  * @param routed whether the host enters routing and certificates (an Ingress): always for a name
  *     under the platform's domain, once proven for a custom domain (docs/adr/0028)
+ * @param authService a Matrix instance whose members sign in through the Matrix Authentication
+ *     Service beside it (Element X needs it), not through Synapse's own single sign-on
+ *     (docs/adr/0038)
  */
 public record InstanceSpec(
     UUID id,
@@ -45,7 +48,8 @@ public record InstanceSpec(
     String signInGate,
     long generation,
     boolean commons,
-    boolean routed) {
+    boolean routed,
+    boolean authService) {
 
   /** The instance's database on the tenants' server; the password is a secret, not here. */
   public record Database(String host, int port, String name, String user) {}

@@ -83,6 +83,8 @@ public final class KubernetesManifests {
    *
    * @param webClient the in-cluster DNS name of the platform's shared Element Web Service, when the
    *     chart deploys one: each Matrix instance's host then serves it at {@code /} (docs/adr/0025)
+   * @param authServiceImage the Matrix Authentication Service's image with its tag, for the Matrix
+   *     instances that sign in through it (docs/adr/0038)
    */
   public record Cluster(
       String ingressClass,
@@ -90,7 +92,8 @@ public final class KubernetesManifests {
       String ingressNamespace,
       String databaseCidr,
       Optional<String> storageClass,
-      Optional<String> webClient) {}
+      Optional<String> webClient,
+      String authServiceImage) {}
 
   /** The Service that stands, in an instance's namespace, for the platform's shared web client. */
   public static final String WEB_CLIENT_SERVICE = "web-client";
@@ -105,6 +108,11 @@ public final class KubernetesManifests {
   /** The namespace of an instance: its id, so that it is unique and never needs escaping. */
   public static String namespace(InstanceSpec spec) {
     return "salons-" + spec.id();
+  }
+
+  /** The server's Service in its namespace ({@code synapse}, {@code mattermost}). */
+  public static String serverName(InstanceSpec spec) {
+    return spec.flavour() == Flavour.MATRIX ? "synapse" : "mattermost";
   }
 
   /** Where the server listens and keeps its files inside its container. */
@@ -189,15 +197,7 @@ public final class KubernetesManifests {
             .withActiveDeadlineSeconds(deadlineSeconds)
             .withAutomountServiceAccountToken(false)
             .withEnableServiceLinks(false)
-            .withNewSecurityContext()
-            .withRunAsNonRoot(true)
-            .withRunAsUser(uid)
-            .withRunAsGroup(uid)
-            .withFsGroup(uid)
-            .withNewSeccompProfile()
-            .withType("RuntimeDefault")
-            .endSeccompProfile()
-            .endSecurityContext()
+            .withSecurityContext(restrictedPod((int) uid))
             .addNewContainer()
             .withName(BACKUP_CONTAINER)
             .withImage(image)
@@ -225,14 +225,7 @@ public final class KubernetesManifests {
             .addToLimits("cpu", new Quantity(BACKUP_CPU_LIMIT + "m"))
             .addToLimits("memory", new Quantity(BACKUP_MEMORY_LIMIT + "Mi"))
             .endResources()
-            .withNewSecurityContext()
-            .withAllowPrivilegeEscalation(false)
-            .withReadOnlyRootFilesystem(true)
-            .withRunAsNonRoot(true)
-            .withNewCapabilities()
-            .withDrop("ALL")
-            .endCapabilities()
-            .endSecurityContext()
+            .withSecurityContext(restrictedContainer())
             .addNewVolumeMount()
             .withName("data")
             .withMountPath(DATA_DIR)
@@ -278,20 +271,30 @@ public final class KubernetesManifests {
   public static List<HasMetadata> render(
       InstanceSpec spec, Rendered rendered, Cluster cluster, Map<String, String> secrets) {
     String ns = namespace(spec);
-    String name = spec.flavour() == Flavour.MATRIX ? "synapse" : "mattermost";
+    String name = serverName(spec);
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(namespaceObject(spec));
     PlanLimits plan = spec.plan();
+    int mas = spec.authService() ? 1 : 0;
     objects.add(
         new ResourceQuotaBuilder()
             .withMetadata(meta(spec, "plan-" + plan.name()))
             .withNewSpec()
-            // The plan's, and room for the backup pod beside the server (backupPod).
-            .addToHard("requests.cpu", new Quantity(plan.cpuMillis() + BACKUP_CPU_REQUEST + "m"))
-            .addToHard("limits.cpu", new Quantity(plan.cpuMillis() * 2 + BACKUP_CPU_LIMIT + "m"))
+            // The plan's, room for the backup pod beside the server (backupPod), and for MAS.
             .addToHard(
-                "requests.memory", new Quantity(plan.memoryMib() + BACKUP_MEMORY_REQUEST + "Mi"))
-            .addToHard("limits.memory", new Quantity(plan.memoryMib() + BACKUP_MEMORY_LIMIT + "Mi"))
+                "requests.cpu",
+                new Quantity(plan.cpuMillis() + BACKUP_CPU_REQUEST + mas * MAS_CPU_REQUEST + "m"))
+            .addToHard(
+                "limits.cpu",
+                new Quantity(plan.cpuMillis() * 2 + BACKUP_CPU_LIMIT + mas * MAS_CPU_LIMIT + "m"))
+            .addToHard(
+                "requests.memory",
+                new Quantity(
+                    plan.memoryMib() + BACKUP_MEMORY_REQUEST + mas * MAS_MEMORY_REQUEST + "Mi"))
+            .addToHard(
+                "limits.memory",
+                new Quantity(
+                    plan.memoryMib() + BACKUP_MEMORY_LIMIT + mas * MAS_MEMORY_LIMIT + "Mi"))
             .addToHard("requests.storage", new Quantity(plan.storageGb() + "Gi"))
             .addToHard("persistentvolumeclaims", new Quantity("2"))
             .addToHard("pods", new Quantity("4"))
@@ -370,6 +373,12 @@ public final class KubernetesManifests {
                     .endSpec()
                     .build()));
     List<HTTPIngressPath> paths = new ArrayList<>();
+    if (spec.authService()) {
+      // MAS's pages, and the Matrix paths it answers instead of Synapse (longest prefix wins).
+      paths.add(ingressPath(MasRenderer.PREFIX, MasRenderer.MAS_SERVICE));
+      MasRenderer.COMPAT_PATHS.forEach(
+          path -> paths.add(ingressPath(path, MasRenderer.MAS_SERVICE, "compat")));
+    }
     if (webClient.isPresent()) {
       MATRIX_PATHS.forEach(path -> paths.add(ingressPath(path, name)));
       paths.add(ingressPath("/", WEB_CLIENT_SERVICE));
@@ -402,15 +411,221 @@ public final class KubernetesManifests {
     return objects;
   }
 
+  static final int MAS_CPU_REQUEST = 50;
+  static final int MAS_CPU_LIMIT = 500;
+  static final int MAS_MEMORY_REQUEST = 128;
+  static final int MAS_MEMORY_LIMIT = 256;
+
+  /** The labels that select the instance's MAS pod. */
+  static Map<String, String> authSelector(InstanceSpec spec) {
+    Map<String, String> l = new LinkedHashMap<>();
+    l.put(INSTANCE_LABEL, spec.id().toString());
+    l.put("app.kubernetes.io/component", "auth");
+    return l;
+  }
+
+  /**
+   * The Matrix Authentication Service beside a Matrix instance (docs/adr/0038): its configuration,
+   * secrets, Deployment and Service, and the network policies that let the ingress controller, the
+   * server and the realm reach it and it reach them. Routes are in the instance's Ingress ({@link
+   * #render}).
+   */
+  public static List<HasMetadata> authService(InstanceSpec spec, Rendered mas, Cluster cluster) {
+    String image = cluster.authServiceImage();
+    String name = MasRenderer.MAS_SERVICE;
+    Map<String, String> labels = new LinkedHashMap<>(labels(spec));
+    labels.put("app.kubernetes.io/name", "matrix-authentication-service");
+    labels.put("app.kubernetes.io/component", "auth");
+    labels.put("app.kubernetes.io/version", image.substring(image.lastIndexOf(':') + 1));
+    java.util.function.Function<String, ObjectMeta> meta =
+        n -> new ObjectMetaBuilder(meta(spec, n)).withLabels(labels).build();
+    List<HasMetadata> objects = new ArrayList<>();
+    Map<String, String> secretData = new LinkedHashMap<>();
+    mas.secretFiles().forEach((k, v) -> secretData.put(k, b64(v)));
+    objects.add(
+        new SecretBuilder()
+            .withMetadata(meta.apply(name + "-secrets"))
+            .withType("Opaque")
+            .withData(secretData)
+            .build());
+    objects.add(
+        new ConfigMapBuilder()
+            .withMetadata(meta.apply(name + "-config"))
+            .withData(new LinkedHashMap<>(mas.configFiles()))
+            .build());
+    Probe health =
+        new ProbeBuilder()
+            .withNewHttpGet()
+            .withPath(mas.healthPath())
+            .withPort(new IntOrString("compat"))
+            .endHttpGet()
+            .withPeriodSeconds(10)
+            .withFailureThreshold(3)
+            .build();
+    ContainerBuilder container =
+        new ContainerBuilder()
+            .withName(name)
+            .withImage(image)
+            // The image's entry point is mas-cli: the rest of the command line are its arguments.
+            .withArgs(mas.command().subList(1, mas.command().size()))
+            .addNewPort()
+            .withName("http")
+            .withContainerPort(MasRenderer.WEB_PORT)
+            .endPort()
+            .addNewPort()
+            .withName("compat")
+            .withContainerPort(MasRenderer.COMPAT_PORT)
+            .endPort()
+            .withReadinessProbe(health)
+            .withLivenessProbe(
+                new ProbeBuilder(health).withInitialDelaySeconds(30).withPeriodSeconds(20).build())
+            .withNewResources()
+            .addToRequests("cpu", new Quantity(MAS_CPU_REQUEST + "m"))
+            .addToRequests("memory", new Quantity(MAS_MEMORY_REQUEST + "Mi"))
+            .addToLimits("cpu", new Quantity(MAS_CPU_LIMIT + "m"))
+            .addToLimits("memory", new Quantity(MAS_MEMORY_LIMIT + "Mi"))
+            .endResources()
+            .withSecurityContext(restrictedContainer())
+            .addAllToVolumeMounts(configAndSecretMounts());
+    objects.add(
+        new DeploymentBuilder()
+            .withMetadata(meta.apply(name))
+            .withNewSpec()
+            .withReplicas(spec.suspended() ? 0 : 1)
+            .withNewSelector()
+            .withMatchLabels(authSelector(spec))
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels)
+            .addToAnnotations("salons.coop/config-checksum", checksum(mas.configFiles()))
+            .endMetadata()
+            .withNewSpec()
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withSecurityContext(restrictedPod(mas.runAsUser()))
+            .addToContainers(container.build())
+            .addAllToVolumes(configAndSecretVolumes(name))
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build());
+    objects.add(
+        new ServiceBuilder()
+            .withMetadata(meta.apply(name))
+            .withNewSpec()
+            .withType("ClusterIP")
+            .withSelector(authSelector(spec))
+            .addNewPort()
+            .withName("http")
+            .withPort(80)
+            .withTargetPort(new IntOrString("http"))
+            .endPort()
+            .addNewPort()
+            .withName("compat")
+            .withPort(MasRenderer.COMPAT_PORT)
+            .withTargetPort(new IntOrString("compat"))
+            .endPort()
+            .endSpec()
+            .build());
+    objects.addAll(authServicePolicies(spec, cluster, meta));
+    return objects;
+  }
+
+  /**
+   * MAS's ways in and out: from the ingress controller (its pages and the Matrix paths it answers);
+   * between it and the server (token checks one way, the admin API the other); out to the tenants'
+   * database and to the realm over HTTPS. Name resolution is every pod's already ({@code
+   * allow-dns}).
+   */
+  private static List<NetworkPolicy> authServicePolicies(
+      InstanceSpec spec, Cluster cluster, java.util.function.Function<String, ObjectMeta> meta) {
+    var auth =
+        new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+            .withMatchLabels(authSelector(spec))
+            .build();
+    var server =
+        new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+            .withMatchLabels(selector(spec))
+            .build();
+    List<NetworkPolicy> policies = new ArrayList<>();
+    policies.add(
+        new NetworkPolicyBuilder()
+            .withMetadata(meta.apply("allow-auth-ingress"))
+            .withNewSpec()
+            .withPodSelector(auth)
+            .withPolicyTypes("Ingress")
+            .addNewIngress()
+            .withFrom(
+                new NetworkPolicyPeerBuilder()
+                    .withNewNamespaceSelector()
+                    .addToMatchLabels("kubernetes.io/metadata.name", cluster.ingressNamespace())
+                    .endNamespaceSelector()
+                    .build())
+            .withPorts(port("TCP", MasRenderer.WEB_PORT), port("TCP", MasRenderer.COMPAT_PORT))
+            .endIngress()
+            .addNewIngress()
+            .withFrom(new NetworkPolicyPeerBuilder().withPodSelector(server).build())
+            .withPorts(port("TCP", MasRenderer.WEB_PORT))
+            .endIngress()
+            .endSpec()
+            .build());
+    policies.add(
+        new NetworkPolicyBuilder()
+            .withMetadata(meta.apply("allow-auth-egress"))
+            .withNewSpec()
+            .withPodSelector(auth)
+            .withPolicyTypes("Egress")
+            .addNewEgress()
+            .withTo(new NetworkPolicyPeerBuilder().withPodSelector(server).build())
+            .withPorts(port("TCP", SynapseRenderer.PORT))
+            .endEgress()
+            .addNewEgress()
+            .withTo(
+                new NetworkPolicyPeerBuilder()
+                    .withNewIpBlock()
+                    .withCidr(cluster.databaseCidr())
+                    .endIpBlock()
+                    .build())
+            .withPorts(port("TCP", spec.database().port()))
+            .endEgress()
+            .addNewEgress()
+            .withPorts(port("TCP", 443))
+            .endEgress()
+            .endSpec()
+            .build());
+    policies.add(
+        new NetworkPolicyBuilder()
+            .withMetadata(meta.apply("allow-server-and-auth"))
+            .withNewSpec()
+            .withPodSelector(server)
+            .withPolicyTypes("Ingress", "Egress")
+            .addNewIngress()
+            .withFrom(new NetworkPolicyPeerBuilder().withPodSelector(auth).build())
+            .withPorts(port("TCP", SynapseRenderer.PORT))
+            .endIngress()
+            .addNewEgress()
+            .withTo(new NetworkPolicyPeerBuilder().withPodSelector(auth).build())
+            .withPorts(port("TCP", MasRenderer.WEB_PORT))
+            .endEgress()
+            .endSpec()
+            .build());
+    return policies;
+  }
+
   /**
    * A path of the instance's host and the Service that answers it: the chat server's by its port's
    * name; the web client's ExternalName Service by number, since it has no endpoints to name one.
    */
   private static HTTPIngressPath ingressPath(String path, String service) {
+    return ingressPath(path, service, "http");
+  }
+
+  private static HTTPIngressPath ingressPath(String path, String service, String portName) {
     ServiceBackendPort port =
         WEB_CLIENT_SERVICE.equals(service)
             ? new ServiceBackendPortBuilder().withNumber(80).build()
-            : new ServiceBackendPortBuilder().withName("http").build();
+            : new ServiceBackendPortBuilder().withName(portName).build();
     return new HTTPIngressPathBuilder()
         .withPath(path)
         .withPathType("Prefix")
@@ -475,24 +690,8 @@ public final class KubernetesManifests {
             .addToLimits("cpu", new Quantity(spec.plan().cpuMillis() * 2 + "m"))
             .addToLimits("memory", new Quantity(spec.plan().memoryMib() + "Mi"))
             .endResources()
-            .withNewSecurityContext()
-            .withAllowPrivilegeEscalation(false)
-            .withReadOnlyRootFilesystem(true)
-            .withRunAsNonRoot(true)
-            .withNewCapabilities()
-            .withDrop("ALL")
-            .endCapabilities()
-            .endSecurityContext()
-            .addNewVolumeMount()
-            .withName("config")
-            .withMountPath(CONFIG_DIR)
-            .withReadOnly(true)
-            .endVolumeMount()
-            .addNewVolumeMount()
-            .withName("secrets")
-            .withMountPath(SECRETS_DIR)
-            .withReadOnly(true)
-            .endVolumeMount()
+            .withSecurityContext(restrictedContainer())
+            .addAllToVolumeMounts(configAndSecretMounts())
             .addNewVolumeMount()
             .withName("data")
             .withMountPath(DATA_DIR)
@@ -532,29 +731,9 @@ public final class KubernetesManifests {
             .withNewSpec()
             .withAutomountServiceAccountToken(false)
             .withEnableServiceLinks(false)
-            .withNewSecurityContext()
-            .withRunAsNonRoot(true)
-            .withRunAsUser((long) rendered.runAsUser())
-            .withRunAsGroup((long) rendered.runAsUser())
-            .withFsGroup((long) rendered.runAsUser())
-            .withNewSeccompProfile()
-            .withType("RuntimeDefault")
-            .endSeccompProfile()
-            .endSecurityContext()
+            .withSecurityContext(restrictedPod(rendered.runAsUser()))
             .addToContainers(server.build())
-            .addNewVolume()
-            .withName("config")
-            .withNewConfigMap()
-            .withName(name + "-config")
-            .endConfigMap()
-            .endVolume()
-            .addNewVolume()
-            .withName("secrets")
-            .withNewSecret()
-            .withSecretName(name + "-secrets")
-            .withDefaultMode(0400)
-            .endSecret()
-            .endVolume()
+            .addAllToVolumes(configAndSecretVolumes(name))
             .addAllToVolumes(dataAndScratchVolumes(name))
             .endSpec()
             .endTemplate()
@@ -568,14 +747,7 @@ public final class KubernetesManifests {
           .withName("copy-config")
           .withImage(spec.imageReference())
           .withCommand("cp", CONFIG_DIR + "/config.json", DATA_DIR + "/config.json")
-          .withNewSecurityContext()
-          .withAllowPrivilegeEscalation(false)
-          .withReadOnlyRootFilesystem(true)
-          .withRunAsNonRoot(true)
-          .withNewCapabilities()
-          .withDrop("ALL")
-          .endCapabilities()
-          .endSecurityContext()
+          .withSecurityContext(restrictedContainer())
           .addNewVolumeMount()
           .withName("config")
           .withMountPath(CONFIG_DIR)
@@ -752,6 +924,69 @@ public final class KubernetesManifests {
 
   private static String b64(String value) {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A container as Pod Security "restricted" wants it: no privilege, nothing written but volumes.
+   */
+  private static io.fabric8.kubernetes.api.model.SecurityContext restrictedContainer() {
+    return new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .build();
+  }
+
+  /**
+   * A pod run as one user and group, its volumes' files that group's (so that a Secret's 0400 files
+   * are readable), with the runtime's default seccomp profile.
+   */
+  private static io.fabric8.kubernetes.api.model.PodSecurityContext restrictedPod(int user) {
+    return new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser((long) user)
+        .withRunAsGroup((long) user)
+        .withFsGroup((long) user)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .build();
+  }
+
+  /** The configuration and secrets folders, read-only, as a server's container mounts them. */
+  private static List<io.fabric8.kubernetes.api.model.VolumeMount> configAndSecretMounts() {
+    return List.of(
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+            .withName("config")
+            .withMountPath(CONFIG_DIR)
+            .withReadOnly(true)
+            .build(),
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+            .withName("secrets")
+            .withMountPath(SECRETS_DIR)
+            .withReadOnly(true)
+            .build());
+  }
+
+  /** {@code <name>-config} and {@code <name>-secrets} (files 0400) as the pod's volumes. */
+  private static List<Volume> configAndSecretVolumes(String name) {
+    return List.of(
+        new VolumeBuilder()
+            .withName("config")
+            .withNewConfigMap()
+            .withName(name + "-config")
+            .endConfigMap()
+            .build(),
+        new VolumeBuilder()
+            .withName("secrets")
+            .withNewSecret()
+            .withSecretName(name + "-secrets")
+            .withDefaultMode(0400)
+            .endSecret()
+            .build());
   }
 
   /**

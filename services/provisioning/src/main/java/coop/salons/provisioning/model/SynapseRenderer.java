@@ -41,7 +41,21 @@ public final class SynapseRenderer implements ChatRenderer {
     hs.put("registration_shared_secret_path", secretsDir + "/registration");
     hs.put("enable_registration", false);
     hs.put("password_config", map("enabled", false));
-    hs.put("oidc_providers", List.of(oidc(spec, secretsDir)));
+    if (spec.authService()) {
+      // Sign-in delegated to MAS beside the server (docs/adr/0038): Synapse refuses its own SSO,
+      // passwords and registration with it, and checks each token with MAS.
+      hs.put(
+          "matrix_authentication_service",
+          map(
+              "enabled",
+              true,
+              "endpoint",
+              MasRenderer.internalEndpoint(),
+              "secret_path",
+              secretsDir + "/mas-shared-secret"));
+    } else {
+      hs.put("oidc_providers", List.of(oidc(spec, secretsDir)));
+    }
     if (spec.commons()) {
       commons(placement, hs);
       hs.put("app_service_config_files", List.of(secretsDir + "/" + APPSERVICE_FILE));
@@ -62,7 +76,9 @@ public final class SynapseRenderer implements ChatRenderer {
     hs.put("serve_server_wellknown", true);
     // The web client on the server's own host (the platform's Element Web) gets the sign-in token
     // without the "continue to your account" page Synapse shows for other clients.
-    hs.put("sso", map("client_whitelist", List.of(placement.publicUrl())));
+    if (!spec.authService()) {
+      hs.put("sso", map("client_whitelist", List.of(placement.publicUrl())));
+    }
     hs.put("presence", map("enabled", true));
 
     Map<String, String> config = new LinkedHashMap<>();
@@ -78,6 +94,9 @@ public final class SynapseRenderer implements ChatRenderer {
         "oidc-client-secret", secrets.getOrDefault(InstanceSecrets.OIDC_CLIENT_SECRET, ""));
     secretFiles.put(
         "pgpass", PgPass.line(spec.database(), secrets.get(InstanceSecrets.DB_PASSWORD)));
+    if (spec.authService()) {
+      secretFiles.put("mas-shared-secret", secrets.get(InstanceSecrets.MAS_SHARED_SECRET));
+    }
     if (spec.commons()) {
       secretFiles.put(APPSERVICE_FILE, Serializers.yaml(appService(placement, secrets)));
     }

@@ -416,7 +416,9 @@ public class KubernetesRuntime implements ChatRuntime {
                 if (change != null) {
                   changes.computeIfAbsent(id, x -> new ArrayList<>()).add(change);
                 }
-                if (existing instanceof Deployment d) {
+                // The server's readiness, not that of a service beside it (MAS, docs/adr/0038).
+                if (existing instanceof Deployment d
+                    && workload(w.spec()).equals(d.getMetadata().getName())) {
                   ready.put(id, w.spec().suspended() || readyStatus(d));
                 }
               }

@@ -65,7 +65,7 @@ public class BulkResync {
         complete.add(spec);
       }
     }
-    var cluster = config.kubernetes().cluster();
+    var cluster = config.cluster();
     Map<UUID, KubernetesRuntime.Resynced> results =
         kubernetes.resync(
             () ->

@@ -15,6 +15,7 @@ import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.InstanceSecrets;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.model.LoginMode;
+import coop.salons.provisioning.model.MasRenderer;
 import coop.salons.provisioning.model.Placement;
 import coop.salons.provisioning.quota.InstanceQuota;
 import coop.salons.provisioning.runtime.ChatRuntime;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -183,7 +185,8 @@ public class Reconciler implements coop.salons.provisioning.backup.InstanceSpecs
         config.signInGate(),
         i.generation,
         CommonsServer.is(i),
-        i.hostProven());
+        i.hostProven(),
+        flavour == Flavour.MATRIX && i.authService);
   }
 
   /**
@@ -223,12 +226,14 @@ public class Reconciler implements coop.salons.provisioning.backup.InstanceSpecs
 
   /** Step {@code secrets}: the instance's secrets, those missing generated and kept. */
   private Result<ChatRuntime.Secrets> secrets(InstanceSpec spec) {
-    ChatRuntime.Secrets got =
-        runtime.secrets(
-            spec,
-            spec.commons()
-                ? InstanceSecrets.generateForCommons()
-                : InstanceSecrets.generate(spec.flavour()));
+    Map<String, String> fresh =
+        spec.commons()
+            ? InstanceSecrets.generateForCommons()
+            : InstanceSecrets.generate(spec.flavour());
+    if (spec.authService()) {
+      fresh.putAll(InstanceSecrets.generateForAuthService());
+    }
+    ChatRuntime.Secrets got = runtime.secrets(spec, fresh);
     if (spec.commons()) {
       got = commonsToken(spec, got);
     }
@@ -240,13 +245,15 @@ public class Reconciler implements coop.salons.provisioning.backup.InstanceSpecs
     String password = secrets.values().get(InstanceSecrets.DB_PASSWORD);
     boolean isNew = secrets.generated().contains(InstanceSecrets.DB_PASSWORD);
     boolean changed = databases.ensure(spec.database().name(), password, isNew);
+    if (spec.authService()) {
+      changed |= databases.ensureAuthService(spec.database().name());
+    }
     return new Result<>(null, changed, spec.database().name());
   }
 
   /** Step {@code apply}: the desired state, rendered once, given to the runtime to apply. */
   private Result<Void> apply(InstanceSpec spec, Placement placement, ChatRuntime.Secrets secrets) {
-    DesiredState desired =
-        DesiredState.of(spec, placement, secrets.values(), config.kubernetes().cluster());
+    DesiredState desired = DesiredState.of(spec, placement, secrets.values(), config.cluster());
     List<String> changes = runtime.apply(spec, placement, desired, secrets);
     return new Result<>(null, !changes.isEmpty(), summary(changes));
   }
@@ -318,7 +325,10 @@ public class Reconciler implements coop.salons.provisioning.backup.InstanceSpecs
     String base = placement.baseUrl();
     String callback =
         switch (spec.flavour()) {
-          case MATRIX -> base + "/_synapse/client/oidc/callback";
+          case MATRIX ->
+              spec.authService()
+                  ? MasRenderer.callbackUrl(spec, placement)
+                  : base + "/_synapse/client/oidc/callback";
           case MATTERMOST ->
               base
                   + (spec.login() == LoginMode.GITLAB
@@ -326,7 +336,11 @@ public class Reconciler implements coop.salons.provisioning.backup.InstanceSpecs
                       : "/signup/openid/complete");
         };
     String logout =
-        spec.flavour() == Flavour.MATRIX ? base + "/_synapse/client/oidc/backchannel_logout" : null;
+        spec.flavour() != Flavour.MATRIX
+            ? null
+            : spec.authService()
+                ? MasRenderer.backchannelLogoutUrl(spec, placement)
+                : base + "/_synapse/client/oidc/backchannel_logout";
     InstanceClients.Spec clientSpec =
         new InstanceClients.Spec(
             spec.organization(), spec.flavour().id(), List.of(callback), logout, spec.login().id());

@@ -90,7 +90,8 @@ class BackupBenchmark {
             "http://localhost:8082",
             1,
             false,
-            true);
+            true,
+            false);
     String password = UUID.randomUUID().toString();
     runtime.secrets(spec, Map.of("db-password", password, "signing-key", "ed25519 a_bench x"));
     databases.ensure(db, password, true);

@@ -329,11 +329,7 @@ class ProvisioningBenchmark {
             Map<String, String> secrets = new HashMap<>(InstanceSecrets.generate(spec.flavour()));
             secrets.put(InstanceSecrets.OIDC_CLIENT_SECRET, InstanceSecrets.token(32));
             ChatRuntime.Secrets kept = runtime.secrets(spec, secrets);
-            runtime.apply(
-                spec,
-                p,
-                DesiredState.of(spec, p, kept.values(), config.kubernetes().cluster()),
-                kept);
+            runtime.apply(spec, p, DesiredState.of(spec, p, kept.values(), config.cluster()), kept);
             return null;
           });
     }

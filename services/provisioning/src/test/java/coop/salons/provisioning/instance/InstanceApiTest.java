@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import coop.salons.provisioning.Fixture;
@@ -86,6 +87,8 @@ class InstanceApiTest {
         .body("retentionDays", equalTo(365))
         .body("mediaRetentionDays", equalTo(90))
         .body("login", equalTo("openid"))
+        // The hoster has not turned the Matrix Authentication Service on: Synapse's own sign-in.
+        .body("signIn", equalTo("sso"))
         .body("conditions.type", hasItem("Ready"));
     as(member)
         .get(path(org) + "/chat")
@@ -378,6 +381,7 @@ class InstanceApiTest {
         .then()
         .statusCode(202)
         .body("login", equalTo("openid"))
+        .body("signIn", nullValue())
         .body("version", equalTo("11.1.0"));
   }
 

@@ -163,6 +163,50 @@ class RenderersGoldenTest {
     assertTrue(doc.get("limit_usage_by_mau").asBoolean());
   }
 
+  /**
+   * Members signing in through the Matrix Authentication Service (docs/adr/0038): Synapse delegates
+   * to MAS and has no SSO of its own; MAS has the realm as its one provider, through the instance's
+   * client, with the organisation gate; neither configuration holds a secret.
+   */
+  @Test
+  void synapseAndItsAuthenticationService() throws Exception {
+    InstanceSpec spec = Specs.withAuthService(Specs.matrix(Federation.PLATFORM_ONLY, 0));
+    Placement placement = KubernetesManifests.placement(spec);
+    Map<String, String> secrets = Specs.secretsWithAuthService();
+    Rendered synapse = ChatRenderer.of(Flavour.MATRIX).render(spec, placement, secrets);
+    String hs = synapse.configFiles().get("homeserver.yaml");
+    Golden.assertMatches("synapse-mas/homeserver.yaml", hs);
+    Rendered mas = MasRenderer.render(spec, placement, "http://synapse", secrets);
+    String config = mas.configFiles().get("config.yaml");
+    Golden.assertMatches("mas/config.yaml", config);
+    for (String secret : secrets.values()) {
+      assertFalse(hs.contains(secret.strip()), "homeserver.yaml must not hold a secret");
+      assertFalse(config.contains(secret.strip()), "MAS's config.yaml must not hold a secret");
+    }
+    JsonNode doc = YAML.readTree(hs);
+    assertTrue(doc.path("oidc_providers").isMissingNode(), hs);
+    assertEquals("masSHAREDsecret", synapse.secretFiles().get("mas-shared-secret"));
+    JsonNode m = YAML.readTree(config);
+    String provider = m.at("/upstream_oauth2/providers/0/id").asText();
+    // A ULID: 26 characters of Crockford's base32, the first at most 7 (128 bits).
+    assertTrue(provider.matches("[0-7][0-9A-HJKMNP-TV-Z]{25}"), provider);
+    assertEquals(
+        "https://chat.amis-terre.chat.example.org/auth/upstream/callback/" + provider,
+        MasRenderer.callbackUrl(spec, placement));
+    assertEquals(
+        "{{ user.sub if 'amis-terre' in (user.organization or []) else '' }}",
+        m.at("/upstream_oauth2/providers/0/claims_imports/subject/template").asText());
+    assertEquals("masSHAREDsecret", mas.secretFiles().get("mas-shared-secret"));
+    assertEquals("dbPASSWORD0123456789", mas.secretFiles().get("mas-db-password"));
+    Golden.assertMatches(
+        "kubernetes-matrix-mas.yaml",
+        documents(DesiredState.of(spec, placement, secrets, Specs.cluster()).objects()));
+    assertNotEquals(
+        MasRenderer.providerId(Specs.ID),
+        MasRenderer.providerId(java.util.UUID.randomUUID()),
+        "each instance's provider has its own id");
+  }
+
   @Test
   void mattermostInEachLoginMode() {
     for (LoginMode mode : LoginMode.values()) {
@@ -245,7 +289,8 @@ class RenderersGoldenTest {
             with.ingressNamespace(),
             with.databaseCidr(),
             with.storageClass(),
-            java.util.Optional.empty());
+            java.util.Optional.empty(),
+            with.authServiceImage());
     assertEquals(
         Map.of(
             "/_matrix", "synapse",

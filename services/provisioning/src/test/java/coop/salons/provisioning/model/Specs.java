@@ -37,7 +37,8 @@ final class Specs {
         "https://salons.example.org/services/identity",
         3,
         false,
-        true);
+        true,
+        false);
   }
 
   /** The platform's commons server. */
@@ -64,7 +65,8 @@ final class Specs {
         "https://salons.example.org/services/identity",
         1,
         true,
-        true);
+        true,
+        false);
   }
 
   static InstanceSpec mattermost(LoginMode login, String displayName) {
@@ -90,12 +92,33 @@ final class Specs {
         "https://salons.example.org/services/identity",
         1,
         false,
-        true);
+        true,
+        false);
   }
 
   /** The same spec with another display name, list of the commons' servers, or suspension. */
   static InstanceSpec with(
       InstanceSpec s, String displayName, List<String> platformServers, boolean suspended) {
+    return copy(s, displayName, platformServers, suspended, s.routed(), s.authService());
+  }
+
+  /** The same spec whose custom domain is not proven yet: in no route. */
+  static InstanceSpec unrouted(InstanceSpec s) {
+    return copy(s, s.displayName(), s.platformServers(), s.suspended(), false, s.authService());
+  }
+
+  /** The same Matrix spec signing in through the Matrix Authentication Service. */
+  static InstanceSpec withAuthService(InstanceSpec s) {
+    return copy(s, s.displayName(), s.platformServers(), s.suspended(), s.routed(), true);
+  }
+
+  private static InstanceSpec copy(
+      InstanceSpec s,
+      String displayName,
+      List<String> platformServers,
+      boolean suspended,
+      boolean routed,
+      boolean authService) {
     return new InstanceSpec(
         s.id(),
         s.organization(),
@@ -117,33 +140,8 @@ final class Specs {
         s.signInGate(),
         s.generation(),
         s.commons(),
-        s.routed());
-  }
-
-  /** The same spec whose custom domain is not proven yet: in no route. */
-  static InstanceSpec unrouted(InstanceSpec s) {
-    return new InstanceSpec(
-        s.id(),
-        s.organization(),
-        s.slug(),
-        s.displayName(),
-        s.flavour(),
-        s.image(),
-        s.version(),
-        s.host(),
-        s.plan(),
-        s.federation(),
-        s.retentionDays(),
-        s.mediaRetentionDays(),
-        s.purgeEvery(),
-        s.platformServers(),
-        s.suspended(),
-        s.database(),
-        s.issuer(),
-        s.signInGate(),
-        s.generation(),
-        s.commons(),
-        false);
+        routed,
+        authService);
   }
 
   static Map<String, String> secrets(Flavour flavour) {
@@ -166,6 +164,19 @@ final class Specs {
     return s;
   }
 
+  /** A Matrix instance's secrets, with those of the Matrix Authentication Service beside it. */
+  static Map<String, String> secretsWithAuthService() {
+    Map<String, String> s = secrets(Flavour.MATRIX);
+    s.put(InstanceSecrets.MAS_SHARED_SECRET, "masSHAREDsecret");
+    s.put(
+        InstanceSecrets.MAS_ENCRYPTION,
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    s.put(
+        InstanceSecrets.MAS_SIGNING_KEY,
+        "-----BEGIN PRIVATE KEY-----\nTEST\n-----END PRIVATE KEY-----\n");
+    return s;
+  }
+
   static KubernetesManifests.Cluster cluster() {
     return new KubernetesManifests.Cluster(
         "nginx",
@@ -173,6 +184,7 @@ final class Specs {
         "ingress-nginx",
         "10.0.0.0/16",
         Optional.of("fast"),
-        Optional.of("salons-element-web.salons.svc.cluster.local"));
+        Optional.of("salons-element-web.salons.svc.cluster.local"),
+        "ghcr.io/element-hq/matrix-authentication-service:1.22.0");
   }
 }

@@ -284,6 +284,133 @@ class SupervisorTest {
     assertEquals("ready", row(id).state);
   }
 
+  /**
+   * An instance moved over to the Matrix Authentication Service (docs/adr/0038, the operator
+   * guide's steps: its row marked and its generation bumped): the real API server takes MAS's
+   * Deployment (its pinned image, Pod Security "restricted"), Service, ConfigMap, Secret and
+   * network policies, and KWOK runs it; the Ingress sends MAS's pages and the Matrix sign-in paths
+   * to it and the rest to Synapse; Synapse's configuration delegates to MAS; MAS's database is made
+   * beside the instance's; the realm's client sends members back to MAS; a resync then changes
+   * nothing.
+   */
+  @Test
+  void anInstanceMovedOverToTheAuthenticationServiceGetsItsObjectsAndRoutes() throws Exception {
+    UUID id = create("phones", "matrix");
+    converge();
+    awaitReady(id);
+    converge();
+    assertEquals("sso", as(owner).get(path(org) + "/phones").then().extract().path("signIn"));
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Instance i = Instance.findById(id);
+              i.authService = true;
+              i.generation++;
+              i.nextAttemptAt = OffsetDateTime.now();
+            });
+    converge();
+    Map<String, String> objects = objects(id);
+    for (String o :
+        List.of(
+            "Deployment/mas",
+            "Service/mas",
+            "ConfigMap/mas-config",
+            "Secret/mas-secrets",
+            "NetworkPolicy/allow-auth-ingress",
+            "NetworkPolicy/allow-auth-egress",
+            "NetworkPolicy/allow-server-and-auth")) {
+      assertTrue(objects.containsKey(o), o + " in " + objects.keySet());
+    }
+    Deployment mas = kube.apps().deployments().inNamespace(ns(id)).withName("mas").get();
+    var container = mas.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertEquals(config.mas().image() + ":" + config.mas().version(), container.getImage());
+    assertEquals(List.of("server", "--config", "/config/config.yaml"), container.getArgs());
+    kube.apps()
+        .deployments()
+        .inNamespace(ns(id))
+        .withName("mas")
+        .waitUntilCondition(
+            d ->
+                d.getStatus() != null
+                    && d.getStatus().getReadyReplicas() != null
+                    && d.getStatus().getReadyReplicas() >= 1,
+            60,
+            TimeUnit.SECONDS);
+
+    Map<String, String> routes = new TreeMap<>();
+    for (var p :
+        kube.network()
+            .v1()
+            .ingresses()
+            .inNamespace(ns(id))
+            .withName("synapse")
+            .get()
+            .getSpec()
+            .getRules()
+            .get(0)
+            .getHttp()
+            .getPaths()) {
+      var backend = p.getBackend().getService();
+      routes.put(
+          p.getPath(),
+          backend.getName()
+              + ":"
+              + (backend.getPort().getName() == null
+                  ? backend.getPort().getNumber()
+                  : backend.getPort().getName()));
+    }
+    assertEquals("mas:http", routes.get("/auth"), routes.toString());
+    assertEquals("mas:compat", routes.get("/_matrix/client/v3/login"), routes.toString());
+    assertEquals("mas:compat", routes.get("/_matrix/client/r0/refresh"), routes.toString());
+    // The rest of the host is Synapse's (no shared web client in these tests).
+    assertEquals("synapse:http", routes.get("/"), routes.toString());
+
+    String hs =
+        kube.configMaps()
+            .inNamespace(ns(id))
+            .withName("synapse-config")
+            .get()
+            .getData()
+            .get("homeserver.yaml");
+    assertTrue(hs.contains("matrix_authentication_service:"), hs);
+    assertFalse(hs.contains("oidc_providers"), hs);
+    String masConfig =
+        kube.configMaps()
+            .inNamespace(ns(id))
+            .withName("mas-config")
+            .get()
+            .getData()
+            .get("config.yaml");
+    assertTrue(masConfig.contains("client_id: instance-" + id), masConfig);
+    assertTrue(
+        kube.secrets()
+            .inNamespace(ns(id))
+            .withName("mas-secrets")
+            .get()
+            .getData()
+            .keySet()
+            .containsAll(List.of("mas-signing-key", "mas-encryption", "mas-shared-secret")));
+    // Made already: ensuring it again makes nothing.
+    assertFalse(databases.ensureAuthService(InstanceSpec.databaseName(id)));
+    String redirect =
+        Fixture.servers()
+            .admin()
+            .get("/clients?clientId=instance-" + id)
+            .get(0)
+            .path("redirectUris")
+            .get(0)
+            .asText();
+    assertTrue(
+        redirect.startsWith("https://phones." + org + ".chat.example.org/auth/upstream/callback/"),
+        redirect);
+    assertEquals("mas", as(owner).get(path(org) + "/phones").then().extract().path("signIn"));
+
+    Map<String, String> before = objects(id);
+    supervisor.resyncAll();
+    supervisor.runOnce(supervisor.owner());
+    assertEquals(before, objects(id), "a resync with nothing to correct writes nothing");
+  }
+
   @Test
   void applyingTwiceChangesNothing() {
     UUID id = create("chat", "matrix");
