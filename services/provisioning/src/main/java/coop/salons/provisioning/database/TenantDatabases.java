@@ -33,8 +33,9 @@ public class TenantDatabases {
 
   private static final Pattern NAME = Pattern.compile("chat_[0-9a-f]{32}");
 
-  /** The suffix of the MAS database beside an instance's own. */
-  public static final String AUTH_SERVICE_SUFFIX = "_mas";
+  /** The suffix of the MAS database beside an instance's own (the renderer names it). */
+  private static final String AUTH_SERVICE_SUFFIX =
+      coop.salons.provisioning.model.MasRenderer.DATABASE_SUFFIX;
 
   @Inject ProvisioningConfig config;
 

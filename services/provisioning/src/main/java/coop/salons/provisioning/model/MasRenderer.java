@@ -101,12 +101,12 @@ public final class MasRenderer {
     return publicBase(placement) + "upstream/backchannel-logout/" + providerId(spec.id());
   }
 
-  /**
-   * MAS's database on the tenants' server, owned by the instance's role (made and dropped by
-   * TenantDatabases, whose suffix this is).
-   */
+  /** What MAS's database adds to the name of the instance's own. */
+  public static final String DATABASE_SUFFIX = "_mas";
+
+  /** MAS's database on the tenants' server, owned by the instance's role. */
   public static String databaseName(InstanceSpec spec) {
-    return spec.database().name() + "_mas";
+    return spec.database().name() + DATABASE_SUFFIX;
   }
 
   /**
