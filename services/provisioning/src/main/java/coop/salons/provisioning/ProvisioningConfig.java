@@ -487,11 +487,18 @@ public interface ProvisioningConfig {
 
   interface Mas {
     /**
-     * Whether new Matrix instances get MAS (on Kubernetes). Existing instances keep how they were
-     * made; the local runtime keeps Synapse's own sign-in whatever this says.
+     * Whether new Matrix instances get MAS on Kubernetes. Existing instances keep how they were
+     * made. The local runtime ignores it: there {@link #binary()} decides.
      */
     @WithDefault("false")
     boolean enabled();
+
+    /**
+     * The local runtime only: MAS's {@code mas-cli} from a MAS release, with the release's {@code
+     * share/} folder beside it. Set, new Matrix instances on this machine sign in through MAS run
+     * as a process beside their Synapse; unset, they keep Synapse's own sign-in.
+     */
+    Optional<String> binary();
 
     /** MAS's official image (tag = version). */
     @WithDefault("ghcr.io/element-hq/matrix-authentication-service")

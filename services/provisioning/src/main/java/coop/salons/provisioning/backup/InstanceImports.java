@@ -14,6 +14,7 @@ import coop.salons.provisioning.model.ExitBundle;
 import coop.salons.provisioning.model.InstanceSecrets;
 import coop.salons.provisioning.model.InstanceSpec;
 import coop.salons.provisioning.runtime.ChatRuntime;
+import coop.salons.provisioning.runtime.LocalPorts;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -332,20 +333,16 @@ public class InstanceImports {
     int port = Integer.parseInt(m.group(1)) - 1;
     long held =
         QuarkusTransaction.requiringNew()
-            .call(() -> Instance.count("localPort = ?1 and state <> 'deleted'", port));
-    if (held > 0 || !free(port) || !free(port + 1)) {
+            .call(
+                () ->
+                    Instance.count(
+                        "localPort > ?1 and localPort < ?2 and state <> 'deleted'",
+                        port - LocalPorts.BLOCK,
+                        port + LocalPorts.BLOCK));
+    if (held > 0 || !LocalPorts.free(port)) {
       throw new IOException("The server name " + serverName + " is in use here.");
     }
     return port;
-  }
-
-  private static boolean free(int port) {
-    try (java.net.ServerSocket s =
-        new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /**

@@ -197,9 +197,8 @@ public class InstanceService implements Creations.Writer {
     i.retentionDays = request.retentionDays() == null ? 0 : request.retentionDays();
     i.mediaRetentionDays = request.mediaRetentionDays() == null ? 0 : request.mediaRetentionDays();
     i.loginMode = c.login().id();
-    // New Matrix instances sign in through MAS where the hoster turned it on (Kubernetes only).
-    i.authService =
-        c.flavour() == Flavour.MATRIX && config.mas().enabled() && !runtime.usesLocalPorts();
+    // New Matrix instances sign in through MAS where the hoster turned it on (docs/adr/0038).
+    i.authService = c.flavour() == Flavour.MATRIX && runtime.authServiceForNewMatrixInstances();
     i.desired = "running";
     i.state = InstanceState.REQUESTED.id();
     i.generation = 1;

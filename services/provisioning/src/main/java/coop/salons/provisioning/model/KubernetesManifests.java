@@ -126,7 +126,10 @@ public final class KubernetesManifests {
         DATA_DIR,
         SECRETS_DIR,
         RUN_DIR,
-        Optional.empty());
+        Optional.empty(),
+        spec.flavour() == Flavour.MATRIX
+            ? Optional.of(MasRenderer.inCluster("https://" + spec.host(), serverName(spec)))
+            : Optional.empty());
   }
 
   /** The labels every object of the instance carries. */

@@ -54,14 +54,50 @@ public final class MasRenderer {
 
   private MasRenderer() {}
 
-  /** MAS's public base: {@code /auth/} on the instance's host. */
-  public static String publicBase(Placement placement) {
-    return placement.baseUrl() + PREFIX + "/";
+  /**
+   * Where MAS answers on Kubernetes (docs/adr/0038): {@code /auth/} on the instance's host for
+   * people and clients, its Service inside the instance's namespace for Synapse, Synapse's Service
+   * for MAS.
+   */
+  public static Placement.AuthService inCluster(String baseUrl, String synapseService) {
+    return new Placement.AuthService(
+        baseUrl + PREFIX + "/",
+        "http://" + MAS_SERVICE + PREFIX + "/",
+        "http://" + synapseService,
+        "[::]:" + WEB_PORT,
+        "[::]:" + COMPAT_PORT);
   }
 
-  /** Where Synapse calls MAS (token introspection, its metadata) on Kubernetes. */
-  public static String internalEndpoint() {
-    return "http://" + MAS_SERVICE + PREFIX + "/";
+  /**
+   * Where MAS answers on one machine: the two loopback ports after the server's federation port
+   * ({@code port + 2} for its pages under {@code /auth/}, {@code port + 3} for the Matrix paths and
+   * its health check); no reverse proxy puts them on the server's own port, so clients find MAS
+   * through Synapse's authentication metadata.
+   */
+  public static Placement.AuthService onLoopback(int serverPort) {
+    int web = serverPort + 2;
+    return new Placement.AuthService(
+        "http://localhost:" + web + PREFIX + "/",
+        "http://127.0.0.1:" + web + PREFIX + "/",
+        "http://127.0.0.1:" + serverPort,
+        "127.0.0.1:" + web,
+        "127.0.0.1:" + (web + 1));
+  }
+
+  private static Placement.AuthService where(Placement placement) {
+    return placement
+        .authService()
+        .orElseThrow(() -> new IllegalArgumentException("the placement has no place for MAS"));
+  }
+
+  /** MAS's public base, where people and clients reach it. */
+  public static String publicBase(Placement placement) {
+    return where(placement).publicBase();
+  }
+
+  /** Where Synapse calls MAS. */
+  public static String endpoint(Placement placement) {
+    return where(placement).endpoint();
   }
 
   /**
@@ -109,23 +145,20 @@ public final class MasRenderer {
     return spec.database().name() + DATABASE_SUFFIX;
   }
 
-  /**
-   * MAS's configuration and secret files.
-   *
-   * @param synapseUrl where MAS reaches Synapse's admin API
-   */
+  /** MAS's configuration and secret files, and how to run and probe it. */
   public static Rendered render(
-      InstanceSpec spec, Placement placement, String synapseUrl, Map<String, String> secrets) {
+      InstanceSpec spec, Placement placement, Map<String, String> secrets) {
     if (spec.flavour() != Flavour.MATRIX || !spec.authService()) {
       throw new IllegalArgumentException("MAS serves Matrix instances that sign in through it");
     }
+    Placement.AuthService at = where(placement);
     String dir = placement.secretsDir();
     Map<String, Object> c = new LinkedHashMap<>();
     c.put(
         "http",
         map(
             "public_base",
-            publicBase(placement),
+            at.publicBase(),
             "listeners",
             List.of(
                 map(
@@ -141,14 +174,14 @@ public final class MasRenderer {
                         map("name", "graphql"),
                         map("name", "assets")),
                     "binds",
-                    List.of(map("address", "[::]:" + WEB_PORT))),
+                    List.of(map("address", at.webBind()))),
                 map(
                     "name",
                     "compat",
                     "resources",
                     List.of(map("name", "compat"), map("name", "health")),
                     "binds",
-                    List.of(map("address", "[::]:" + COMPAT_PORT))))));
+                    List.of(map("address", at.compatBind()))))));
     Map<String, Object> db = new LinkedHashMap<>();
     db.put("host", spec.database().host());
     db.put("port", spec.database().port());
@@ -165,7 +198,7 @@ public final class MasRenderer {
             "homeserver",
             placement.serverName(),
             "endpoint",
-            synapseUrl,
+            at.synapseEndpoint(),
             "secret_file",
             dir + "/mas-shared-secret"));
     c.put(
@@ -187,6 +220,11 @@ public final class MasRenderer {
             "password_change_allowed", false,
             "account_deactivation_allowed", false));
     c.put("upstream_oauth2", map("providers", List.of(provider(spec, dir))));
+    if (at.publicBase().startsWith("http://")) {
+      // One machine, no TLS: MAS takes the web clients of this machine, which register with
+      // http://localhost addresses.
+      c.put("policy", map("data", map("client_registration", map("allow_insecure_uris", true))));
+    }
 
     Map<String, String> files = new LinkedHashMap<>();
     files.put("mas-shared-secret", secrets.get(InstanceSecrets.MAS_SHARED_SECRET));

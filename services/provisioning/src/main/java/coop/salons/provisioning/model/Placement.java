@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param runDir a folder for what lives only while the server runs (its local-mode socket), empty
  *     at each start on Kubernetes; never a network volume
  * @param localFederation on one machine only: how Matrix servers federate over loopback
+ * @param authService where the Matrix Authentication Service beside a Matrix server answers, for
+ *     the instances that sign in through it (docs/adr/0038); empty for Mattermost
  */
 public record Placement(
     String bindAddress,
@@ -21,7 +23,8 @@ public record Placement(
     String dataDir,
     String secretsDir,
     String runDir,
-    Optional<LocalFederation> localFederation) {
+    Optional<LocalFederation> localFederation,
+    Optional<AuthService> authService) {
 
   /**
    * Federation between Matrix servers of one machine (DESIGN.md, "Local federation"): a TLS
@@ -30,6 +33,29 @@ public record Placement(
    */
   public record LocalFederation(
       int port, String certificate, String privateKey, String certificateAuthority) {}
+
+  /**
+   * Where MAS answers: on Kubernetes under {@code /auth/} of the instance's host and inside its
+   * namespace; on one machine, on two loopback ports of its own beside the server's.
+   *
+   * @param publicBase MAS's address for people and clients (its {@code http.public_base})
+   * @param endpoint where Synapse calls MAS (token introspection, its metadata)
+   * @param synapseEndpoint where MAS calls Synapse (its admin API)
+   * @param webBind the address of MAS's pages and OAuth 2.0 endpoints ({@code host:port})
+   * @param compatBind the address of the Matrix paths MAS takes over, and of its health check
+   */
+  public record AuthService(
+      String publicBase,
+      String endpoint,
+      String synapseEndpoint,
+      String webBind,
+      String compatBind) {
+
+    /** The port of {@link #compatBind()}, where MAS answers {@code /health}. */
+    public int healthPort() {
+      return Integer.parseInt(compatBind.substring(compatBind.lastIndexOf(':') + 1));
+    }
+  }
 
   /** The public URL without its trailing slash. */
   public String baseUrl() {

@@ -50,7 +50,7 @@ public final class SynapseRenderer implements ChatRenderer {
               "enabled",
               true,
               "endpoint",
-              MasRenderer.internalEndpoint(),
+              MasRenderer.endpoint(placement),
               "secret_path",
               secretsDir + "/mas-shared-secret"));
     } else {

@@ -20,6 +20,12 @@ public interface ChatRuntime {
   }
 
   /**
+   * Whether new Matrix instances sign in through the Matrix Authentication Service beside their
+   * server (docs/adr/0038), as the hoster set it up for this runtime.
+   */
+  boolean authServiceForNewMatrixInstances();
+
+  /**
    * Whether settled instances are checked for drift all at once (see {@code BulkResync}) rather
    * than one by one through the supervisor's queue.
    */

@@ -175,6 +175,12 @@ public class KubernetesRuntime implements ChatRuntime {
     }
   }
 
+  /** Where the hoster turned MAS on in the chart ({@code salons.provisioning.mas.enabled}). */
+  @Override
+  public boolean authServiceForNewMatrixInstances() {
+    return config.mas().enabled();
+  }
+
   @Override
   public Placement placement(InstanceSpec spec, Integer localPort) {
     return KubernetesManifests.placement(spec);

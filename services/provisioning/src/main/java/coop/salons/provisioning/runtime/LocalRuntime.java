@@ -4,6 +4,7 @@ import coop.salons.provisioning.ProvisioningConfig;
 import coop.salons.provisioning.model.DesiredState;
 import coop.salons.provisioning.model.Flavour;
 import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.model.MasRenderer;
 import coop.salons.provisioning.model.Placement;
 import coop.salons.provisioning.model.Rendered;
 import io.quarkus.logging.Log;
@@ -58,8 +59,17 @@ public class LocalRuntime implements ChatRuntime {
   /** The servers this process started, with the fingerprint of the configuration they run. */
   private final Map<UUID, Running> running = new ConcurrentHashMap<>();
 
-  /** A server started here, and the command run beside it at its start (or null). */
-  private record Running(Process process, Process helper, String fingerprint, String healthPath) {}
+  /**
+   * A server started here, the command run beside it at its start (or null), and the Matrix
+   * Authentication Service beside it with the port of its health check (or null and 0).
+   */
+  private record Running(
+      Process process,
+      Process helper,
+      String fingerprint,
+      String healthPath,
+      Process authService,
+      int authServiceHealthPort) {}
 
   @Override
   public Optional<String> webClient(Flavour flavour, String url) {
@@ -69,6 +79,12 @@ public class LocalRuntime implements ChatRuntime {
   @Override
   public boolean usesLocalPorts() {
     return true;
+  }
+
+  /** Where the hoster named a MAS binary: MAS then runs as a process beside each new Synapse. */
+  @Override
+  public boolean authServiceForNewMatrixInstances() {
+    return config.mas().binary().isPresent();
   }
 
   Path folder(InstanceSpec spec) {
@@ -138,7 +154,10 @@ public class LocalRuntime implements ChatRuntime {
         f.resolve("data").toString(),
         f.resolve("secrets").toString(),
         f.resolve("run").toString(),
-        federation);
+        federation,
+        spec.flavour() == Flavour.MATRIX
+            ? Optional.of(MasRenderer.onLoopback(localPort))
+            : Optional.empty());
   }
 
   /** The local CA and the certificate of {@code localhost} it signed, shared by local servers. */
@@ -301,30 +320,39 @@ public class LocalRuntime implements ChatRuntime {
       if (placement.localFederation().isPresent()) {
         ensureLocalCertificates();
       }
-      for (var e : rendered.configFiles().entrySet()) {
-        if (write(configDir.resolve(e.getKey()), e.getValue(), false)) {
-          changes.add("wrote config/" + e.getKey());
+      // MAS's files sit beside the server's in the instance's folders: their names differ, or
+      // they are the same secret (the client's secret, the shared secret with Synapse).
+      List<Rendered> all = new ArrayList<>(List.of(rendered));
+      desired.authService().ifPresent(all::add);
+      for (Rendered r : all) {
+        for (var e : r.configFiles().entrySet()) {
+          if (write(configDir.resolve(e.getKey()), e.getValue(), false)) {
+            changes.add("wrote config/" + e.getKey());
+          }
+        }
+        for (var e : r.secretFiles().entrySet()) {
+          if (write(secretsDir.resolve(e.getKey()), e.getValue(), true)) {
+            changes.add("wrote secrets/" + e.getKey());
+          }
         }
       }
-      for (var e : rendered.secretFiles().entrySet()) {
-        if (write(secretsDir.resolve(e.getKey()), e.getValue(), true)) {
-          changes.add("wrote secrets/" + e.getKey());
-        }
-      }
-      String fingerprint = fingerprint(rendered);
+      String fingerprint = fingerprint(all);
       Running current = running.get(spec.id());
-      boolean alive = current != null && current.process().isAlive();
+      boolean alive = current != null && alive(current);
       if (spec.suspended()) {
-        if (alive) {
+        if (current != null) {
           stop(spec.id());
-          changes.add("stopped the server");
+          if (alive) {
+            changes.add("stopped the server");
+          }
         }
         return changes;
       }
       if (alive && current.fingerprint().equals(fingerprint)) {
         return changes;
       }
-      if (alive) {
+      if (current != null) {
+        // What is left of it (a server whose MAS died, or the reverse) stops before both start.
         stop(spec.id());
       }
       if (rendered.writableConfig()) {
@@ -332,7 +360,7 @@ public class LocalRuntime implements ChatRuntime {
           write(dataDir.resolve(e.getKey()), e.getValue(), true);
         }
       }
-      start(spec, rendered, dataDir, fingerprint);
+      start(spec, placement, desired, dataDir, fingerprint);
       changes.add(alive ? "restarted the server" : "started the server");
       return changes;
     } catch (IOException e) {
@@ -358,8 +386,16 @@ public class LocalRuntime implements ChatRuntime {
     command.set(m + 1, script);
   }
 
-  private void start(InstanceSpec spec, Rendered rendered, Path dataDir, String fingerprint)
+  private void start(
+      InstanceSpec spec,
+      Placement placement,
+      DesiredState desired,
+      Path dataDir,
+      String fingerprint)
       throws IOException {
+    Rendered rendered = desired.rendered();
+    Optional<Path> masBinary =
+        desired.authService().isPresent() ? Optional.of(authServiceBinary()) : Optional.empty();
     List<String> command = new ArrayList<>(rendered.command());
     if (spec.flavour() == Flavour.MATRIX) {
       command.set(0, synapsePython().toString());
@@ -392,8 +428,50 @@ public class LocalRuntime implements ChatRuntime {
           ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
       helper = after.start();
     }
-    running.put(spec.id(), new Running(p, helper, fingerprint, rendered.healthPath()));
+    Process mas = null;
+    int masHealth = 0;
+    if (masBinary.isPresent()) {
+      mas = startAuthService(masBinary.get(), desired.authService().get(), dataDir);
+      masHealth = placement.authService().orElseThrow().healthPort();
+    }
+    running.put(
+        spec.id(), new Running(p, helper, fingerprint, rendered.healthPath(), mas, masHealth));
     Log.infof("Instance %s/%s: server started (pid %d)", spec.organization(), spec.slug(), p.pid());
+  }
+
+  /**
+   * The MAS binary the hoster named ({@code salons.provisioning.mas.binary}), checked before
+   * anything starts: an instance made to sign in through MAS cannot run without it.
+   */
+  private Path authServiceBinary() {
+    Optional<String> binary = config.mas().binary();
+    if (binary.isEmpty() || !Files.isExecutable(Path.of(binary.get()))) {
+      throw new PermanentFailure(
+          "This instance signs in through the Matrix Authentication Service, which runs locally"
+              + " only from a binary: set salons.provisioning.mas.binary to MAS's mas-cli.");
+    }
+    return Path.of(binary.get()).toAbsolutePath();
+  }
+
+  /**
+   * MAS beside Synapse, run from its own folder: a MAS release keeps its templates, assets,
+   * translations and policy in {@code share/} beside {@code mas-cli}, where it looks for them. At
+   * each start it applies its database migrations and takes the upstream provider from its
+   * configuration; it waits for no one (Synapse calls it only when a token is used).
+   */
+  private static Process startAuthService(Path binary, Rendered mas, Path dataDir)
+      throws IOException {
+    List<String> command = new ArrayList<>(mas.command());
+    command.set(0, binary.toString());
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.directory(binary.getParent().toFile());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("mas.log").toFile()));
+    return pb.start();
+  }
+
+  private static boolean alive(Running r) {
+    return r.process().isAlive() && (r.authService() == null || r.authService().isAlive());
   }
 
   /** The virtualenv's Python, after creating the virtualenv with Synapse if it is missing. */
@@ -441,13 +519,17 @@ public class LocalRuntime implements ChatRuntime {
       return false;
     }
     Running r = running.get(spec.id());
-    if (r == null || !r.process().isAlive()) {
+    if (r == null || !alive(r)) {
       return false;
     }
+    return answers(placement.port(), r.healthPath())
+        && (r.authService() == null || answers(r.authServiceHealthPort(), "/health"));
+  }
+
+  private static boolean answers(int port, String path) {
     try {
       return HTTP.send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + placement.port() + r.healthPath()))
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                       .timeout(Duration.ofSeconds(2))
                       .build(),
                   HttpResponse.BodyHandlers.discarding())
@@ -461,20 +543,33 @@ public class LocalRuntime implements ChatRuntime {
     }
   }
 
-  /** Whether the server process died (its log says why). */
+  /** Whether the server process, or MAS beside it, died (its log says why). */
   @Override
   public Optional<String> crashed(InstanceSpec spec) {
     Running r = running.get(spec.id());
-    if (r == null || r.process().isAlive()) {
+    if (r == null) {
       return Optional.empty();
     }
-    Path log = folder(spec).resolve("data/server.log");
+    if (!r.process().isAlive()) {
+      return Optional.of(
+          stopped("the server", r.process(), folder(spec).resolve("data/server.log")));
+    }
+    if (r.authService() != null && !r.authService().isAlive()) {
+      return Optional.of(
+          stopped(
+              "the authentication service (MAS)",
+              r.authService(),
+              folder(spec).resolve("data/mas.log")));
+    }
+    return Optional.empty();
+  }
+
+  private static String stopped(String what, Process p, Path log) {
     try {
       String text = Files.exists(log) ? Files.readString(log) : "";
-      return Optional.of(
-          "the server stopped (exit " + r.process().exitValue() + "): " + tail(text));
+      return what + " stopped (exit " + p.exitValue() + "): " + tail(text);
     } catch (IOException e) {
-      return Optional.of("the server stopped (exit " + r.process().exitValue() + ")");
+      return what + " stopped (exit " + p.exitValue() + ")";
     }
   }
 
@@ -507,7 +602,13 @@ public class LocalRuntime implements ChatRuntime {
     if (r.helper() != null) {
       r.helper().destroyForcibly();
     }
-    Process p = r.process();
+    if (r.authService() != null) {
+      end(r.authService());
+    }
+    end(r.process());
+  }
+
+  private static void end(Process p) {
     p.destroy();
     try {
       if (!p.waitFor(15, TimeUnit.SECONDS)) {
@@ -548,18 +649,20 @@ public class LocalRuntime implements ChatRuntime {
     Files.writeString(file, content);
   }
 
-  private static String fingerprint(Rendered r) {
+  private static String fingerprint(List<Rendered> all) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Map<String, String> m : List.of(r.configFiles(), r.secretFiles(), r.secretEnv())) {
-        for (var e : new java.util.TreeMap<>(m).entrySet()) {
-          sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
-          sha.update((byte) 0);
-          sha.update(e.getValue().getBytes(StandardCharsets.UTF_8));
-          sha.update((byte) 0);
+      for (Rendered r : all) {
+        for (Map<String, String> m : List.of(r.configFiles(), r.secretFiles(), r.secretEnv())) {
+          for (var e : new java.util.TreeMap<>(m).entrySet()) {
+            sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+          }
         }
+        sha.update(String.join("\0", r.command()).getBytes(StandardCharsets.UTF_8));
       }
-      sha.update(String.join("\0", r.command()).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

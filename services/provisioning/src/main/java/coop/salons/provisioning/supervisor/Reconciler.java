@@ -19,6 +19,7 @@ import coop.salons.provisioning.model.MasRenderer;
 import coop.salons.provisioning.model.Placement;
 import coop.salons.provisioning.quota.InstanceQuota;
 import coop.salons.provisioning.runtime.ChatRuntime;
+import coop.salons.provisioning.runtime.LocalPorts;
 import coop.salons.provisioning.runtime.PermanentFailure;
 import coop.salons.provisioning.webhook.Webhooks;
 import io.quarkus.logging.Log;

@@ -85,6 +85,7 @@ class MattermostBootstrapTest {
             dir.resolve("data").toString(),
             dir.resolve("secrets").toString(),
             dir.resolve("run").toString(),
+            java.util.Optional.empty(),
             java.util.Optional.empty());
     InstanceSpec spec = Specs.mattermost(LoginMode.ACCOUNTS, "Équipe");
     Map<String, String> secrets = Specs.secrets(Flavour.MATTERMOST);

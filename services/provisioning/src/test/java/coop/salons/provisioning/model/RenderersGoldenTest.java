@@ -115,7 +115,8 @@ class RenderersGoldenTest {
                     8405,
                     "/salons/tls/localhost.crt",
                     "/salons/tls/localhost.key",
-                    "/salons/tls/ca.crt")));
+                    "/salons/tls/ca.crt")),
+            java.util.Optional.of(MasRenderer.onLoopback(8404)));
     String hs =
         ChatRenderer.of(spec.flavour())
             .render(spec, local, Specs.secrets(spec.flavour()))
@@ -176,7 +177,7 @@ class RenderersGoldenTest {
     Rendered synapse = ChatRenderer.of(Flavour.MATRIX).render(spec, placement, secrets);
     String hs = synapse.configFiles().get("homeserver.yaml");
     Golden.assertMatches("synapse-mas/homeserver.yaml", hs);
-    Rendered mas = MasRenderer.render(spec, placement, "http://synapse", secrets);
+    Rendered mas = MasRenderer.render(spec, placement, secrets);
     String config = mas.configFiles().get("config.yaml");
     Golden.assertMatches("mas/config.yaml", config);
     for (String secret : secrets.values()) {
@@ -198,6 +199,9 @@ class RenderersGoldenTest {
         m.at("/upstream_oauth2/providers/0/claims_imports/subject/template").asText());
     assertEquals("masSHAREDsecret", mas.secretFiles().get("mas-shared-secret"));
     assertEquals("dbPASSWORD0123456789", mas.secretFiles().get("mas-db-password"));
+    assertEquals("http://synapse", m.at("/matrix/endpoint").asText());
+    assertEquals("http://mas/auth/", doc.at("/matrix_authentication_service/endpoint").asText());
+    assertTrue(m.path("policy").isMissingNode(), "the policy's defaults stand where TLS is");
     Golden.assertMatches(
         "kubernetes-matrix-mas.yaml",
         documents(DesiredState.of(spec, placement, secrets, Specs.cluster()).objects()));
@@ -205,6 +209,50 @@ class RenderersGoldenTest {
         MasRenderer.providerId(Specs.ID),
         MasRenderer.providerId(java.util.UUID.randomUUID()),
         "each instance's provider has its own id");
+  }
+
+  /**
+   * On one machine MAS answers on the two loopback ports after the server's federation port, with
+   * no reverse proxy: Synapse and MAS call each other there, the realm sends members back there,
+   * and web clients of this machine may register with http addresses.
+   */
+  @Test
+  void onOneMachineMasAnswersOnItsOwnPortsBesideSynapse() throws Exception {
+    InstanceSpec spec = Specs.withAuthService(Specs.matrix(Federation.PLATFORM_ONLY, 0));
+    Placement local =
+        new Placement(
+            "127.0.0.1",
+            8404,
+            "http://localhost:8404/",
+            "localhost:8405",
+            "/salons/i/config",
+            "/salons/i/data",
+            "/salons/i/secrets",
+            "/salons/i/run",
+            java.util.Optional.empty(),
+            java.util.Optional.of(MasRenderer.onLoopback(8404)));
+    Map<String, String> secrets = Specs.secretsWithAuthService();
+    DesiredState desired = DesiredState.of(spec, local, secrets, Specs.cluster());
+    String config = desired.authService().orElseThrow().configFiles().get("config.yaml");
+    Golden.assertMatches("mas-local/config.yaml", config);
+    JsonNode m = YAML.readTree(config);
+    assertEquals("http://localhost:8406/auth/", m.at("/http/public_base").asText());
+    assertEquals("127.0.0.1:8406", m.at("/http/listeners/0/binds/0/address").asText());
+    assertEquals("127.0.0.1:8407", m.at("/http/listeners/1/binds/0/address").asText());
+    assertEquals("http://127.0.0.1:8404", m.at("/matrix/endpoint").asText());
+    assertEquals("localhost:8405", m.at("/matrix/homeserver").asText());
+    assertEquals("/salons/i/secrets/mas-shared-secret", m.at("/matrix/secret_file").asText());
+    assertTrue(m.at("/policy/data/client_registration/allow_insecure_uris").asBoolean());
+    assertEquals(
+        "http://localhost:8406/auth/upstream/callback/" + MasRenderer.providerId(spec.id()),
+        MasRenderer.callbackUrl(spec, local));
+    JsonNode hs = YAML.readTree(desired.rendered().configFiles().get("homeserver.yaml"));
+    assertEquals(
+        "http://127.0.0.1:8406/auth/", hs.at("/matrix_authentication_service/endpoint").asText());
+    assertEquals(
+        List.of("/salons/i/config/config.yaml"),
+        desired.authService().orElseThrow().command().subList(3, 4));
+    assertEquals(8407, local.authService().orElseThrow().healthPort());
   }
 
   @Test

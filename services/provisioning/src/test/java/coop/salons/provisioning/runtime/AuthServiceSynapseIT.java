@@ -1,20 +1,24 @@
 package coop.salons.provisioning.runtime;
 
+import static coop.salons.provisioning.Fixture.as;
+import static coop.salons.provisioning.Fixture.path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import coop.salons.provisioning.ProvisioningConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import coop.salons.provisioning.Fixture;
 import coop.salons.provisioning.database.TenantDatabases;
-import coop.salons.provisioning.model.DesiredState;
-import coop.salons.provisioning.model.Federation;
-import coop.salons.provisioning.model.Flavour;
-import coop.salons.provisioning.model.InstanceSecrets;
+import coop.salons.provisioning.instance.Instance;
 import coop.salons.provisioning.model.InstanceSpec;
-import coop.salons.provisioning.model.LoginMode;
-import coop.salons.provisioning.model.Placement;
-import coop.salons.provisioning.model.PlanLimits;
+import coop.salons.provisioning.model.MasRenderer;
+import coop.salons.provisioning.supervisor.Reconciler;
 import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,114 +40,201 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code homeserver.yaml} of a Matrix instance whose members sign in through the Matrix
- * Authentication Service (docs/adr/0038), run by the real Synapse 1.163 on the real tenants'
- * PostgreSQL: Synapse checks the MAS section against the rest of its configuration when it starts.
- * MAS itself is not on any registry this build reaches, so none runs here: what is shown is that
- * Synapse accepts the configuration, hands sign-in over (it no longer answers {@code /login}, and
- * asks MAS about every token), and refuses the same file with its own SSO put back. The operator
- * guide gives the checks by hand with a MAS binary.
+ * A Matrix instance made on this machine where the hoster named a MAS binary (docs/adr/0038): the
+ * platform makes MAS's database beside the instance's, gives the realm's client MAS's callback,
+ * writes MAS's configuration, starts MAS from its own folder beside the real Synapse 1.163 (on the
+ * real tenants' PostgreSQL), and counts the instance ready once both answer.
+ *
+ * <p><b>MAS itself is a stand-in here</b>: it is not on any registry this build reaches. The
+ * stand-in is a shell script in MAS's place that records how it was started and answers MAS's
+ * health check on the port the rendered configuration gives it, nothing else. What the real MAS
+ * does with the configuration was checked by hand (the operator guide gives the commands); what is
+ * shown here is the platform's side, and that the real Synapse accepts the delegation: it no longer
+ * answers {@code /login}, asks MAS about every token, and refuses the same file with its own SSO
+ * put back.
  */
 @QuarkusTest
-@TestProfile(LocalSynapseIT.LocalRuntimeProfile.class)
+@TestProfile(AuthServiceSynapseIT.WithAuthService.class)
 @QuarkusTestResource(
     value = SalonsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "provisioning"))
 class AuthServiceSynapseIT {
 
+  /** Where the stand-in for MAS's release is put: {@code mas-cli} and its {@code share/}. */
+  static final Path RELEASE = Path.of("target/mas-stand-in").toAbsolutePath();
+
+  /** The local runtime of {@code ./salons run}, with a MAS binary named. */
+  public static class WithAuthService extends LocalSynapseIT.LocalRuntimeProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      Map<String, String> c = new java.util.HashMap<>(super.getConfigOverrides());
+      c.put("salons.provisioning.mas.binary", RELEASE.resolve("mas-cli").toString());
+      c.put("salons.provisioning.local.first-port", "18600");
+      return c;
+    }
+  }
+
+  /**
+   * In MAS's place: records its arguments, folder and process, then serves its {@code share/}
+   * folder (which holds a file named {@code health}) on the address of the configuration's second
+   * listener, as MAS answers {@code /health} there.
+   */
+  private static final String STAND_IN =
+      """
+      #!/bin/sh
+      # A stand-in for MAS's mas-cli (not the real MAS): see AuthServiceSynapseIT.
+      printf '%s\n' "$*" > started-with
+      pwd > started-in
+      echo $$ > pid
+      config="$3"
+      compat=$(grep -o 'address: 127.0.0.1:[0-9]*' "$config" | sed -n 2p | cut -d: -f3)
+      exec python3 -m http.server "$compat" --bind 127.0.0.1 --directory share
+      """;
+
   @Inject ChatRuntime runtime;
   @Inject LocalRuntime local;
   @Inject TenantDatabases databases;
-  @Inject ProvisioningConfig config;
+  @Inject Reconciler reconciler;
 
+  private static final ObjectMapper YAML = new YAMLMapper();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
-  void synapseStartsWithSignInDelegatedAndRefusesItsOwnSsoBeside() throws Exception {
-    UUID id = UUID.randomUUID();
-    String db = InstanceSpec.databaseName(id);
-    InstanceSpec spec =
-        new InstanceSpec(
-            id,
-            "mas-check",
-            "chat",
-            "MAS",
-            Flavour.MATRIX,
-            config.images().synapse(),
-            config.images().synapseVersion(),
-            "chat.mas-check.chat.localhost",
-            new PlanLimits("small", 50, 10, 500, 1024, LoginMode.ACCOUNTS),
-            Federation.OFF,
-            0,
-            0,
-            "12h",
-            List.of(),
-            false,
-            new InstanceSpec.Database(
-                config.tenantDatabase().host(), config.tenantDatabase().port(), db, db),
-            "http://localhost/realms/salons",
-            "http://localhost:8082",
-            1,
-            false,
-            true,
-            true);
-    Map<String, String> fresh = InstanceSecrets.generate(Flavour.MATRIX);
-    fresh.putAll(InstanceSecrets.generateForAuthService());
-    fresh.put(InstanceSecrets.OIDC_CLIENT_SECRET, InstanceSecrets.token(32));
-    ChatRuntime.Secrets secrets = runtime.secrets(spec, fresh);
-    databases.ensure(db, secrets.values().get(InstanceSecrets.DB_PASSWORD), true);
-    databases.ensureAuthService(db);
-    Placement placement = runtime.placement(spec, 18490);
-    try {
-      runtime.apply(
-          spec,
-          placement,
-          DesiredState.of(spec, placement, secrets.values(), config.cluster()),
-          secrets);
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (!runtime.ready(spec, placement)) {
-        assertTrue(
-            runtime.crashed(spec).isEmpty(), () -> "Synapse stopped: " + runtime.crashed(spec));
-        assertTrue(System.nanoTime() < deadline, "Synapse did not answer within 3 minutes");
-        Thread.sleep(500);
-      }
-      String url = placement.publicUrl();
-      // Synapse runs, and answers the client API...
-      assertEquals(200, get(url + "_matrix/client/versions", null).statusCode());
-      // ...but no longer signs anyone in itself: /login is MAS's (the ingress sends it there)...
-      assertEquals(404, get(url + "_matrix/client/v3/login", null).statusCode());
-      // ...and it asks MAS about every token (none runs here: it says it cannot check it).
-      HttpResponse<String> whoami = get(url + "_matrix/client/v3/account/whoami", "not-a-token");
-      assertEquals(503, whoami.statusCode(), whoami.body());
-      assertTrue(whoami.body().contains("introspect"), whoami.body());
+  void anInstanceSignsInThroughMasRunBesideSynapse() throws Exception {
+    Files.createDirectories(RELEASE.resolve("share"));
+    Files.writeString(RELEASE.resolve("share/health"), "ok");
+    Files.writeString(RELEASE.resolve("mas-cli"), STAND_IN);
+    RELEASE.resolve("mas-cli").toFile().setExecutable(true);
 
-      // The same configuration with Synapse's own SSO put back is refused at start.
-      Path config = Path.of(placement.configDir(), "homeserver.yaml");
-      Path refused = Files.createTempFile("homeserver-sso-", ".yaml");
-      Files.writeString(
-          refused,
-          Files.readString(config)
-              + "\noidc_providers:\n- idp_id: salons\n  idp_name: Salons\n"
-              + "  issuer: http://localhost/realms/salons\n"
-              + "  client_id: x\n  client_secret: y\n");
-      Process check =
-          new ProcessBuilder(
-                  local.synapsePython().toString(),
-                  "-m",
-                  "synapse.app.homeserver",
-                  "--config-path",
-                  refused.toString())
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(check.waitFor(2, TimeUnit.MINUTES));
-      assertNotEquals(0, check.exitValue(), out);
-      assertTrue(out.contains("SSO cannot be enabled when OAuth delegation is enabled"), out);
-      Files.delete(refused);
-    } finally {
-      runtime.delete(spec);
-      databases.drop(db);
+    TestUser owner = Fixture.user("grace");
+    String org = Fixture.organization(owner);
+    as(owner)
+        .body(Map.of("slug", "phones", "flavour", "matrix", "federation", "off"))
+        .post(path(org))
+        .then()
+        .statusCode(202);
+    JsonNode view = awaitSettled(owner, org, "phones");
+    assertEquals("ready", view.path("state").asText(), view.toString());
+    assertEquals("mas", view.path("signIn").asText());
+    UUID id = UUID.fromString(view.path("id").asText());
+    InstanceSpec spec =
+        QuarkusTransaction.requiringNew()
+            .call(() -> reconciler.spec(Instance.<Instance>findById(id)));
+    var placement = runtime.placement(spec, reconciler.localPortOf(id));
+    var at = placement.authService().orElseThrow();
+
+    // MAS was started from its release's folder with the rendered configuration...
+    Path config = Path.of(placement.configDir(), "config.yaml");
+    assertEquals(
+        "server --config " + config, Files.readString(RELEASE.resolve("started-with")).strip());
+    assertEquals(RELEASE.toString(), Files.readString(RELEASE.resolve("started-in")).strip());
+    JsonNode mas = YAML.readTree(config.toFile());
+    assertEquals(at.publicBase(), mas.at("/http/public_base").asText());
+    assertEquals(
+        "http://localhost:" + (placement.port() + 2) + "/auth/", at.publicBase(), "port + 2");
+    assertEquals(placement.serverName(), mas.at("/matrix/homeserver").asText());
+    assertEquals("http://127.0.0.1:" + placement.port(), mas.at("/matrix/endpoint").asText());
+    assertEquals("instance-" + id, mas.at("/upstream_oauth2/providers/0/client_id").asText());
+    // ...its secrets in the instance's owner-only folder, as files it names...
+    for (String file : List.of("mas-signing-key", "mas-encryption", "mas-shared-secret")) {
+      Path secret = Path.of(placement.secretsDir(), file);
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+      assertFalse(Files.readString(config).contains(Files.readString(secret).strip()), file);
+    }
+    // ...its database made beside the instance's (made already: ensuring it again makes nothing)...
+    assertFalse(databases.ensureAuthService(spec.database().name()));
+    // ...and the realm sends members back to it after they sign in.
+    String redirect =
+        Fixture.servers()
+            .admin()
+            .get("/clients?clientId=instance-" + id)
+            .get(0)
+            .path("redirectUris")
+            .get(0)
+            .asText();
+    assertEquals(MasRenderer.callbackUrl(spec, placement), redirect);
+    assertEquals(at.publicBase() + "upstream/callback/" + MasRenderer.providerId(id), redirect);
+
+    String url = placement.publicUrl();
+    // Synapse runs, and answers the client API...
+    assertEquals(200, get(url + "_matrix/client/versions", null).statusCode());
+    // ...but no longer signs anyone in itself: /login is MAS's...
+    assertEquals(404, get(url + "_matrix/client/v3/login", null).statusCode());
+    // ...and it asks MAS about every token (the stand-in cannot answer: Synapse says so).
+    HttpResponse<String> whoami = get(url + "_matrix/client/v3/account/whoami", "not-a-token");
+    assertEquals(503, whoami.statusCode(), whoami.body());
+    assertTrue(whoami.body().contains("introspect"), whoami.body());
+
+    // The same configuration with Synapse's own SSO put back is refused at start.
+    Path hs = Path.of(placement.configDir(), "homeserver.yaml");
+    Path refused = Files.createTempFile("homeserver-sso-", ".yaml");
+    Files.writeString(
+        refused,
+        Files.readString(hs)
+            + "\noidc_providers:\n- idp_id: salons\n  idp_name: Salons\n"
+            + "  issuer: http://localhost/realms/salons\n"
+            + "  client_id: x\n  client_secret: y\n");
+    Process check =
+        new ProcessBuilder(
+                local.synapsePython().toString(),
+                "-m",
+                "synapse.app.homeserver",
+                "--config-path",
+                refused.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(check.waitFor(2, TimeUnit.MINUTES));
+    assertNotEquals(0, check.exitValue(), out);
+    assertTrue(out.contains("SSO cannot be enabled when OAuth delegation is enabled"), out);
+    Files.delete(refused);
+
+    // When MAS stops, the instance's server is said to have stopped, with MAS's own words.
+    long pid = Long.parseLong(Files.readString(RELEASE.resolve("pid")).strip());
+    ProcessHandle.of(pid).orElseThrow().destroy();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (runtime.crashed(spec).isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "MAS's end was not seen");
+      Thread.sleep(200);
+    }
+    assertTrue(
+        runtime.crashed(spec).orElseThrow().startsWith("the authentication service (MAS) stopped"),
+        runtime.crashed(spec).orElseThrow());
+    assertFalse(runtime.ready(spec, placement));
+  }
+
+  /** Without the binary, an instance made to sign in through MAS fails with what to set. */
+  @Test
+  void withoutItsBinaryTheInstanceSaysWhatToSet() throws Exception {
+    TestUser owner = Fixture.user("hedy");
+    String org = Fixture.organization(owner);
+    Files.deleteIfExists(RELEASE.resolve("mas-cli"));
+    as(owner)
+        .body(Map.of("slug", "nobinary", "flavour", "matrix", "federation", "off"))
+        .post(path(org))
+        .then()
+        .statusCode(202);
+    JsonNode view = awaitSettled(owner, org, "nobinary");
+    assertEquals("failed", view.path("state").asText(), view.toString());
+    assertTrue(
+        view.toString().contains("salons.provisioning.mas.binary"), "says what to set: " + view);
+  }
+
+  private JsonNode awaitSettled(TestUser owner, String org, String slug) throws Exception {
+    long deadline = System.currentTimeMillis() + Duration.ofMinutes(4).toMillis();
+    while (true) {
+      String body =
+          as(owner).get(path(org) + "/" + slug).then().statusCode(200).extract().asString();
+      JsonNode view = new ObjectMapper().readTree(body);
+      String state = view.path("state").asText();
+      if (state.equals("ready")
+          || state.equals("failed")
+          || System.currentTimeMillis() > deadline) {
+        return view;
+      }
+      Thread.sleep(1000);
     }
   }
 
