@@ -1,0 +1,258 @@
+package coop.salons.provisioning.runtime;
+
+import static coop.salons.provisioning.Fixture.as;
+import static coop.salons.provisioning.Fixture.path;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import coop.salons.provisioning.Fixture;
+import coop.salons.provisioning.instance.Instance;
+import coop.salons.provisioning.model.InstanceSpec;
+import coop.salons.provisioning.model.Placement;
+import coop.salons.provisioning.supervisor.Reconciler;
+import coop.salons.testing.Browser;
+import coop.salons.testing.MatrixUser;
+import coop.salons.testing.SalonsTestResource;
+import coop.salons.testing.TestServers.TestUser;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * <b>Run by hand, with a real MAS</b> (docs/operator-guide.md, "Checking MAS by hand"): the suite
+ * cannot, MAS being on no registry the build reaches, so this class is not named like the
+ * integration tests and runs only when asked for, with {@code SALONS_TEST_MAS_BINARY} naming the
+ * {@code mas-cli} of a MAS release (its {@code share/} beside it):
+ *
+ * <pre>
+ * SALONS_TEST_MAS_BINARY=/opt/mas/mas-cli ./salons test -pl services/provisioning \
+ *   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=RealAuthServiceCheck
+ * </pre>
+ *
+ * A member of an association signs in to its Matrix server as a person would: their app asks the
+ * server where to sign in, MAS sends the real Chromium to the realm's real login form, MAS gives
+ * the app a session, Synapse takes it, and they send and read a message. Someone from another
+ * association is turned away at MAS by the organisation gate.
+ */
+@QuarkusTest
+@TestProfile(RealAuthServiceCheck.WithRealAuthService.class)
+@QuarkusTestResource(
+    value = SalonsTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "provisioning"))
+class RealAuthServiceCheck {
+
+  /** The local runtime of {@code ./salons run}, with the real MAS binary named. */
+  public static class WithRealAuthService extends LocalSynapseIT.LocalRuntimeProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      Map<String, String> c = new java.util.HashMap<>(super.getConfigOverrides());
+      c.put("salons.provisioning.mas.binary", binary());
+      c.put("salons.provisioning.local.first-port", "18700");
+      return c;
+    }
+  }
+
+  static String binary() {
+    String b = Optional.ofNullable(System.getenv("SALONS_TEST_MAS_BINARY")).orElse("");
+    if (b.isBlank() || !Files.isExecutable(Path.of(b))) {
+      throw new IllegalStateException(
+          "set SALONS_TEST_MAS_BINARY to the mas-cli of a MAS release to run this check");
+    }
+    return b;
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern LOGIN_TOKEN = Pattern.compile("[?&]loginToken=([^&#]+)");
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Inject ChatRuntime runtime;
+  @Inject Reconciler reconciler;
+
+  @Test
+  void aMemberSignsInThroughMasAndChatsAndAStrangerIsTurnedAway() throws Exception {
+    TestUser owner = Fixture.user("margaret");
+    String org = Fixture.organization(owner);
+    as(owner)
+        .body(Map.of("slug", "phones", "flavour", "matrix", "federation", "off"))
+        .post(path(org))
+        .then()
+        .statusCode(202);
+    JsonNode view = null;
+    long deadline = System.currentTimeMillis() + Duration.ofMinutes(4).toMillis();
+    while (System.currentTimeMillis() < deadline) {
+      view = JSON.readTree(as(owner).get(path(org) + "/phones").then().extract().asString());
+      if (view.path("state").asText().matches("ready|failed")) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    assertEquals("ready", view.path("state").asText(), view.toString());
+    assertEquals("mas", view.path("signIn").asText());
+    UUID id = UUID.fromString(view.path("id").asText());
+    InstanceSpec spec =
+        QuarkusTransaction.requiringNew()
+            .call(() -> reconciler.spec(Instance.<Instance>findById(id)));
+    Placement placement = runtime.placement(spec, reconciler.localPortOf(id));
+    Placement.AuthService at = placement.authService().orElseThrow();
+    String synapse = placement.baseUrl();
+    String compat = "http://localhost:" + at.healthPort();
+
+    // An app asks the server where to sign in: Synapse answers with MAS's metadata.
+    JsonNode metadata = get(synapse + "/_matrix/client/v1/auth_metadata");
+    assertEquals(at.publicBase(), metadata.path("issuer").asText(), metadata.toString());
+
+    try (Browser browser = Browser.launch()) {
+      // The member signs in at the realm through MAS, and chats.
+      MatrixUser member = signIn(browser, synapse, compat, owner).orElseThrow();
+      assertEquals("@" + owner.username() + ":" + placement.serverName(), member.userId());
+      String room = member.createRoom("bureau", "Bureau", "Le bureau de l'association", false);
+      member.send(room, "Bonjour depuis Element X");
+      member.awaitMessage(room, "Bonjour depuis Element X", Duration.ofSeconds(30));
+
+      // Someone of another association is turned away by MAS (the organisation gate): no session.
+      TestUser stranger = Fixture.user("mallory");
+      Fixture.organization(stranger);
+      assertFalse(signIn(browser, synapse, compat, stranger).isPresent());
+      assertTrue(refusal.contains("Subject is empty"), refusal);
+
+      // A member the association removes loses their sessions at once: identity ends their realm
+      // sessions, the realm calls MAS's back-channel logout, MAS ends every session it gave.
+      TestUser leaving = Fixture.user("katherine");
+      Fixture.addMember(org, owner, leaving, "member");
+      MatrixUser gone = signIn(browser, synapse, compat, leaving).orElseThrow();
+      assertEquals(200, whoami(gone));
+      io.restassured.RestAssured.given()
+              .baseUri(Fixture.servers().identityUrl())
+              .auth()
+              .oauth2(Fixture.servers().token(owner))
+              .get("/api/v1/organizations/" + org + "/members")
+              .then()
+              .statusCode(200)
+              .extract()
+              .path("find { it.username == '" + leaving.username() + "' }.userId");
+      io.restassured.RestAssured.given()
+          .baseUri(Fixture.servers().identityUrl())
+          .auth()
+          .oauth2(Fixture.servers().token(owner))
+          .delete("/api/v1/organizations/" + org + "/members/" + leaving.id())
+          .then()
+          .statusCode(204);
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (whoami(gone) == 200) {
+        assertTrue(System.nanoTime() < until, "the removed member's session still works");
+        Thread.sleep(500);
+      }
+      assertEquals(401, whoami(gone));
+      // The member who stays keeps theirs.
+      assertEquals(200, whoami(member));
+    }
+  }
+
+  /** What MAS's page said the last time it refused someone. */
+  private String refusal = "";
+
+  /** The status of {@code whoami} with the user's session: 200 while it lasts. */
+  private static int whoami(MatrixUser user) {
+    return user.call("GET", "/_matrix/client/v3/account/whoami", null).status();
+  }
+
+  /**
+   * Signs in as an app does through MAS's compatibility layer: the browser goes to MAS, on to the
+   * realm's login form, back to MAS, which hands the app a login token it trades for a session.
+   * Empty when MAS refuses the person (the page then says why).
+   */
+  private Optional<MatrixUser> signIn(Browser browser, String synapse, String compat, TestUser user)
+      throws Exception {
+    String back = synapse + "/_matrix/client/versions";
+    try (BrowserContext context = browser.context("fr-FR")) {
+      Page page = context.newPage();
+      page.navigate(
+          compat
+              + "/_matrix/client/v3/login/sso/redirect?redirectUrl="
+              + URLEncoder.encode(back, StandardCharsets.UTF_8));
+      Browser.signInOnKeycloak(page, user.username(), user.password());
+      page.waitForCondition(
+          () ->
+              LOGIN_TOKEN.matcher(page.url()).find()
+                  || page.locator("button[type=submit]").count() > 0
+                  || page.locator(".cpd-form-message-error, .text-critical, h1").count() > 0,
+          new Page.WaitForConditionOptions().setTimeout(30_000));
+      if (!LOGIN_TOKEN.matcher(page.url()).find()
+          && page.locator("form.cpd-form-root button[type=submit]").count() > 0) {
+        // MAS asks the person to confirm they continue to the app (the form beside it signs out).
+        page.locator("form.cpd-form-root button[type=submit]").first().click();
+        page.waitForCondition(
+            () -> LOGIN_TOKEN.matcher(page.url()).find() || page.url().contains("error"),
+            new Page.WaitForConditionOptions().setTimeout(15_000));
+      }
+      Path shot = Path.of("target/screenshots/mas-sign-in-" + user.username() + ".png");
+      page.screenshot(new Page.ScreenshotOptions().setPath(shot));
+      Matcher m = LOGIN_TOKEN.matcher(page.url());
+      if (!m.find()) {
+        refusal = page.innerText("body");
+        return Optional.empty();
+      }
+      String body =
+          JSON.writeValueAsString(
+              Map.of(
+                  "type",
+                  "m.login.token",
+                  "token",
+                  java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8)));
+      HttpResponse<String> login =
+          http.send(
+              HttpRequest.newBuilder(URI.create(compat + "/_matrix/client/v3/login"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, login.statusCode(), login.body());
+      JsonNode session = JSON.readTree(login.body());
+      String token = session.path("access_token").asText();
+      // Synapse takes MAS's session: it asks MAS who holds the token.
+      HttpResponse<String> whoami =
+          http.send(
+              HttpRequest.newBuilder(URI.create(synapse + "/_matrix/client/v3/account/whoami"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, whoami.statusCode(), whoami.body());
+      String userId = JSON.readTree(whoami.body()).path("user_id").asText();
+      assertTrue(userId.equals(session.path("user_id").asText()), whoami.body());
+      return Optional.of(MatrixUser.withToken(synapse, token, userId));
+    }
+  }
+
+  private JsonNode get(String url) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), url + ": " + r.body());
+    return JSON.readTree(r.body());
+  }
+}
