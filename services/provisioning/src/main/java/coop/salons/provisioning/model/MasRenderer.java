@@ -210,7 +210,11 @@ public final class MasRenderer {
             List.of(map("kid", "salons-rsa", "key_file", dir + "/mas-signing-key"))));
     // Members come from the realm only: no password, no registration, no self-service changes of
     // what the realm owns (their email, their account's existence).
-    c.put("passwords", map("enabled", false));
+    // No password sign-in; the scheme is Synapse's (bcrypt, version 1) so that MAS's syn2mas takes
+    // an instance made with Synapse's own sign-on over (it refuses any other, docs/adr/0038).
+    c.put(
+        "passwords",
+        map("enabled", false, "schemes", List.of(map("version", 1, "algorithm", "bcrypt"))));
     c.put(
         "account",
         map(

@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -146,14 +147,14 @@ class RealAuthServiceCheck {
       MatrixUser gone = signIn(browser, synapse, compat, leaving).orElseThrow();
       assertEquals(200, whoami(gone));
       io.restassured.RestAssured.given()
-              .baseUri(Fixture.servers().identityUrl())
-              .auth()
-              .oauth2(Fixture.servers().token(owner))
-              .get("/api/v1/organizations/" + org + "/members")
-              .then()
-              .statusCode(200)
-              .extract()
-              .path("find { it.username == '" + leaving.username() + "' }.userId");
+          .baseUri(Fixture.servers().identityUrl())
+          .auth()
+          .oauth2(Fixture.servers().token(owner))
+          .get("/api/v1/organizations/" + org + "/members")
+          .then()
+          .statusCode(200)
+          .extract()
+          .path("find { it.username == '" + leaving.username() + "' }.userId");
       io.restassured.RestAssured.given()
           .baseUri(Fixture.servers().identityUrl())
           .auth()
@@ -169,6 +170,158 @@ class RealAuthServiceCheck {
       assertEquals(401, whoami(gone));
       // The member who stays keeps theirs.
       assertEquals(200, whoami(member));
+    }
+  }
+
+  /**
+   * The operator guide's move-over of an instance made with Synapse's own sign-on: a member signs
+   * in and speaks there; the instance is suspended, marked, its members' accounts and links to the
+   * realm carried into MAS's database by {@code mas-cli syn2mas}, resumed; the member signs in
+   * through MAS as the same Matrix user and reads what they said.
+   */
+  @Test
+  void anInstanceOfSynapsesOwnSignOnMovesOverWithSyn2mas() throws Exception {
+    TestUser owner = Fixture.user("ada");
+    String org = Fixture.organization(owner);
+    as(owner)
+        .body(Map.of("slug", "older", "flavour", "matrix", "federation", "off"))
+        .post(path(org))
+        .then()
+        .statusCode(202);
+    JsonNode view = await(owner, org, "older", "ready");
+    UUID id = UUID.fromString(view.path("id").asText());
+    // Made as before MAS: Synapse's own sign-on, no MAS database.
+    mark(id, false);
+    await(owner, org, "older", "ready");
+    InstanceSpec spec =
+        QuarkusTransaction.requiringNew()
+            .call(() -> reconciler.spec(Instance.<Instance>findById(id)));
+    assertFalse(spec.authService());
+    dropAuthServiceDatabase(spec);
+    Placement placement = runtime.placement(spec, reconciler.localPortOf(id));
+    String synapse = placement.baseUrl();
+    String room;
+    String userId;
+    try (Browser browser = Browser.launch()) {
+      MatrixUser before = MatrixUser.signIn(browser, synapse, owner, "oidc-salons");
+      userId = before.userId();
+      room = before.createRoom("avant", "Avant", "Avant MAS", false);
+      before.send(room, "Dit avant le passage à MAS");
+    }
+
+    // The guide's steps: suspend, mark, syn2mas, resume.
+    as(owner).post(path(org) + "/older/suspend").then().statusCode(202);
+    await(owner, org, "older", "suspended");
+    mark(id, true);
+    long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!databaseExists(spec.database().name() + "_mas")) {
+      assertTrue(System.nanoTime() < until, "MAS's database was not made");
+      Thread.sleep(500);
+    }
+    InstanceSpec moved =
+        QuarkusTransaction.requiringNew()
+            .call(() -> reconciler.spec(Instance.<Instance>findById(id)));
+    Path config = Path.of(placement.configDir(), "config.yaml");
+    until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!Files.exists(config)) {
+      assertTrue(System.nanoTime() < until, "MAS's configuration was not written");
+      Thread.sleep(500);
+    }
+    String password = Files.readString(Path.of(placement.secretsDir(), "mas-db-password")).strip();
+    String database =
+        "postgresql://"
+            + moved.database().user()
+            + ":"
+            + password
+            + "@"
+            + moved.database().host()
+            + ":"
+            + moved.database().port()
+            + "/"
+            + moved.database().name();
+    for (String step : List.of("check", "migrate")) {
+      Process p =
+          new ProcessBuilder(
+                  binary(),
+                  "syn2mas",
+                  step,
+                  "--config",
+                  config.toString(),
+                  "--synapse-config",
+                  Path.of(placement.configDir(), "homeserver.yaml").toString(),
+                  "--synapse-database-uri",
+                  database,
+                  "--ignore-missing-auth-providers")
+              .directory(Path.of(binary()).getParent().toFile())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES));
+      System.out.println("syn2mas " + step + ":\n" + out);
+      // The check's only warning (exit 11): Synapse's configuration, already MAS's, no longer
+      // names the realm's provider; MAS's names it (synapse_idp_id), which is what links members.
+      assertEquals(
+          step.equals("check") ? 11 : 0, p.exitValue(), "syn2mas " + step + ": " + out);
+      assertFalse(out.contains("===== Errors"), out);
+    }
+    as(owner).post(path(org) + "/older/resume").then().statusCode(202);
+    view = await(owner, org, "older", "ready");
+    assertEquals("mas", view.path("signIn").asText());
+
+    Placement.AuthService at = placement.authService().orElseThrow();
+    try (Browser browser = Browser.launch()) {
+      MatrixUser after =
+          signIn(browser, synapse, "http://localhost:" + at.healthPort(), owner).orElseThrow();
+      assertEquals(userId, after.userId(), "the same Matrix account, through MAS");
+      after.awaitMessage(room, "Dit avant le passage à MAS", Duration.ofSeconds(30));
+    }
+  }
+
+  /** Turns MAS on or off for an instance, as the guide's SQL does, for its next generation. */
+  private static void mark(UUID id, boolean authService) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Instance i = Instance.findById(id);
+              i.authService = authService;
+              i.generation++;
+              i.nextAttemptAt = java.time.OffsetDateTime.now();
+            });
+  }
+
+  private JsonNode await(TestUser owner, String org, String slug, String state) throws Exception {
+    long deadline = System.currentTimeMillis() + Duration.ofMinutes(4).toMillis();
+    JsonNode view;
+    do {
+      Thread.sleep(1000);
+      view = JSON.readTree(as(owner).get(path(org) + "/" + slug).then().extract().asString());
+    } while (!(view.path("state").asText().equals(state)
+            && view.path("generation").asLong() == view.path("observedGeneration").asLong())
+        && !view.path("state").asText().equals("failed")
+        && System.currentTimeMillis() < deadline);
+    assertEquals(state, view.path("state").asText(), view.toString());
+    return view;
+  }
+
+  @Inject coop.salons.provisioning.ProvisioningConfig config;
+
+  private java.sql.Connection admin() throws java.sql.SQLException {
+    var t = config.tenantDatabase();
+    return java.sql.DriverManager.getConnection(t.adminJdbcUrl(), t.adminUser(), t.adminPassword());
+  }
+
+  private boolean databaseExists(String name) throws java.sql.SQLException {
+    try (var c = admin();
+        var q = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      q.setString(1, name);
+      return q.executeQuery().next();
+    }
+  }
+
+  private void dropAuthServiceDatabase(InstanceSpec spec) throws java.sql.SQLException {
+    try (var c = admin();
+        var s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS \"" + spec.database().name() + "_mas\" WITH (FORCE)");
     }
   }
 
