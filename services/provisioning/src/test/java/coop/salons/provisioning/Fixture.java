@@ -34,4 +34,28 @@ public final class Fixture extends Fixtures {
   public static String path(String org) {
     return "/api/v1/organizations/" + org + "/instances";
   }
+
+  /**
+   * The instance's view once it is in {@code state} at its latest generation, or failed, or after
+   * four minutes (the caller then sees which).
+   */
+  public static com.fasterxml.jackson.databind.JsonNode settled(
+      TestUser owner, String org, String slug, String state) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + java.time.Duration.ofMinutes(4).toMillis();
+    while (true) {
+      io.restassured.path.json.JsonPath view =
+          as(owner).get(path(org) + "/" + slug).then().statusCode(200).extract().jsonPath();
+      String now = view.getString("state");
+      if ((now.equals(state) && view.getLong("generation") == view.getLong("observedGeneration"))
+          || now.equals("failed")
+          || System.currentTimeMillis() > deadline) {
+        try {
+          return new com.fasterxml.jackson.databind.ObjectMapper().readTree(view.prettify());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      Thread.sleep(1000);
+    }
+  }
 }

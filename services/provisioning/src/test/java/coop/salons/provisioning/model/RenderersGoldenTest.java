@@ -101,22 +101,13 @@ class RenderersGoldenTest {
             List.of("localhost:8401", "localhost:8403"),
             false);
     Placement local =
-        new Placement(
-            "127.0.0.1",
-            8404,
-            "http://localhost:8404/",
-            "localhost:8405",
-            "/salons/i/config",
-            "/salons/i/data",
-            "/salons/i/secrets",
-            "/salons/i/run",
+        onOneMachine(
             java.util.Optional.of(
                 new Placement.LocalFederation(
                     8405,
                     "/salons/tls/localhost.crt",
                     "/salons/tls/localhost.key",
-                    "/salons/tls/ca.crt")),
-            java.util.Optional.of(MasRenderer.onLoopback(8404)));
+                    "/salons/tls/ca.crt")));
     String hs =
         ChatRenderer.of(spec.flavour())
             .render(spec, local, Specs.secrets(spec.flavour()))
@@ -140,6 +131,21 @@ class RenderersGoldenTest {
         List.of("tls_certificate_path", "federation_custom_ca_list", "ip_range_whitelist")) {
       assertFalse(cluster.contains(local_only), local_only);
     }
+  }
+
+  /** An instance placed on one machine at port 8404, as the local runtime places it. */
+  private static Placement onOneMachine(java.util.Optional<Placement.LocalFederation> federation) {
+    return new Placement(
+        "127.0.0.1",
+        8404,
+        "http://localhost:8404/",
+        "localhost:8405",
+        "/salons/i/config",
+        "/salons/i/data",
+        "/salons/i/secrets",
+        "/salons/i/run",
+        federation,
+        java.util.Optional.of(MasRenderer.onLoopback(8404)));
   }
 
   @Test
@@ -219,18 +225,7 @@ class RenderersGoldenTest {
   @Test
   void onOneMachineMasAnswersOnItsOwnPortsBesideSynapse() throws Exception {
     InstanceSpec spec = Specs.withAuthService(Specs.matrix(Federation.PLATFORM_ONLY, 0));
-    Placement local =
-        new Placement(
-            "127.0.0.1",
-            8404,
-            "http://localhost:8404/",
-            "localhost:8405",
-            "/salons/i/config",
-            "/salons/i/data",
-            "/salons/i/secrets",
-            "/salons/i/run",
-            java.util.Optional.empty(),
-            java.util.Optional.of(MasRenderer.onLoopback(8404)));
+    Placement local = onOneMachine(java.util.Optional.empty());
     Map<String, String> secrets = Specs.secretsWithAuthService();
     DesiredState desired = DesiredState.of(spec, local, secrets, Specs.cluster());
     String config = desired.authService().orElseThrow().configFiles().get("config.yaml");

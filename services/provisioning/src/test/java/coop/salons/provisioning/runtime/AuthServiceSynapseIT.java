@@ -114,7 +114,7 @@ class AuthServiceSynapseIT {
         .post(path(org))
         .then()
         .statusCode(202);
-    JsonNode view = awaitSettled(owner, org, "phones");
+    JsonNode view = Fixture.settled(owner, org, "phones", "ready");
     assertEquals("ready", view.path("state").asText(), view.toString());
     assertEquals("mas", view.path("signIn").asText());
     UUID id = UUID.fromString(view.path("id").asText());
@@ -216,26 +216,10 @@ class AuthServiceSynapseIT {
         .post(path(org))
         .then()
         .statusCode(202);
-    JsonNode view = awaitSettled(owner, org, "nobinary");
+    JsonNode view = Fixture.settled(owner, org, "nobinary", "ready");
     assertEquals("failed", view.path("state").asText(), view.toString());
     assertTrue(
         view.toString().contains("salons.provisioning.mas.binary"), "says what to set: " + view);
-  }
-
-  private JsonNode awaitSettled(TestUser owner, String org, String slug) throws Exception {
-    long deadline = System.currentTimeMillis() + Duration.ofMinutes(4).toMillis();
-    while (true) {
-      String body =
-          as(owner).get(path(org) + "/" + slug).then().statusCode(200).extract().asString();
-      JsonNode view = new ObjectMapper().readTree(body);
-      String state = view.path("state").asText();
-      if (state.equals("ready")
-          || state.equals("failed")
-          || System.currentTimeMillis() > deadline) {
-        return view;
-      }
-      Thread.sleep(1000);
-    }
   }
 
   private HttpResponse<String> get(String url, String token) throws Exception {

@@ -102,15 +102,7 @@ class RealAuthServiceCheck {
         .post(path(org))
         .then()
         .statusCode(202);
-    JsonNode view = null;
-    long deadline = System.currentTimeMillis() + Duration.ofMinutes(4).toMillis();
-    while (System.currentTimeMillis() < deadline) {
-      view = JSON.readTree(as(owner).get(path(org) + "/phones").then().extract().asString());
-      if (view.path("state").asText().matches("ready|failed")) {
-        break;
-      }
-      Thread.sleep(1000);
-    }
+    JsonNode view = Fixture.settled(owner, org, "phones", "ready");
     assertEquals("ready", view.path("state").asText(), view.toString());
     assertEquals("mas", view.path("signIn").asText());
     UUID id = UUID.fromString(view.path("id").asText());
@@ -188,11 +180,11 @@ class RealAuthServiceCheck {
         .post(path(org))
         .then()
         .statusCode(202);
-    JsonNode view = await(owner, org, "older", "ready");
+    JsonNode view = reach(owner, org, "older", "ready");
     UUID id = UUID.fromString(view.path("id").asText());
     // Made as before MAS: Synapse's own sign-on, no MAS database.
     mark(id, false);
-    await(owner, org, "older", "ready");
+    reach(owner, org, "older", "ready");
     InstanceSpec spec =
         QuarkusTransaction.requiringNew()
             .call(() -> reconciler.spec(Instance.<Instance>findById(id)));
@@ -211,7 +203,7 @@ class RealAuthServiceCheck {
 
     // The guide's steps: suspend, mark, syn2mas, resume.
     as(owner).post(path(org) + "/older/suspend").then().statusCode(202);
-    await(owner, org, "older", "suspended");
+    reach(owner, org, "older", "suspended");
     mark(id, true);
     long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (!databaseExists(spec.database().name() + "_mas")) {
@@ -260,12 +252,11 @@ class RealAuthServiceCheck {
       System.out.println("syn2mas " + step + ":\n" + out);
       // The check's only warning (exit 11): Synapse's configuration, already MAS's, no longer
       // names the realm's provider; MAS's names it (synapse_idp_id), which is what links members.
-      assertEquals(
-          step.equals("check") ? 11 : 0, p.exitValue(), "syn2mas " + step + ": " + out);
+      assertEquals(step.equals("check") ? 11 : 0, p.exitValue(), "syn2mas " + step + ": " + out);
       assertFalse(out.contains("===== Errors"), out);
     }
     as(owner).post(path(org) + "/older/resume").then().statusCode(202);
-    view = await(owner, org, "older", "ready");
+    view = reach(owner, org, "older", "ready");
     assertEquals("mas", view.path("signIn").asText());
 
     Placement.AuthService at = placement.authService().orElseThrow();
@@ -289,16 +280,9 @@ class RealAuthServiceCheck {
             });
   }
 
-  private JsonNode await(TestUser owner, String org, String slug, String state) throws Exception {
-    long deadline = System.currentTimeMillis() + Duration.ofMinutes(4).toMillis();
-    JsonNode view;
-    do {
-      Thread.sleep(1000);
-      view = JSON.readTree(as(owner).get(path(org) + "/" + slug).then().extract().asString());
-    } while (!(view.path("state").asText().equals(state)
-            && view.path("generation").asLong() == view.path("observedGeneration").asLong())
-        && !view.path("state").asText().equals("failed")
-        && System.currentTimeMillis() < deadline);
+  private static JsonNode reach(TestUser owner, String org, String slug, String state)
+      throws InterruptedException {
+    JsonNode view = Fixture.settled(owner, org, slug, state);
     assertEquals(state, view.path("state").asText(), view.toString());
     return view;
   }
