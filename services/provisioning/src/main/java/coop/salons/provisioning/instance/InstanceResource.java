@@ -48,6 +48,7 @@ public class InstanceResource {
   @Inject OrganizationAccess access;
   @Inject Caller caller;
   @Inject Idempotency idempotency;
+  @Inject coop.salons.common.security.Hoster hoster;
 
   @POST
   @Operation(summary = "Ask for a new chat instance (owners and admins; Idempotency-Key honoured)")
@@ -120,6 +121,22 @@ public class InstanceResource {
   public Response suspend(@PathParam("org") String org, @PathParam("instance") String instance) {
     access.require(org, caller.id(), "admin");
     return accepted(instances.suspend(org, instance));
+  }
+
+  @POST
+  @Path("/{instance}/authentication-service")
+  @Operation(
+      summary =
+          "Move a suspended Matrix instance over to the Matrix Authentication Service, for Element"
+              + " X (the hoster's operators; docs/adr/0038). Its members are then carried over with"
+              + " MAS's syn2mas before it is resumed (the operator guide's steps).")
+  @APIResponse(
+      responseCode = "202",
+      description = "Accepted: MAS's database and configuration are being made (still suspended)")
+  public Response moveToAuthService(
+      @PathParam("org") String org, @PathParam("instance") String instance) {
+    hoster.require("move an instance over to the Matrix Authentication Service");
+    return accepted(instances.moveToAuthService(org, instance));
   }
 
   @POST

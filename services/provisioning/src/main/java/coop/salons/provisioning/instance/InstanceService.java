@@ -357,6 +357,42 @@ public class InstanceService implements Creations.Writer {
     return view(i, List.of());
   }
 
+  /**
+   * Moves a suspended Matrix instance over to the Matrix Authentication Service (docs/adr/0038):
+   * its next generation, still suspended, makes MAS's database, writes MAS's configuration and
+   * Synapse's delegating one, and sends the realm's client to MAS. The operator then carries the
+   * members over with MAS's {@code syn2mas} (Synapse stopped) and resumes it. Already moved: no
+   * change.
+   */
+  @Transactional
+  public InstanceView moveToAuthService(String org, String slug) {
+    Instance i = require(org, slug);
+    if (!Flavour.MATRIX.id().equals(i.flavour)) {
+      throw ProblemException.conflict(
+          "Only Matrix instances sign in through the Matrix Authentication Service.");
+    }
+    if (coop.salons.provisioning.model.Commons.ORGANIZATION.equals(i.organizationSlug)
+        && coop.salons.provisioning.model.Commons.SLUG.equals(i.slug)) {
+      throw ProblemException.conflict("The commons server keeps Synapse's own sign-on.");
+    }
+    if (i.authService) {
+      return view(i, List.of());
+    }
+    if (!runtime.runsAuthService()) {
+      throw ProblemException.conflict(
+          "This platform runs no Matrix Authentication Service (on one machine, name its binary:"
+              + " salons.provisioning.mas.binary).");
+    }
+    if (!"suspended".equals(i.desired) || i.state() != InstanceState.SUSPENDED) {
+      throw ProblemException.conflict(
+          "Suspend the instance first and wait until it is suspended: syn2mas reads Synapse's"
+              + " database while Synapse is stopped.");
+    }
+    i.authService = true;
+    changed(i, InstanceState.UPDATING);
+    return view(i, List.of());
+  }
+
   @Transactional
   public InstanceView scheduleDeletion(String org, String slug, Long ifMatch) {
     Instance i = requireChangeable(org, slug, ifMatch);

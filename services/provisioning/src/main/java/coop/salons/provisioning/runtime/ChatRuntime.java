@@ -26,6 +26,12 @@ public interface ChatRuntime {
   boolean authServiceForNewMatrixInstances();
 
   /**
+   * Whether this runtime can run the Matrix Authentication Service beside a Matrix server at all
+   * (an existing instance can then be moved over to it).
+   */
+  boolean runsAuthService();
+
+  /**
    * Whether settled instances are checked for drift all at once (see {@code BulkResync}) rather
    * than one by one through the supervisor's queue.
    */

@@ -181,6 +181,12 @@ public class KubernetesRuntime implements ChatRuntime {
     return config.mas().enabled();
   }
 
+  /** Always: MAS's image is the hoster's setting, with a default. */
+  @Override
+  public boolean runsAuthService() {
+    return true;
+  }
+
   @Override
   public Placement placement(InstanceSpec spec, Integer localPort) {
     return KubernetesManifests.placement(spec);

@@ -84,6 +84,11 @@ public class LocalRuntime implements ChatRuntime {
   /** Where the hoster named a MAS binary: MAS then runs as a process beside each new Synapse. */
   @Override
   public boolean authServiceForNewMatrixInstances() {
+    return runsAuthService();
+  }
+
+  @Override
+  public boolean runsAuthService() {
     return config.mas().binary().isPresent();
   }
 

@@ -5,6 +5,7 @@ import static coop.salons.testing.AuthorizationContract.Caller.MEMBER;
 import static coop.salons.testing.AuthorizationContract.Caller.OWNER;
 import static coop.salons.testing.AuthorizationContract.Caller.PUBLIC;
 import static coop.salons.testing.AuthorizationContract.Caller.SERVICE;
+import static coop.salons.testing.AuthorizationContract.Caller.STAFF;
 import static coop.salons.testing.Fixtures.as;
 
 import coop.salons.provisioning.Fixture;
@@ -79,6 +80,7 @@ class AuthorizationContractTest implements coop.salons.testing.AuthorizationCont
         .operation("GET", one, i, null, MEMBER)
         .operation("PATCH", one, i, Map.of("displayName", "Hijacked"), ADMIN)
         .operation("POST", one + "/suspend", i, null, ADMIN)
+        .operation("POST", one + "/authentication-service", i, null, STAFF)
         .operation("POST", one + "/resume", i, null, ADMIN)
         .operation("POST", one + "/domain-check", i, null, ADMIN)
         .operation("DELETE", one, i, null, OWNER)

@@ -201,10 +201,11 @@ class RealAuthServiceCheck {
       before.send(room, "Dit avant le passage à MAS");
     }
 
-    // The guide's steps: suspend, mark, syn2mas, resume.
+    // The guide's steps: suspend, move over, syn2mas, resume.
     as(owner).post(path(org) + "/older/suspend").then().statusCode(202);
     reach(owner, org, "older", "suspended");
-    mark(id, true);
+    TestUser operator = Fixture.servers().operator("hoster-" + UUID.randomUUID());
+    as(operator).post(path(org) + "/older/authentication-service").then().statusCode(202);
     long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (!databaseExists(spec.database().name() + "_mas")) {
       assertTrue(System.nanoTime() < until, "MAS's database was not made");
@@ -268,7 +269,7 @@ class RealAuthServiceCheck {
     }
   }
 
-  /** Turns MAS on or off for an instance, as the guide's SQL does, for its next generation. */
+  /** Turns MAS on or off for an instance for its next generation (an instance made before MAS). */
   private static void mark(UUID id, boolean authService) {
     QuarkusTransaction.requiringNew()
         .run(

@@ -2,6 +2,7 @@ package coop.salons.provisioning.supervisor;
 
 import static coop.salons.provisioning.Fixture.as;
 import static coop.salons.provisioning.Fixture.path;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -300,14 +301,35 @@ class SupervisorTest {
     awaitReady(id);
     converge();
     assertEquals("sso", as(owner).get(path(org) + "/phones").then().extract().path("signIn"));
-    QuarkusTransaction.requiringNew()
-        .run(
-            () -> {
-              Instance i = Instance.findById(id);
-              i.authService = true;
-              i.generation++;
-              i.nextAttemptAt = OffsetDateTime.now();
-            });
+    // The operator guide's move-over: only the hoster's operators, only once it is suspended
+    // (syn2mas reads Synapse's database while Synapse is stopped).
+    String move = path(org) + "/phones/authentication-service";
+    as(owner).post(move).then().statusCode(403).contentType("application/problem+json");
+    TestUser operator = Fixture.servers().operator("hoster-" + UUID.randomUUID());
+    as(operator)
+        .post(move)
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("detail", containsString("Suspend the instance first"));
+    as(owner).post(path(org) + "/phones/suspend").then().statusCode(202);
+    converge();
+    assertEquals("suspended", as(owner).get(path(org) + "/phones").then().extract().path("state"));
+    as(operator).post(move).then().statusCode(202).body("signIn", equalTo("mas"));
+    as(operator).post(move).then().statusCode(202); // moved already: no change
+    converge();
+    // Still suspended: MAS's objects are there, nothing runs, MAS's database is ready for syn2mas.
+    assertEquals("suspended", as(owner).get(path(org) + "/phones").then().extract().path("state"));
+    assertEquals(
+        0,
+        kube.apps()
+            .deployments()
+            .inNamespace(ns(id))
+            .withName("mas")
+            .get()
+            .getSpec()
+            .getReplicas());
+    as(owner).post(path(org) + "/phones/resume").then().statusCode(202);
     converge();
     Map<String, String> objects = objects(id);
     for (String o :
