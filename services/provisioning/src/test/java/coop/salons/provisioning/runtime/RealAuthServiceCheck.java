@@ -126,6 +126,14 @@ class RealAuthServiceCheck {
       member.send(room, "Bonjour depuis Element X");
       member.awaitMessage(room, "Bonjour depuis Element X", Duration.ofSeconds(30));
 
+      // The same member from an app that speaks OAuth 2.0 as Element X does: it registers itself
+      // with MAS, sends the person to MAS's authorization page, and takes a code back.
+      MatrixUser app = signInWithOAuth(browser, synapse, owner);
+      assertEquals(member.userId(), app.userId());
+      app.awaitMessage(room, "Bonjour depuis Element X", Duration.ofSeconds(30));
+      app.send(room, "Et depuis une app OAuth 2.0");
+      member.awaitMessage(room, "Et depuis une app OAuth 2.0", Duration.ofSeconds(30));
+
       // Someone of another association is turned away by MAS (the organisation gate): no session.
       TestUser stranger = Fixture.user("mallory");
       Fixture.organization(stranger);
@@ -308,6 +316,127 @@ class RealAuthServiceCheck {
         var s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS \"" + spec.database().name() + "_mas\" WITH (FORCE)");
     }
+  }
+
+  /**
+   * Signs in as an app of OAuth 2.0 delegation does (Element X, Element Web with MAS): it reads
+   * where to sign in from the server's authentication metadata, registers itself with MAS (dynamic
+   * client registration), sends the browser to MAS's authorization page with a PKCE challenge, and
+   * trades the code for an access token Synapse takes.
+   */
+  private MatrixUser signInWithOAuth(Browser browser, String synapse, TestUser user)
+      throws Exception {
+    JsonNode metadata = get(synapse + "/_matrix/client/v1/auth_metadata");
+    String app = "http://localhost:18799/";
+    String redirect = app + "callback";
+    JsonNode client =
+        post(
+            metadata.path("registration_endpoint").asText(),
+            "application/json",
+            JSON.writeValueAsString(
+                Map.of(
+                    "client_name",
+                    "Une app de test",
+                    "client_uri",
+                    app,
+                    "redirect_uris",
+                    List.of(redirect),
+                    "grant_types",
+                    List.of("authorization_code", "refresh_token"),
+                    "response_types",
+                    List.of("code"),
+                    "token_endpoint_auth_method",
+                    "none",
+                    "application_type",
+                    "web")));
+    String clientId = client.path("client_id").asText();
+    byte[] random = new byte[32];
+    new java.security.SecureRandom().nextBytes(random);
+    String verifier = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    String challenge =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    String device = "SALONSAPP" + (int) (Math.random() * 10);
+    String scope = "openid urn:matrix:client:api:* urn:matrix:client:device:" + device;
+    String authorize =
+        metadata.path("authorization_endpoint").asText()
+            + "?response_type=code&client_id="
+            + enc(clientId)
+            + "&redirect_uri="
+            + enc(redirect)
+            + "&scope="
+            + enc(scope)
+            + "&state=salons&code_challenge_method=S256&code_challenge="
+            + challenge;
+    try (BrowserContext context = browser.context("fr-FR")) {
+      Page page = context.newPage();
+      String[] landed = new String[1];
+      page.onRequest(
+          r -> {
+            if (r.url().startsWith(redirect)) {
+              landed[0] = r.url();
+            }
+          });
+      page.navigate(authorize);
+      Browser.signInOnKeycloak(page, user.username(), user.password());
+      page.waitForCondition(
+          () -> landed[0] != null || page.locator("form.cpd-form-root button").count() > 0,
+          new Page.WaitForConditionOptions().setTimeout(30_000));
+      if (landed[0] == null) {
+        // MAS asks the person to let the app in.
+        page.screenshot(
+            new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/mas-consent.png")));
+        page.locator("form.cpd-form-root button[type=submit]").first().click();
+        page.waitForCondition(
+            () -> landed[0] != null, new Page.WaitForConditionOptions().setTimeout(15_000));
+      }
+      Matcher code = Pattern.compile("[?&]code=([^&#]+)").matcher(landed[0]);
+      assertTrue(code.find(), landed[0]);
+      assertTrue(landed[0].contains("state=salons"), landed[0]);
+      JsonNode token =
+          post(
+              metadata.path("token_endpoint").asText(),
+              "application/x-www-form-urlencoded",
+              "grant_type=authorization_code&code="
+                  + code.group(1)
+                  + "&redirect_uri="
+                  + enc(redirect)
+                  + "&client_id="
+                  + enc(clientId)
+                  + "&code_verifier="
+                  + verifier);
+      String accessToken = token.path("access_token").asText();
+      HttpResponse<String> whoami =
+          http.send(
+              HttpRequest.newBuilder(URI.create(synapse + "/_matrix/client/v3/account/whoami"))
+                  .header("Authorization", "Bearer " + accessToken)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, whoami.statusCode(), whoami.body());
+      JsonNode me = JSON.readTree(whoami.body());
+      assertEquals(device, me.path("device_id").asText(), whoami.body());
+      return MatrixUser.withToken(synapse, accessToken, me.path("user_id").asText());
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private JsonNode post(String url, String type, String body) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.statusCode() / 100 == 2, url + ": " + r.statusCode() + " " + r.body());
+    return JSON.readTree(r.body());
   }
 
   /** What MAS's page said the last time it refused someone. */
