@@ -58,4 +58,29 @@ public final class Fixture extends Fixtures {
       Thread.sleep(1000);
     }
   }
+
+  /**
+   * A Matrix instance {@code slug} asked for as {@code owner} (no federation), once settled (see
+   * {@link #settled}); answers its view.
+   */
+  public static com.fasterxml.jackson.databind.JsonNode matrixInstance(
+      TestUser owner, String org, String slug) throws InterruptedException {
+    as(owner)
+        .body(java.util.Map.of("slug", slug, "flavour", "matrix", "federation", "off"))
+        .post(path(org))
+        .then()
+        .statusCode(202);
+    return settled(owner, org, slug, "ready");
+  }
+
+  /** Where the realm sends an instance's members back after they sign in (its client's first). */
+  public static String clientRedirect(java.util.UUID instance) throws Exception {
+    return servers()
+        .admin()
+        .get("/clients?clientId=instance-" + instance)
+        .get(0)
+        .path("redirectUris")
+        .get(0)
+        .asText();
+  }
 }

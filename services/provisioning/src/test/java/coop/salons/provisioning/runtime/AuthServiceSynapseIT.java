@@ -1,7 +1,5 @@
 package coop.salons.provisioning.runtime;
 
-import static coop.salons.provisioning.Fixture.as;
-import static coop.salons.provisioning.Fixture.path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -109,12 +107,7 @@ class AuthServiceSynapseIT {
 
     TestUser owner = Fixture.user("grace");
     String org = Fixture.organization(owner);
-    as(owner)
-        .body(Map.of("slug", "phones", "flavour", "matrix", "federation", "off"))
-        .post(path(org))
-        .then()
-        .statusCode(202);
-    JsonNode view = Fixture.settled(owner, org, "phones", "ready");
+    JsonNode view = Fixture.matrixInstance(owner, org, "phones");
     assertEquals("ready", view.path("state").asText(), view.toString());
     assertEquals("mas", view.path("signIn").asText());
     UUID id = UUID.fromString(view.path("id").asText());
@@ -146,14 +139,7 @@ class AuthServiceSynapseIT {
     // ...its database made beside the instance's (made already: ensuring it again makes nothing)...
     assertFalse(databases.ensureAuthService(spec.database().name()));
     // ...and the realm sends members back to it after they sign in.
-    String redirect =
-        Fixture.servers()
-            .admin()
-            .get("/clients?clientId=instance-" + id)
-            .get(0)
-            .path("redirectUris")
-            .get(0)
-            .asText();
+    String redirect = Fixture.clientRedirect(id);
     assertEquals(MasRenderer.callbackUrl(spec, placement), redirect);
     assertEquals(at.publicBase() + "upstream/callback/" + MasRenderer.providerId(id), redirect);
 
@@ -211,12 +197,7 @@ class AuthServiceSynapseIT {
     TestUser owner = Fixture.user("hedy");
     String org = Fixture.organization(owner);
     Files.deleteIfExists(RELEASE.resolve("mas-cli"));
-    as(owner)
-        .body(Map.of("slug", "nobinary", "flavour", "matrix", "federation", "off"))
-        .post(path(org))
-        .then()
-        .statusCode(202);
-    JsonNode view = Fixture.settled(owner, org, "nobinary", "ready");
+    JsonNode view = Fixture.matrixInstance(owner, org, "nobinary");
     assertEquals("failed", view.path("state").asText(), view.toString());
     assertTrue(
         view.toString().contains("salons.provisioning.mas.binary"), "says what to set: " + view);

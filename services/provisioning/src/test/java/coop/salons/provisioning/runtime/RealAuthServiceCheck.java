@@ -97,12 +97,7 @@ class RealAuthServiceCheck {
   void aMemberSignsInThroughMasAndChatsAndAStrangerIsTurnedAway() throws Exception {
     TestUser owner = Fixture.user("margaret");
     String org = Fixture.organization(owner);
-    as(owner)
-        .body(Map.of("slug", "phones", "flavour", "matrix", "federation", "off"))
-        .post(path(org))
-        .then()
-        .statusCode(202);
-    JsonNode view = Fixture.settled(owner, org, "phones", "ready");
+    JsonNode view = Fixture.matrixInstance(owner, org, "phones");
     assertEquals("ready", view.path("state").asText(), view.toString());
     assertEquals("mas", view.path("signIn").asText());
     UUID id = UUID.fromString(view.path("id").asText());
@@ -183,12 +178,8 @@ class RealAuthServiceCheck {
   void anInstanceOfSynapsesOwnSignOnMovesOverWithSyn2mas() throws Exception {
     TestUser owner = Fixture.user("ada");
     String org = Fixture.organization(owner);
-    as(owner)
-        .body(Map.of("slug", "older", "flavour", "matrix", "federation", "off"))
-        .post(path(org))
-        .then()
-        .statusCode(202);
-    JsonNode view = reach(owner, org, "older", "ready");
+    JsonNode view = Fixture.matrixInstance(owner, org, "older");
+    assertEquals("ready", view.path("state").asText(), view.toString());
     UUID id = UUID.fromString(view.path("id").asText());
     // Made as before MAS: Synapse's own sign-on, no MAS database.
     mark(id, false);

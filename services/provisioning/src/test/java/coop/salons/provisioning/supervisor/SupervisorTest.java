@@ -414,14 +414,7 @@ class SupervisorTest {
             .containsAll(List.of("mas-signing-key", "mas-encryption", "mas-shared-secret")));
     // Made already: ensuring it again makes nothing.
     assertFalse(databases.ensureAuthService(InstanceSpec.databaseName(id)));
-    String redirect =
-        Fixture.servers()
-            .admin()
-            .get("/clients?clientId=instance-" + id)
-            .get(0)
-            .path("redirectUris")
-            .get(0)
-            .asText();
+    String redirect = Fixture.clientRedirect(id);
     assertTrue(
         redirect.startsWith("https://phones." + org + ".chat.example.org/auth/upstream/callback/"),
         redirect);
